@@ -1,0 +1,49 @@
+package io.mesh4j.config;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The validated configuration of one service: its own {@code mesh.services.<name>.*} values, then
+ * {@code mesh.defaults.*}, then each key's default. Immutable.
+ */
+public final class ServiceConfig {
+
+  private final String name;
+  private final Map<String, Object> values;
+  private final Map<String, Object> defaults;
+
+  ServiceConfig(String name, Map<String, Object> values, Map<String, Object> defaults) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.values = Map.copyOf(values);
+    this.defaults = Map.copyOf(defaults);
+  }
+
+  /** The logical service name, as used in request URLs ({@code http://<name>/...}). */
+  public String name() {
+    return name;
+  }
+
+  /** The value of a service key: set for this service, else in {@code mesh.defaults}, else its default. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(ConfigKey<T> key) {
+    if (key.scope() != ConfigKey.Scope.SERVICE) {
+      throw new IllegalArgumentException(key + " is not a per-service key");
+    }
+    Object v = values.get(key.name());
+    if (v == null) {
+      v = defaults.get(key.name());
+    }
+    return v != null ? (T) v : key.defaultValue();
+  }
+
+  /** True when this service or {@code mesh.defaults} sets the key explicitly. */
+  public boolean isSet(ConfigKey<?> key) {
+    return values.containsKey(key.name()) || defaults.containsKey(key.name());
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceConfig{" + name + ", " + values + "}";
+  }
+}

@@ -1,0 +1,229 @@
+package io.mesh4j.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for the value types that mesh keys use. */
+public final class ValueParsers {
+
+  private static final Pattern SIMPLE_DURATION =
+      Pattern.compile("(\\d{1,18})(ns|us|ms|s|m|h|d)");
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
+
+  private ValueParsers() {}
+
+  /** Builds a parser from a function that throws {@link IllegalArgumentException} on bad input. */
+  public static <T> ValueParser<T> of(String expected, Function<String, T> parse) {
+    return new ValueParser<>() {
+      @Override
+      public T parse(String raw) {
+        return parse.apply(raw);
+      }
+
+      @Override
+      public String expected() {
+        return expected;
+      }
+    };
+  }
+
+  public static ValueParser<String> string() {
+    return of("any text", s -> s);
+  }
+
+  public static ValueParser<String> nonEmpty() {
+    return of(
+        "a non-empty value",
+        s -> {
+          if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty value");
+          }
+          return s;
+        });
+  }
+
+  /** Durations as {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT2S}). */
+  public static Duration parseDuration(String raw) {
+    String s = raw.trim();
+    Matcher m = SIMPLE_DURATION.matcher(s);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      switch (m.group(2)) {
+        case "ns":
+          return Duration.ofNanos(n);
+        case "us":
+          return Duration.ofNanos(Math.multiplyExact(n, 1000L));
+        case "ms":
+          return Duration.ofMillis(n);
+        case "s":
+          return Duration.ofSeconds(n);
+        case "m":
+          return Duration.ofMinutes(n);
+        case "h":
+          return Duration.ofHours(n);
+        default:
+          return Duration.ofDays(n);
+      }
+    }
+    if (s.length() > 1 && (s.charAt(0) == 'P' || s.charAt(0) == 'p')) {
+      try {
+        return Duration.parse(s);
+      } catch (DateTimeParseException e) {
+        // fall through to the common message
+      }
+    }
+    throw new IllegalArgumentException("not a duration");
+  }
+
+  /** A duration at least {@code min} (inclusive). */
+  public static ValueParser<Duration> duration(Duration min) {
+    String expected =
+        "a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S"
+            + (min.isZero() ? "" : ", at least " + format(min));
+    return of(
+        expected,
+        s -> {
+          Duration d = parseDuration(s);
+          if (d.compareTo(min) < 0) {
+            throw new IllegalArgumentException(
+                (d.isNegative() ? "negative" : "too short") + " duration");
+          }
+          return d;
+        });
+  }
+
+  /** A strictly positive duration. */
+  public static ValueParser<Duration> positiveDuration() {
+    return duration(Duration.ofNanos(1));
+  }
+
+  public static ValueParser<Integer> integer(int min, int max) {
+    return of(
+        "an integer from " + min + " to " + max,
+        s -> {
+          int v;
+          try {
+            v = Integer.parseInt(s.trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not an integer");
+          }
+          if (v < min || v > max) {
+            throw new IllegalArgumentException("out of range");
+          }
+          return v;
+        });
+  }
+
+  public static ValueParser<Double> decimal(double min, double max) {
+    return of(
+        "a number from " + min + " to " + max,
+        s -> {
+          double v;
+          try {
+            v = Double.parseDouble(s.trim());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number");
+          }
+          if (!(v >= min && v <= max)) {
+            throw new IllegalArgumentException("out of range");
+          }
+          return v;
+        });
+  }
+
+  public static ValueParser<Boolean> bool() {
+    return of(
+        "true or false",
+        s -> {
+          String v = s.trim().toLowerCase(Locale.ROOT);
+          if (v.equals("true")) {
+            return Boolean.TRUE;
+          }
+          if (v.equals("false")) {
+            return Boolean.FALSE;
+          }
+          throw new IllegalArgumentException("not a boolean");
+        });
+  }
+
+  /** One of a fixed set of words, compared exactly (they are all lower-case). */
+  public static ValueParser<String> oneOf(String... choices) {
+    Set<String> allowed = Set.of(choices);
+    return of(
+        "one of " + String.join(", ", choices),
+        s -> {
+          String v = s.trim();
+          if (!allowed.contains(v)) {
+            throw new IllegalArgumentException("unknown value");
+          }
+          return v;
+        });
+  }
+
+  /** A comma-separated list, each item parsed by {@code item}; empty items are errors. */
+  public static <T> ValueParser<List<T>> list(ValueParser<T> item) {
+    return of(
+        "a comma-separated list of " + item.expected(),
+        s -> {
+          List<T> out = new ArrayList<>();
+          for (String part : s.split(",", -1)) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+              throw new IllegalArgumentException("empty list item");
+            }
+            try {
+              out.add(item.parse(p));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException("item '" + p + "': " + e.getMessage(), e);
+            }
+          }
+          return List.copyOf(out);
+        });
+  }
+
+  /** A lower-case DNS label: what service names must be, so they can be URL hosts. */
+  public static ValueParser<String> dnsLabel() {
+    return of(
+        "a lower-case DNS label (a-z, 0-9, '-', at most 63 characters)",
+        s -> {
+          if (!DNS_LABEL.matcher(s).matches()) {
+            throw new IllegalArgumentException("not a DNS label");
+          }
+          return s;
+        });
+  }
+
+  /** A SPIFFE trust domain name: lower-case letters, digits, '.', '-', '_'. */
+  public static ValueParser<String> trustDomain() {
+    return of(
+        "a trust domain name of lower-case letters, digits, '.', '-' and '_'",
+        s -> {
+          if (!TRUST_DOMAIN.matcher(s).matches()) {
+            throw new IllegalArgumentException("not a valid trust domain");
+          }
+          return s;
+        });
+  }
+
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms > 0 && ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms > 0 && ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    if (ms > 0 && ms % 1000 == 0) {
+      return ms / 1000 + "s";
+    }
+    return ms + "ms";
+  }
+}

@@ -1,0 +1,21 @@
+package io.mesh4j.lb;
+
+import io.mesh4j.config.ConfigKey;
+import java.util.List;
+
+/**
+ * A load-balancing policy, found with {@link java.util.ServiceLoader} and chosen by name with
+ * {@code mesh.services.<name>.lb}. Stateless and thread-safe; one {@link LoadBalancer} per service.
+ */
+public interface LoadBalancerProvider {
+
+  /** The value of {@code mesh.services.<name>.lb} that selects this policy, e.g. {@code peak-ewma}. */
+  String name();
+
+  /** Per-service keys this policy reads (relative to {@code mesh.services.<name>.}). */
+  default List<ConfigKey<?>> serviceKeys() {
+    return List.of();
+  }
+
+  LoadBalancer newLoadBalancer(LoadBalancerContext context);
+}

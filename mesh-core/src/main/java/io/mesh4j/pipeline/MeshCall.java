@@ -1,0 +1,31 @@
+package io.mesh4j.pipeline;
+
+import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.discovery.Endpoint;
+import java.util.List;
+import java.util.Set;
+import okhttp3.Call;
+
+/**
+ * The logical request to a mesh service, across all its attempts. Stages read it; only the
+ * pipeline changes it.
+ */
+public interface MeshCall {
+
+  /** The logical service name (the request's host). */
+  String service();
+
+  ServiceConfig config();
+
+  /** The OkHttp call carrying the request; cancel it to stop the request everywhere. */
+  Call okHttpCall();
+
+  /** Monotonic time ({@link io.mesh4j.time.MeshClock#nanoTime()}) the mesh accepted the request. */
+  long startNanos();
+
+  /** Attempts made so far, oldest first. */
+  List<MeshAttempt> attempts();
+
+  /** Endpoints already tried, so that a retry can prefer another. */
+  Set<Endpoint> triedEndpoints();
+}
