@@ -3,9 +3,12 @@ package io.mesh4j;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigLoader;
 import io.mesh4j.config.PropertySource;
+import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.internal.okhttp.MeshInterceptor;
 import io.mesh4j.internal.runtime.MeshRuntime;
 import io.mesh4j.internal.runtime.Plugins;
+import io.mesh4j.lb.LoadBalancerProvider;
+import io.mesh4j.spi.MeshModule;
 import io.mesh4j.time.MeshClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,6 +117,9 @@ public final class MeshClient implements AutoCloseable {
     private Properties systemProperties = System.getProperties();
     private MeshClock clock = MeshClock.SYSTEM;
     private ClassLoader classLoader;
+    private final List<MeshModule> modules = new ArrayList<>();
+    private final List<DiscoveryProvider> discoveryProviders = new ArrayList<>();
+    private final List<LoadBalancerProvider> policies = new ArrayList<>();
 
     private Builder() {}
 
@@ -164,12 +170,30 @@ public final class MeshClient implements AutoCloseable {
       return this;
     }
 
+    /** Adds a module in code, as if found on the classpath (replaces one with the same artifactId). */
+    public Builder module(MeshModule module) {
+      modules.add(Objects.requireNonNull(module, "module"));
+      return this;
+    }
+
+    /** Adds a discovery provider in code (replaces a discovered one with the same name). */
+    public Builder discoveryProvider(DiscoveryProvider provider) {
+      discoveryProviders.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /** Adds a load-balancing policy in code (replaces a discovered one with the same name). */
+    public Builder loadBalancer(LoadBalancerProvider policy) {
+      policies.add(Objects.requireNonNull(policy, "policy"));
+      return this;
+    }
+
     /**
      * Validates the configuration (every problem in one {@link
      * io.mesh4j.config.MeshConfigException}) and starts the mesh.
      */
     public MeshClient build() {
-      Plugins plugins = Plugins.load(loader());
+      Plugins plugins = Plugins.load(loader(), modules, discoveryProviders, policies);
       MeshConfigLoader.Builder loader =
           MeshConfigLoader.builder()
               .schema(plugins.schema())

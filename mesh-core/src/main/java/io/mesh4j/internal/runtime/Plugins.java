@@ -69,18 +69,32 @@ public final class Plugins {
             .build();
   }
 
-  public static Plugins load(ClassLoader loader) {
+  /**
+   * Plug-ins found with {@link ServiceLoader} plus those given in code; one given in code replaces
+   * a discovered one of the same name.
+   */
+  public static Plugins load(
+      ClassLoader loader,
+      List<MeshModule> extraModules,
+      List<DiscoveryProvider> extraDiscovery,
+      List<LoadBalancerProvider> extraPolicies) {
     try {
       List<MeshModule> modules = new ArrayList<>();
       ServiceLoader.load(MeshModule.class, loader).forEach(modules::add);
+      for (MeshModule extra : extraModules) {
+        modules.removeIf(m -> m.artifactId().equals(extra.artifactId()));
+        modules.add(extra);
+      }
       Map<String, DiscoveryProvider> discovery = new TreeMap<>();
       for (DiscoveryProvider p : ServiceLoader.load(DiscoveryProvider.class, loader)) {
         putUnique(discovery, p.name(), p, "discovery provider");
       }
+      extraDiscovery.forEach(p -> discovery.put(p.name(), p));
       Map<String, LoadBalancerProvider> policies = new TreeMap<>();
       for (LoadBalancerProvider p : ServiceLoader.load(LoadBalancerProvider.class, loader)) {
         putUnique(policies, p.name(), p, "load-balancing policy");
       }
+      extraPolicies.forEach(p -> policies.put(p.name(), p));
       if (!policies.containsKey(DEFAULT_POLICY)) {
         throw new MeshException(
             "mesh-core is incomplete: no '" + DEFAULT_POLICY + "' load-balancing policy on the classpath");
