@@ -29,6 +29,9 @@ public final class OrdersBackend implements AutoCloseable {
   }
 
   public static OrdersBackend start(String name, long delayMillis) throws IOException {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK and every response waits ~40 ms: not what the demo is about.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
     ExecutorService executor = Executors.newFixedThreadPool(8, r -> new Thread(r, "demo-" + name));
     OrdersBackend backend = new OrdersBackend(name, server, executor, delayMillis);
