@@ -28,7 +28,7 @@ class ValueParsersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"fast", "2", "2 s", "2sec", "-1s", "1.5s", "P", ""})
+  @ValueSource(strings = {"fast", "2", "2 s", "2sec", "1.5s", "--1s", "P", ""})
   void nonDurationsAreRejected(String raw) {
     assertThatThrownBy(() -> ValueParsers.parseDuration(raw))
         .isInstanceOf(IllegalArgumentException.class)
@@ -44,7 +44,14 @@ class ValueParsersTest {
   }
 
   @Test
+  void negativeSimpleDurationSaysNegative() {
+    assertThatThrownBy(() -> ValueParsers.parseDuration("-2s")).hasMessage("negative duration");
+  }
+
+  @Test
   void positiveDurationRejectsZeroAndSaysSo() {
+    assertThat(ValueParsers.positiveDuration().expected()).endsWith(", greater than 0");
+    assertThat(ValueParsers.duration(Duration.ofMillis(10)).expected()).endsWith(", at least 10ms");
     ValueParser<Duration> parser = ValueParsers.positiveDuration();
 
     assertThatThrownBy(() -> parser.parse("0s")).hasMessage("too short duration");
