@@ -100,6 +100,18 @@ class MeshConfigLoaderTest {
   }
 
   @Test
+  void environmentVariablesReachNestedDashedServiceAndDefaultsKeys() {
+    MeshConfig config = loader(text("mesh.service=frontend", "mesh.services.billing.lb=round-robin"))
+        .environment(Map.of(
+            "MESH_SERVICES_ORDERS_LB_HASH_HEADER", "x-user",
+            "MESH_DEFAULTS_LB_HASH_HEADER", "x-tenant"))
+        .load();
+
+    assertThat(config.service("orders").orElseThrow().get(TestSchemas.HASH_HEADER)).isEqualTo("x-user");
+    assertThat(config.service("billing").orElseThrow().get(TestSchemas.HASH_HEADER)).isEqualTo("x-tenant");
+  }
+
+  @Test
   void defaultsApplyToEveryServiceAndAServiceValueOverridesThem() {
     MeshConfig config = loader(text(
             "mesh.service=frontend",

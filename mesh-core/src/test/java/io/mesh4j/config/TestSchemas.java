@@ -13,6 +13,8 @@ final class TestSchemas {
       ConfigKey.service("lb", ValueParsers.oneOf("round-robin", "peak-ewma")).defaultValue("peak-ewma").build();
   static final ConfigKey<Integer> WEIGHT =
       ConfigKey.service("weight", ValueParsers.integer(1, 100)).build();
+  static final ConfigKey<String> HASH_HEADER =
+      ConfigKey.service("lb.hash-header", ValueParsers.nonEmpty()).build();
   static final ConfigKey<Integer> ADMIN_PORT =
       ConfigKey.global("mesh.admin.port", ValueParsers.integer(1, 65535)).build();
   static final ConfigKey<String> DEV_CA_DIR =
@@ -24,6 +26,7 @@ final class TestSchemas {
       .serviceKey(TIMEOUT)
       .serviceKey(LB)
       .serviceKey(WEIGHT)
+      .serviceKey(HASH_HEADER)
       .moduleHint("mesh.tls.*", "mesh-tls")
       .moduleHint("mesh.services.*.retry.*", "mesh-resilience")
       .moduleHint("mesh.services.*.circuit-breaker.*", "mesh-resilience")
