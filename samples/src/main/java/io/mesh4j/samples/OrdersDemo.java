@@ -72,6 +72,7 @@ public final class OrdersDemo {
 
   private static void run(MeshClient mesh, List<OrdersBackend> backends) throws Exception {
     OkHttpClient http = mesh.wrap(new OkHttpClient());
+    warmUp(http);
     Map<Integer, LatencyStats> byPort = new ConcurrentHashMap<>();
     AtomicInteger failures = new AtomicInteger();
     ExecutorService callers = Executors.newFixedThreadPool(CONCURRENCY);
@@ -98,6 +99,17 @@ public final class OrdersDemo {
       System.out.printf(
           "  %-16s %-16s %4d requests (%4.1f%%)   %s%n",
           b.name(), b.address(), stats.count(), 100.0 * stats.count() / REQUESTS, stats.summary());
+    }
+  }
+
+  /** Opens connections and warms the JIT so the figures show steady state, not start-up. */
+  private static void warmUp(OkHttpClient http) {
+    for (int i = 0; i < 50; i++) {
+      try (Response response = http.newCall(new Request.Builder().url("http://orders/warm-up").build()).execute()) {
+        response.body().string();
+      } catch (IOException e) {
+        System.out.println("  warm-up request failed: " + e);
+      }
     }
   }
 
