@@ -10,6 +10,7 @@ import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.time.MeshClock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,18 +34,26 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
   private final String policyName;
   private final LoadBalancer loadBalancer;
   private final String hashHeader;
+  private final List<EndpointFilter> filters;
   private final CountDownLatch firstAnswer = new CountDownLatch(1);
 
   private volatile Picker picker = PENDING;
   private volatile Throwable errorWithoutEndpoints;
-  private List<Endpoint> lastGood; // guarded by this
+  private List<Endpoint> lastGood; // guarded by this: as discovered
+  private List<Endpoint> lastEligible; // guarded by this: after filters, as the balancer has it
   private Throwable lastError; // guarded by this
   private Discovery discovery; // guarded by this
   private boolean closed; // guarded by this
 
-  ServiceRoute(ServiceConfig config, MeshClock clock, LoadBalancerProvider policy, String hashHeader) {
+  ServiceRoute(
+      ServiceConfig config,
+      MeshClock clock,
+      LoadBalancerProvider policy,
+      String hashHeader,
+      List<EndpointFilter> filters) {
     this.name = config.name();
     this.hashHeader = hashHeader;
+    this.filters = List.copyOf(filters);
     this.config = config;
     this.clock = clock;
     this.policyName = policy.name();
@@ -119,13 +128,41 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
       if (snapshot.isEmpty()) {
         log.warn("service '{}' has no endpoints: its requests will fail", name);
       }
-      try {
-        loadBalancer.updateEndpoints(snapshot);
-      } catch (RuntimeException e) {
-        log.error("load balancer '{}' of service '{}' rejected an update", policyName, name, e);
-      }
+      applyFilters();
     }
     firstAnswer.countDown();
+  }
+
+  /** Re-runs the endpoint filters on the last discovered list (a verdict changed). */
+  public synchronized void refresh() {
+    if (!closed && lastGood != null) {
+      applyFilters();
+    }
+  }
+
+  /** The endpoints as discovery last reported them, before filters; empty before the first. */
+  public synchronized List<Endpoint> discoveredEndpoints() {
+    return lastGood == null ? List.of() : lastGood;
+  }
+
+  private void applyFilters() {
+    List<Endpoint> eligible = lastGood;
+    for (EndpointFilter filter : filters) {
+      try {
+        eligible = List.copyOf(filter.filter(name, eligible));
+      } catch (RuntimeException e) {
+        log.error("endpoint filter {} failed for service '{}'; ignoring it", filter, name, e);
+      }
+    }
+    if (eligible.equals(lastEligible)) {
+      return;
+    }
+    lastEligible = eligible;
+    try {
+      loadBalancer.updateEndpoints(eligible);
+    } catch (RuntimeException e) {
+      log.error("load balancer '{}' of service '{}' rejected an update", policyName, name, e);
+    }
   }
 
   @Override
