@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * Envoy's ketama-style consistent hash ring: each endpoint gets virtual nodes in proportion to its
- * weight, the lightest at least {@code minRingSize × its share} of them (see {@link #nodeCounts}), hashed from
- * {@code host:port_n}. A key belongs to the first node at or after its hash, wrapping around.
+ * weight ({@link #nodeCounts}), hashed from {@code host:port_n}. A key belongs to the first node at
+ * or after its hash, wrapping around.
  *
  * <p>Each node is one sortable long: the upper bits are the node's hash (its sign bit flipped so
  * signed order is unsigned order), the low {@link #OWNER_BITS} bits the owning endpoint's index.
@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class HashRing {
 
-  /** Envoy's default upper bound on the ring size. */
+  /** Envoy's default upper bound on the ring size; also bounds the min-ring-size key. */
   static final int MAX_RING_SIZE = 1 << 23;
 
   static final int OWNER_BITS = 24;
