@@ -8,7 +8,6 @@ import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
 import io.mesh4j.testing.ManualClock;
 import io.mesh4j.time.MeshClock;
-import java.lang.reflect.Constructor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +30,7 @@ public final class TestLoadBalancerContext implements LoadBalancerContext {
 
   private TestLoadBalancerContext(Builder b) {
     this.serviceName = b.serviceName;
-    this.config = newServiceConfig(b.serviceName, b.values);
+    this.config = ServiceConfig.of(b.serviceName, b.values);
     this.clock = b.clock;
   }
 
@@ -80,26 +79,10 @@ public final class TestLoadBalancerContext implements LoadBalancerContext {
     return updates.get();
   }
 
-  /**
-   * ServiceConfig is built only by the config loader, which has no public per-service factory; the
-   * package-private constructor is called reflectively (the classpath, not JPMS, allows it). Replace
-   * with a public factory if mesh-core grows one.
-   */
-  private static ServiceConfig newServiceConfig(String name, Map<String, Object> values) {
-    try {
-      Constructor<ServiceConfig> c =
-          ServiceConfig.class.getDeclaredConstructor(String.class, Map.class, Map.class);
-      c.setAccessible(true);
-      return c.newInstance(name, values, Map.of());
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("cannot build a ServiceConfig for tests", e);
-    }
-  }
-
   /** Builds a {@link TestLoadBalancerContext}. */
   public static final class Builder {
     private final String serviceName;
-    private final Map<String, Object> values = new HashMap<>();
+    private final Map<ConfigKey<?>, Object> values = new HashMap<>();
     private MeshClock clock = new ManualClock();
 
     private Builder(String serviceName) {
@@ -111,7 +94,7 @@ public final class TestLoadBalancerContext implements LoadBalancerContext {
       if (key.scope() != ConfigKey.Scope.SERVICE) {
         throw new IllegalArgumentException(key + " is not a per-service key");
       }
-      values.put(key.name(), Objects.requireNonNull(value, "value"));
+      values.put(key, Objects.requireNonNull(value, "value"));
       return this;
     }
 
