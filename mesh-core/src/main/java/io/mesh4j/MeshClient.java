@@ -89,6 +89,11 @@ public final class MeshClient implements AutoCloseable {
     return b.build();
   }
 
+  /** What the mesh knows of a configured service's endpoints now; empty for an unknown name. */
+  public java.util.Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service) {
+    return runtime.discoveryStatus(service);
+  }
+
   /** True after {@link #close()}. */
   public boolean isClosed() {
     return runtime.isClosed();

@@ -224,6 +224,12 @@ class PipelineExtensionTest {
                   }
                 }
               });
+      io.mesh4j.discovery.DiscoveryStatus status = mesh.discoveryStatus("orders").orElseThrow();
+      assertThat(status.discovered()).hasSize(2);
+      assertThat(status.eligible()).extracting(Endpoint::port).doesNotContain(first).hasSize(1);
+      assertThat(status.lastError()).isNull();
+      assertThat(status.lastUpdateNanos()).isNotNegative();
+      assertThat(mesh.discoveryStatus("nope")).isEmpty();
       ejectedPorts.clear();
       module.context.get().refreshEndpoints("orders");
       org.awaitility.Awaitility.await()

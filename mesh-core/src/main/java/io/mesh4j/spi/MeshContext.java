@@ -32,6 +32,12 @@ public interface MeshContext {
    */
   void refreshEndpoints(String service);
 
+  /** The services this mesh routes, by name. */
+  java.util.Set<String> services();
+
+  /** What the mesh knows of a service's endpoints now, or empty for an unknown service. */
+  Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service);
+
   /**
    * The transport security of mesh connections (mTLS), once every module has started: for a
    * module that opens connections of its own to endpoints, such as health checks.

@@ -218,6 +218,17 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
   }
 
   @Override
+  public java.util.Set<String> services() {
+    return java.util.Set.copyOf(config.services().keySet());
+  }
+
+  @Override
+  public Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service) {
+    ServiceRoute route = routes.get(service);
+    return route == null ? Optional.empty() : Optional.of(route.status());
+  }
+
+  @Override
   public Optional<TransportSecurity> transportSecurity() {
     return Optional.ofNullable(transportSecurity);
   }

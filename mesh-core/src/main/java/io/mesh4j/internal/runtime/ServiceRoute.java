@@ -3,6 +3,7 @@ package io.mesh4j.internal.runtime;
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Discovery;
 import io.mesh4j.discovery.DiscoveryListener;
+import io.mesh4j.discovery.DiscoveryStatus;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerContext;
@@ -42,6 +43,7 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
   private List<Endpoint> lastGood; // guarded by this: as discovered
   private List<Endpoint> lastEligible; // guarded by this: after filters, as the balancer has it
   private Throwable lastError; // guarded by this
+  private long lastUpdateNanos = -1; // guarded by this
   private Discovery discovery; // guarded by this
   private boolean closed; // guarded by this
 
@@ -117,6 +119,7 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
       return;
     }
     List<Endpoint> snapshot = List.copyOf(endpoints);
+    lastUpdateNanos = clock.nanoTime();
     if (lastError != null) {
       log.info("discovery for service '{}' recovered: {} endpoints", name, snapshot.size());
     }
@@ -140,9 +143,14 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
     }
   }
 
-  /** The endpoints as discovery last reported them, before filters; empty before the first. */
-  public synchronized List<Endpoint> discoveredEndpoints() {
-    return lastGood == null ? List.of() : lastGood;
+  /** A snapshot of what this route knows, for metrics. */
+  public synchronized DiscoveryStatus status() {
+    return new DiscoveryStatus(
+        name,
+        lastGood == null ? List.of() : lastGood,
+        lastEligible == null ? List.of() : lastEligible,
+        lastUpdateNanos,
+        lastError);
   }
 
   private void applyFilters() {
@@ -182,6 +190,7 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
       }
     }
     lastError = error;
+    lastUpdateNanos = clock.nanoTime();
     if (lastGood == null) {
       errorWithoutEndpoints = error;
     }
