@@ -1,0 +1,24 @@
+package io.mesh4j.tracing;
+
+import io.opentelemetry.api.common.AttributeKey;
+
+/** Attributes mesh4j adds to spans and metrics beyond the HTTP semantic conventions. */
+public final class MeshAttributes {
+
+  /** The logical service name, the host of the request URL ({@code orders}). */
+  public static final AttributeKey<String> SERVICE = AttributeKey.stringKey("mesh.service");
+
+  /** The endpoint an attempt went to, {@code host:port}. */
+  public static final AttributeKey<String> ENDPOINT = AttributeKey.stringKey("mesh.endpoint");
+
+  /** The load-balancing policy of the service, when configured explicitly. */
+  public static final AttributeKey<String> LB_POLICY = AttributeKey.stringKey("mesh.lb.policy");
+
+  /** The SPIFFE ID in the peer's TLS certificate (mTLS attempts only). */
+  public static final AttributeKey<String> PEER_SPIFFE_ID = AttributeKey.stringKey("mesh.peer.spiffe_id");
+
+  /** Which endpoints a {@code mesh.service.endpoints} point counts: {@code eligible} or {@code excluded}. */
+  public static final AttributeKey<String> ENDPOINT_STATE = AttributeKey.stringKey("mesh.endpoint.state");
+
+  private MeshAttributes() {}
+}

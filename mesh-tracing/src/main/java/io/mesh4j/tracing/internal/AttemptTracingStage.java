@@ -1,0 +1,105 @@
+package io.mesh4j.tracing.internal;
+
+import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.pipeline.MeshAttempt;
+import io.mesh4j.pipeline.MeshChain;
+import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.time.MeshClock;
+import io.mesh4j.tracing.MeshAttributes;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import java.io.IOException;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Outermost ATTEMPT stage: one CLIENT span per physical request, as the HTTP semantic conventions
+ * ask for resends ({@code http.request.resend_count} on retries), its context injected into the
+ * request's headers, and the semconv client metrics. Started before the connection is made, so a
+ * connect failure is an attempt span too.
+ */
+final class AttemptTracingStage implements MeshStage {
+
+  static final int ORDER = 100;
+
+  private final Tracer tracer;
+  private final TextMapPropagator propagator;
+  private final HttpClientMetrics metrics;
+  private final MeshClock clock;
+
+  AttemptTracingStage(Tracer tracer, TextMapPropagator propagator, HttpClientMetrics metrics, MeshClock clock) {
+    this.tracer = tracer;
+    this.propagator = propagator;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.ATTEMPT;
+  }
+
+  @Override
+  public int order() {
+    return ORDER;
+  }
+
+  @Override
+  public Response intercept(MeshChain chain) throws IOException {
+    MeshAttempt attempt = chain.attempt();
+    Endpoint endpoint = attempt.endpoint();
+    Request request = chain.request();
+    String method = request.method();
+    Span span = tracer.spanBuilder(HttpSemconv.spanName(method)).setSpanKind(SpanKind.CLIENT).startSpan();
+    Context context = Context.current().with(span);
+    RequestHeaderCarrier carrier = new RequestHeaderCarrier(request);
+    // An invalid context (no SDK, no caller span) is never written: the propagators skip it.
+    propagator.inject(context, carrier, RequestHeaderCarrier.SETTER);
+    if (span.isRecording()) {
+      describe(span, request, attempt);
+      carrier.builder().tag(AttemptSpan.class, new AttemptSpan(span));
+    }
+    Request outgoing = carrier.build();
+    Attributes active = metrics.attemptStarted(method, request.url().scheme(), endpoint, attempt.service());
+    long start = clock.nanoTime();
+    Response response;
+    try (Scope scope = context.makeCurrent();
+        MdcScope mdc = MdcScope.open(span.getSpanContext())) {
+      response = chain.proceed(outgoing);
+    } catch (IOException | RuntimeException | Error e) {
+      end(span, active, start, Outcome.of(e));
+      throw e;
+    }
+    end(span, active, start, Outcome.of(response));
+    return response;
+  }
+
+  private static void describe(Span span, Request request, MeshAttempt attempt) {
+    String method = request.method();
+    span.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, HttpSemconv.method(method));
+    if (HttpSemconv.isOtherMethod(method)) {
+      span.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD_ORIGINAL, method);
+    }
+    span.setAttribute(HttpSemconv.URL_FULL, UrlRedaction.fullUrl(request.url()));
+    span.setAttribute(HttpSemconv.SERVER_ADDRESS, attempt.endpoint().host());
+    span.setAttribute(HttpSemconv.SERVER_PORT, (long) attempt.endpoint().port());
+    span.setAttribute(MeshAttributes.SERVICE, attempt.service());
+    span.setAttribute(MeshAttributes.ENDPOINT, attempt.endpoint().authority());
+    if (attempt.number() > 1) {
+      span.setAttribute(HttpSemconv.HTTP_REQUEST_RESEND_COUNT, (long) attempt.number() - 1);
+    }
+  }
+
+  private void end(Span span, Attributes active, long start, Outcome outcome) {
+    metrics.attemptEnded(active, clock.nanoTime() - start, outcome);
+    if (span.isRecording()) {
+      outcome.applyTo(span);
+    }
+    span.end();
+  }
+}

@@ -1,0 +1,104 @@
+package io.mesh4j.tracing.internal;
+
+import io.mesh4j.pipeline.MeshCall;
+import io.mesh4j.pipeline.MeshChain;
+import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.time.MeshClock;
+import io.mesh4j.tracing.MeshAttributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Outermost CALL stage: one INTERNAL span for the logical request ({@code GET orders}) that the
+ * CLIENT span of every attempt is a child of, so retries stay in one trace; the span is current
+ * and its ids are in the MDC while the mesh works on the request.
+ */
+final class CallTracingStage implements MeshStage {
+
+  /** Outside circuit breaking (~200) and retries (~300), so rejections and every attempt are inside. */
+  static final int ORDER = 100;
+
+  private final Tracer tracer;
+  private final HttpClientMetrics metrics;
+  private final MeshClock clock;
+  private final Map<String, String> lbPolicies;
+
+  CallTracingStage(Tracer tracer, HttpClientMetrics metrics, MeshClock clock, Map<String, String> lbPolicies) {
+    this.tracer = tracer;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.lbPolicies = lbPolicies;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.CALL;
+  }
+
+  @Override
+  public int order() {
+    return ORDER;
+  }
+
+  @Override
+  public Response intercept(MeshChain chain) throws IOException {
+    MeshCall call = chain.call();
+    Request request = chain.request();
+    String method = request.method();
+    Span span =
+        tracer
+            .spanBuilder(HttpSemconv.spanName(method) + " " + call.service())
+            .setSpanKind(SpanKind.INTERNAL)
+            .startSpan();
+    if (span.isRecording()) {
+      span.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, HttpSemconv.method(method));
+      if (HttpSemconv.isOtherMethod(method)) {
+        span.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD_ORIGINAL, method);
+      }
+      span.setAttribute(HttpSemconv.URL_FULL, UrlRedaction.fullUrl(request.url()));
+      span.setAttribute(MeshAttributes.SERVICE, call.service());
+      String policy = lbPolicies.get(call.service());
+      if (policy != null) {
+        span.setAttribute(MeshAttributes.LB_POLICY, policy);
+      }
+    }
+    long start = clock.nanoTime();
+    Outcome outcome;
+    Response response;
+    try (Scope scope = span.makeCurrent();
+        MdcScope mdc = MdcScope.open(span.getSpanContext())) {
+      response = chain.proceed(request);
+      outcome = Outcome.of(response);
+    } catch (IOException | RuntimeException | Error e) {
+      end(span, call, method, start, Outcome.of(e));
+      throw e;
+    }
+    end(span, call, method, start, outcome);
+    return response;
+  }
+
+  private void end(Span span, MeshCall call, String method, long start, Outcome outcome) {
+    List<io.mesh4j.pipeline.MeshAttempt> attempts = call.attempts();
+    metrics.requestEnded(method, call.service(), clock.nanoTime() - start, attempts.size(), outcome);
+    if (span.isRecording()) {
+      if (!attempts.isEmpty()) {
+        io.mesh4j.pipeline.MeshAttempt last = attempts.get(attempts.size() - 1);
+        span.setAttribute(HttpSemconv.SERVER_ADDRESS, last.endpoint().host());
+        span.setAttribute(HttpSemconv.SERVER_PORT, (long) last.endpoint().port());
+        span.setAttribute(MeshAttributes.ENDPOINT, last.endpoint().authority());
+      }
+      if (attempts.size() > 1) {
+        span.setAttribute(HttpSemconv.HTTP_REQUEST_RESEND_COUNT, (long) attempts.size() - 1);
+      }
+      outcome.applyTo(span);
+    }
+    span.end();
+  }
+}

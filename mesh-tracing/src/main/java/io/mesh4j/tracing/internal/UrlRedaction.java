@@ -1,0 +1,34 @@
+package io.mesh4j.tracing.internal;
+
+import java.util.Set;
+import okhttp3.HttpUrl;
+
+/**
+ * {@code url.full} as the HTTP semantic conventions want it: without user name and password, and
+ * with the values of well-known signing query parameters replaced by {@code REDACTED}.
+ */
+final class UrlRedaction {
+
+  private static final Set<String> SENSITIVE_QUERY = Set.of("AWSAccessKeyId", "Signature", "sig", "X-Goog-Signature");
+  private static final String REDACTED = "REDACTED";
+
+  private UrlRedaction() {}
+
+  static String fullUrl(HttpUrl url) {
+    boolean credentials = !url.username().isEmpty() || !url.password().isEmpty();
+    boolean sensitive = false;
+    for (String name : url.queryParameterNames()) {
+      sensitive |= SENSITIVE_QUERY.contains(name);
+    }
+    if (!credentials && !sensitive) {
+      return url.toString();
+    }
+    HttpUrl.Builder b = url.newBuilder().username("").password("");
+    for (String name : url.queryParameterNames()) {
+      if (SENSITIVE_QUERY.contains(name)) {
+        b.setQueryParameter(name, REDACTED);
+      }
+    }
+    return b.build().toString();
+  }
+}
