@@ -24,9 +24,11 @@ final class UrlRedaction {
       return url.toString();
     }
     HttpUrl.Builder b = url.newBuilder().username("").password("");
-    for (String name : url.queryParameterNames()) {
-      if (SENSITIVE_QUERY.contains(name)) {
-        b.setQueryParameter(name, REDACTED);
+    if (sensitive) { // rebuilt in the original order
+      b.query(null);
+      for (int i = 0; i < url.querySize(); i++) {
+        String name = url.queryParameterName(i);
+        b.addQueryParameter(name, SENSITIVE_QUERY.contains(name) ? REDACTED : url.queryParameterValue(i));
       }
     }
     return b.build().toString();
