@@ -22,7 +22,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -164,7 +163,14 @@ public final class TestCa {
 
   /** PKCS#8 PEM text ({@code BEGIN PRIVATE KEY}) of a private key. */
   public static String pem(PrivateKey key) {
-    return pemOf(List.of(PrivateKeyInfo.getInstance(key.getEncoded())));
+    // By hand: BouncyCastle's JcaPEMWriter writes EC keys as legacy "EC PRIVATE KEY" blocks.
+    StringWriter w = new StringWriter();
+    try (org.bouncycastle.util.io.pem.PemWriter pw = new org.bouncycastle.util.io.pem.PemWriter(w)) {
+      pw.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
   }
 
   /** Writes text to a file, creating parent directories. */

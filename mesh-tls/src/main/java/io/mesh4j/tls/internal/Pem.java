@@ -67,7 +67,8 @@ public final class Pem {
         return conv.getPrivateKey((PrivateKeyInfo) o);
       }
       if (o instanceof PEMKeyPair) {
-        return conv.getKeyPair((PEMKeyPair) o).getPrivate();
+        // legacy "EC PRIVATE KEY" / "RSA PRIVATE KEY"; the public part may be absent
+        return conv.getPrivateKey(((PEMKeyPair) o).getPrivateKeyInfo());
       }
       if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
         throw new IllegalArgumentException(source + ": the private key is encrypted (an unencrypted PKCS#8 key is expected)");
@@ -102,9 +103,10 @@ public final class Pem {
 
   /** PKCS#8 PEM ({@code BEGIN PRIVATE KEY}) of a key. */
   public static String writePkcs8(PrivateKey key) {
+    // Written by hand: BouncyCastle's writer turns an EC PrivateKeyInfo into a legacy EC block.
     StringWriter w = new StringWriter();
-    try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
-      pw.writeObject(PrivateKeyInfo.getInstance(key.getEncoded()));
+    try (org.bouncycastle.util.io.pem.PemWriter pw = new org.bouncycastle.util.io.pem.PemWriter(w)) {
+      pw.writeObject(new org.bouncycastle.util.io.pem.PemObject("PRIVATE KEY", key.getEncoded()));
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode PEM", e);
     }
