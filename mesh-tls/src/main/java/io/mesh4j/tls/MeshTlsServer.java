@@ -63,7 +63,8 @@ public final class MeshTlsServer {
 
   /**
    * The caller's SPIFFE ID if the policy allows it. The caller's chain is re-verified against the
-   * current bundles, so a session from before a root was removed is refused.
+   * current bundles (at the handshake's time), so a session from before a root was removed is
+   * refused.
    *
    * @throws PeerIdentityException naming the caller address, the allowed IDs and the caller's ID
    */
@@ -71,7 +72,8 @@ public final class MeshTlsServer {
     Certificate[] certs = session.getPeerCertificates();
     X509Certificate[] chain = Arrays.stream(certs).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
     try {
-      tls.spiffeTrustManager().verify(chain, Purpose.CLIENT);
+      // At the handshake's time: a root that left the bundle fails, a later expiry does not.
+      tls.spiffeTrustManager().verify(chain, Purpose.CLIENT, session.getCreationTime());
     } catch (CertificateException e) {
       throw new SSLPeerUnverifiedException("caller at " + session.getPeerHost() + ":" + session.getPeerPort()
           + " no longer verifies: " + e.getMessage());

@@ -48,25 +48,28 @@ public final class DevCaSource extends MaterialPublisher {
             + "use mesh.tls.source=files or workload-api in production",
         dir.toAbsolutePath());
     DevCaSource s = new DevCaSource(dir, id, ttl, scheduler, clock);
-    s.issue();
-    s.timer.scheduleAfter(RenewalTimer.halfLife(ttl));
+    s.timer.scheduleAfter(s.issue());
     return s;
   }
 
-  private void issue() {
+  /** Issues and publishes a new SVID; returns when to renew it. */
+  private Duration issue() {
     Instant now = Instant.ofEpochMilli(clock().wallMillis());
     DevCa ca = DevCa.loadOrCreate(dir, now);
     KeyPair kp = KeyPairs.newEcP256();
     X509Certificate leaf = CertificateIssuer.svid(id, kp.getPublic(), ca.certificate(), ca.key(), now, ttl);
     X509Svid svid = X509Svid.of(List.of(leaf), kp.getPrivate());
     publish(new TlsMaterial(svid, TrustBundleSet.of(TrustBundle.of(id.trustDomain(), List.of(ca.certificate())))));
+    // Half of what is really left: certificate times have whole seconds (notAfter is truncated)
+    // and the CA's own expiry may cut the lifetime short.
+    long remainingMillis = leaf.getNotAfter().getTime() - clock().wallMillis();
+    return RenewalTimer.halfLife(Duration.ofMillis(Math.max(remainingMillis, 0)));
   }
 
   /** Returns the delay to the next renewal. */
   private Duration renew() {
     try {
-      issue();
-      return RenewalTimer.halfLife(ttl);
+      return issue();
     } catch (RuntimeException e) {
       String msg = "dev-ca: renewing the SVID of " + id + " failed: " + e.getMessage();
       log.warn("{} (the current SVID stays in use until it expires)", msg, e);

@@ -72,7 +72,7 @@ public final class PeerIdentityInterceptor implements Interceptor {
     }
     if (reverify) {
       try {
-        trustManager.verify(chainCerts, Purpose.SERVER);
+        trustManager.verify(chainCerts, Purpose.SERVER, session.getCreationTime());
       } catch (CertificateException e) {
         throw reject(socket, new PeerIdentityException(
             attempt.service(), endpoint, verifier.allowed(), actual, "no longer trusted: " + e.getMessage()));

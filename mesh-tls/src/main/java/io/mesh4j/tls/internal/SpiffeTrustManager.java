@@ -52,6 +52,16 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
    * @throws CertificateException whose message names the peer's ID (when readable) and the reason
    */
   public SpiffeId verify(X509Certificate[] chain, Purpose purpose) throws CertificateException {
+    return verify(chain, purpose, clock.wallMillis());
+  }
+
+  /**
+   * Verifies as {@link #verify(X509Certificate[], Purpose)} but at {@code atMillis}: re-checks of
+   * established sessions use the handshake's time, so that a connection is refused when its root
+   * left the bundle, not when a certificate that was valid at the handshake expires later
+   * (max-connection-age bounds that).
+   */
+  public SpiffeId verify(X509Certificate[] chain, Purpose purpose, long atMillis) throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("peer presented no certificate");
     }
@@ -73,7 +83,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
             .orElseThrow(
                 () -> rejected(id, "no trust bundle for trust domain " + id.trustDomain()
                     + " (trusted trust domains: " + set.bundles().keySet() + ")"));
-    Date now = new Date(clock.wallMillis());
+    Date now = new Date(atMillis);
     try {
       leaf.checkValidity(now);
     } catch (CertificateExpiredException e) {

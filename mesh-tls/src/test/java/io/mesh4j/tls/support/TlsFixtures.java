@@ -49,7 +49,15 @@ public final class TlsFixtures {
     private final HttpsServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
 
+    private final boolean authorize;
+
     public Server(SSLContext context, MeshTlsServer mesh) throws IOException {
+      this(context, mesh, true);
+    }
+
+    /** @param authorize whether the handler checks the caller (re-verifying it) on each request */
+    public Server(SSLContext context, MeshTlsServer mesh, boolean authorize) throws IOException {
+      this.authorize = authorize;
       server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       if (mesh != null) {
         server.setHttpsConfigurator(mesh.httpsConfigurator());
@@ -60,7 +68,7 @@ public final class TlsFixtures {
         String body;
         int status;
         try {
-          if (mesh != null) {
+          if (mesh != null && authorize) {
             body = mesh.authorize(((HttpsExchange) ex).getSSLSession()).toString();
           } else {
             body = "ok";
@@ -69,6 +77,9 @@ public final class TlsFixtures {
         } catch (SSLPeerUnverifiedException e) {
           body = e.getMessage();
           status = 403;
+        } catch (RuntimeException e) {
+          body = e.toString();
+          status = 500;
         }
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(status, b.length);
