@@ -3,7 +3,6 @@ package io.mesh4j.tls.support;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.time.MeshClock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +18,10 @@ public final class TestContext implements MeshContext, AutoCloseable {
   public TestContext(MeshConfig config, MeshClock clock) {
     this.config = config;
     this.clock = clock;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(threadFactory("scheduler"));
+    java.util.concurrent.ScheduledThreadPoolExecutor s =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1, threadFactory("scheduler"));
+    s.setRemoveOnCancelPolicy(true); // so tests can see that close() cancelled every timer
+    this.scheduler = s;
   }
 
   public TestContext(MeshConfig config) {
