@@ -73,6 +73,9 @@ public final class ValueParsers {
           return Duration.ofDays(n);
       }
     }
+    if (s.startsWith("-") && SIMPLE_DURATION.matcher(s.substring(1)).matches()) {
+      throw new IllegalArgumentException("negative duration"); // clearer than "not a duration"
+    }
     if (s.length() > 1 && (s.charAt(0) == 'P' || s.charAt(0) == 'p')) {
       try {
         return Duration.parse(s);
@@ -85,9 +88,9 @@ public final class ValueParsers {
 
   /** A duration at least {@code min} (inclusive). */
   public static ValueParser<Duration> duration(Duration min) {
-    String expected =
-        "a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S"
-            + (min.isZero() ? "" : ", at least " + format(min));
+    String bound =
+        min.isZero() ? "" : min.equals(Duration.ofNanos(1)) ? ", greater than 0" : ", at least " + format(min);
+    String expected = "a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S" + bound;
     return of(
         expected,
         s -> {

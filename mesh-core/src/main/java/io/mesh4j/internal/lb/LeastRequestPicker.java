@@ -1,0 +1,19 @@
+package io.mesh4j.internal.lb;
+
+import io.mesh4j.discovery.Endpoint;
+import java.util.List;
+
+/** P2C on outstanding requests per unit of weight. */
+final class LeastRequestPicker extends PowerOfTwoChoicesPicker<OutstandingRequests> {
+
+  LeastRequestPicker(List<Endpoint> endpoints, OutstandingRequests[] loads) {
+    super(endpoints, loads);
+  }
+
+  @Override
+  boolean prefersSecond(int first, int second) {
+    // outstanding(b) / weight(b) < outstanding(a) / weight(a), without division
+    return (long) loads[second].get() * endpoints[first].weight()
+        < (long) loads[first].get() * endpoints[second].weight();
+  }
+}

@@ -1,0 +1,38 @@
+package io.mesh4j.internal.lb;
+
+import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.lb.PickRequest;
+import java.util.List;
+
+/**
+ * "Power of two choices": draw two distinct endpoints (weighted by {@link Endpoint#weight()}) and
+ * keep the less loaded one. Nearly as good as scanning for the least loaded endpoint, O(1), and it
+ * does not stampede the single least loaded endpoint when many clients share stale load views.
+ */
+abstract class PowerOfTwoChoicesPicker<L extends OutstandingRequests> extends EndpointPicker {
+
+  final L[] loads;
+  private final WeightedSampler sampler;
+
+  PowerOfTwoChoicesPicker(List<Endpoint> endpoints, L[] loads) {
+    super(endpoints, loads);
+    this.loads = loads;
+    this.sampler = WeightedSampler.of(this.endpoints);
+  }
+
+  @Override
+  final int choose(PickRequest request) {
+    int first = sampler.sample();
+    int second = sampler.sampleOtherThan(first);
+    // on a tie the first, itself a weighted draw, wins: idle endpoints share traffic by weight
+    return second != first && prefersSecond(first, second) ? second : first;
+  }
+
+  /** True when {@code second} is strictly less loaded than {@code first}, per unit of weight. */
+  abstract boolean prefersSecond(int first, int second);
+
+  @Override
+  final void onPicked(int index) {
+    loads[index].started();
+  }
+}

@@ -1,0 +1,19 @@
+package io.mesh4j.internal.lb;
+
+import io.mesh4j.lb.LoadBalancer;
+import io.mesh4j.lb.LoadBalancerContext;
+import io.mesh4j.lb.LoadBalancerProvider;
+
+/** {@code weighted-round-robin}: nginx-style smooth weighted round-robin. */
+public final class WeightedRoundRobinProvider implements LoadBalancerProvider {
+
+  @Override
+  public String name() {
+    return "weighted-round-robin";
+  }
+
+  @Override
+  public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
+    return new SnapshotLoadBalancer(context, WeightedRoundRobinPicker::new);
+  }
+}

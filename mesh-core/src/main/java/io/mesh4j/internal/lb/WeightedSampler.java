@@ -1,0 +1,56 @@
+package io.mesh4j.internal.lb;
+
+import io.mesh4j.discovery.Endpoint;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Draws endpoint indices at random in proportion to {@link Endpoint#weight()}. Immutable. */
+final class WeightedSampler {
+
+  private final int size;
+  /** Running sums of the weights; null when all weights are equal and a plain nextInt suffices. */
+  private final long[] cumulative;
+
+  private WeightedSampler(int size, long[] cumulative) {
+    this.size = size;
+    this.cumulative = cumulative;
+  }
+
+  static WeightedSampler of(Endpoint[] endpoints) {
+    boolean uniform = true;
+    long[] cumulative = new long[endpoints.length];
+    long sum = 0;
+    for (int i = 0; i < endpoints.length; i++) {
+      sum += endpoints[i].weight();
+      cumulative[i] = sum;
+      uniform &= endpoints[i].weight() == endpoints[0].weight();
+    }
+    return new WeightedSampler(endpoints.length, uniform ? null : cumulative);
+  }
+
+  int sample() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    if (cumulative == null) {
+      return size == 1 ? 0 : random.nextInt(size);
+    }
+    long x = random.nextLong(cumulative[size - 1]);
+    // endpoint i owns [cumulative[i-1], cumulative[i]); an exact hit on a sum belongs to the next one
+    int found = Arrays.binarySearch(cumulative, x);
+    return found >= 0 ? found + 1 : -found - 1;
+  }
+
+  /** A weighted draw different from {@code taken} (when there is more than one endpoint). */
+  int sampleOtherThan(int taken) {
+    if (size == 1) {
+      return taken;
+    }
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int other = sample();
+      if (other != taken) {
+        return other;
+      }
+    }
+    // one endpoint holds most of the weight: take any other rather than loop
+    return (taken + 1 + ThreadLocalRandom.current().nextInt(size - 1)) % size;
+  }
+}

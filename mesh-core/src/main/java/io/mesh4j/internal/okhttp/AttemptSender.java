@@ -1,0 +1,140 @@
+package io.mesh4j.internal.okhttp;
+
+import io.mesh4j.NoHealthyEndpointException;
+import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.internal.runtime.MeshRuntime;
+import io.mesh4j.internal.runtime.ServiceRoute;
+import io.mesh4j.lb.PickRequest;
+import io.mesh4j.lb.PickResult;
+import io.mesh4j.pipeline.MeshAttempt;
+import io.mesh4j.spi.TransportSecurity;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * One attempt of a mesh request: pick an endpoint, rewrite the logical URL to it, run the attempt
+ * stages, send it on the mesh's connection pool with the mesh's transport security, and tell the
+ * balancer how it went.
+ */
+final class AttemptSender {
+
+  private final MeshRuntime runtime;
+
+  AttemptSender(MeshRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  Response send(Interceptor.Chain chain, MeshCallImpl call, Request logical, Duration callStageTimeout)
+      throws IOException {
+    ServiceRoute route = call.route();
+    PickResult pick = pick(route, call, logical);
+    Endpoint endpoint = pick.endpoint();
+    MeshAttempt attempt = call.newAttempt(endpoint);
+    TransportSecurity security = runtime.transportSecurityOrNull();
+    boolean secure = security != null && security.securesService(route.serviceName());
+    OriginalHeaders original = new OriginalHeaders();
+    Request physical = rewrite(logical, endpoint, secure, attempt, original);
+
+    Interceptor.Chain meshChain =
+        chain.withRetryOnConnectionFailure(false).withConnectionPool(runtime.connectionPool());
+    if (secure) {
+      meshChain = security.secure(meshChain, route.serviceName());
+    }
+    Interceptor.Chain network = meshChain;
+    long started = runtime.clock().nanoTime();
+    Response response;
+    try {
+      StageChain attemptChain =
+          new StageChain(
+              runtime.attemptStages(),
+              0,
+              call,
+              attempt,
+              physical,
+              (r, attemptStageTimeout) ->
+                  withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
+                      .proceed(r));
+      response = attemptChain.proceed(physical);
+    } catch (IOException | RuntimeException e) {
+      pick.tracker().onComplete(runtime.clock().nanoTime() - started, false);
+      throw e;
+    }
+    pick.tracker().onComplete(runtime.clock().nanoTime() - started, response.code() < 500);
+    if (original.headers != null) {
+      response = response.newBuilder().headers(original.headers).build();
+    }
+    return response;
+  }
+
+  private static Interceptor.Chain withTimeout(Interceptor.Chain chain, Duration timeout) {
+    if (timeout == null) {
+      return chain;
+    }
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    return chain
+        .withConnectTimeout(millis, TimeUnit.MILLISECONDS)
+        .withReadTimeout(millis, TimeUnit.MILLISECONDS)
+        .withWriteTimeout(millis, TimeUnit.MILLISECONDS);
+  }
+
+  private PickResult pick(ServiceRoute route, MeshCallImpl call, Request logical) throws IOException {
+    PickRequest pickRequest = new PickRequest(hashKey(route, logical), call.triedEndpoints());
+    PickResult pick = route.pick(pickRequest);
+    if (pick.isPending()) {
+      try {
+        route.awaitFirstAnswer(runtime.initialWait(route.config()).toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for discovery of " + route.serviceName());
+      }
+      pick = route.pick(pickRequest);
+    }
+    if (!pick.hasEndpoint()) {
+      Throwable cause = route.discoveryError();
+      String reason = pick.reason();
+      if (cause != null) {
+        reason = "discovery failed: " + cause.getMessage();
+      } else if (pick.isPending()) {
+        reason =
+            "discovery gave no answer within " + runtime.initialWait(route.config()).toMillis() + "ms";
+      }
+      throw new NoHealthyEndpointException(route.serviceName(), reason, cause);
+    }
+    return pick;
+  }
+
+  private static String hashKey(ServiceRoute route, Request logical) {
+    String header = route.hashHeader();
+    return header == null ? null : logical.header(header);
+  }
+
+  private static Request rewrite(
+      Request logical, Endpoint endpoint, boolean secure, MeshAttempt attempt, OriginalHeaders original) {
+    HttpUrl url =
+        logical
+            .url()
+            .newBuilder()
+            .scheme(secure ? "https" : "http")
+            .host(endpoint.host())
+            .port(endpoint.port())
+            .build();
+    Request.Builder b = logical.newBuilder().url(url);
+    if (logical.header("Host") == null) {
+      // The backend sees the logical name, as it would through a sidecar.
+      b.header("Host", hostHeader(logical.url()));
+    }
+    return b.tag(MeshAttempt.class, attempt).tag(OriginalHeaders.class, original).build();
+  }
+
+  private static String hostHeader(HttpUrl logical) {
+    return logical.port() == HttpUrl.defaultPort(logical.scheme())
+        ? logical.host()
+        : logical.host() + ":" + logical.port();
+  }
+}

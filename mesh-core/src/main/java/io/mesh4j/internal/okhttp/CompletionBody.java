@@ -1,0 +1,83 @@
+package io.mesh4j.internal.okhttp;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.MediaType;
+import okhttp3.ResponseBody;
+import okio.Buffer;
+import okio.BufferedSource;
+import okio.ForwardingSource;
+import okio.Okio;
+
+/** A response body that runs a callback once, when it is closed or read to the end. */
+final class CompletionBody extends ResponseBody {
+
+  private final ResponseBody delegate;
+  private final Runnable onComplete;
+  private final AtomicBoolean done = new AtomicBoolean();
+  private final BufferedSource source;
+
+  CompletionBody(ResponseBody delegate, Runnable onComplete) {
+    this.delegate = delegate;
+    this.onComplete = onComplete;
+    this.source =
+        Okio.buffer(
+            new ForwardingSource(delegate.source()) {
+              @Override
+              public long read(Buffer sink, long byteCount) throws IOException {
+                long n;
+                try {
+                  n = super.read(sink, byteCount);
+                } catch (IOException e) {
+                  complete();
+                  throw e;
+                }
+                if (n == -1) {
+                  complete();
+                }
+                return n;
+              }
+
+              @Override
+              public void close() throws IOException {
+                try {
+                  super.close();
+                } finally {
+                  complete();
+                }
+              }
+            });
+  }
+
+  private void complete() {
+    if (done.compareAndSet(false, true)) {
+      onComplete.run();
+    }
+  }
+
+  @Override
+  public MediaType contentType() {
+    return delegate.contentType();
+  }
+
+  @Override
+  public long contentLength() {
+    return delegate.contentLength();
+  }
+
+  @Override
+  public BufferedSource source() {
+    return source;
+  }
+
+  @Override
+  public void close() {
+    try {
+      source.close();
+    } catch (IOException e) {
+      // closing a response body does not report failures
+    } finally {
+      complete();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.mesh4j.internal.okhttp;
+
+import io.mesh4j.MeshClosedException;
+import io.mesh4j.MeshTimeoutException;
+import io.mesh4j.internal.runtime.MeshRuntime;
+import io.mesh4j.internal.runtime.ServiceRoute;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The application interceptor a wrapped client gets. A request whose host names a configured
+ * service goes through the mesh pipeline; any other request passes through exactly as the wrapped
+ * client would send it.
+ */
+public final class MeshInterceptor implements Interceptor {
+
+  private final MeshRuntime runtime;
+  private final AttemptSender sender;
+
+  public MeshInterceptor(MeshRuntime runtime) {
+    this.runtime = runtime;
+    this.sender = new AttemptSender(runtime);
+  }
+
+  /** The network interceptors a wrapped client gets along with this one, outermost first. */
+  public java.util.List<Interceptor> networkInterceptors() {
+    java.util.List<Interceptor> out = new java.util.ArrayList<>();
+    out.add(new FollowUpGuard());
+    for (Interceptor i : runtime.networkInterceptors()) {
+      out.add(new MeshOnlyInterceptor(i));
+    }
+    return out;
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    ServiceRoute route = runtime.route(request.url().host());
+    if (route == null) {
+      return chain.proceed(request);
+    }
+    if (runtime.isClosed()) {
+      throw new MeshClosedException(route.serviceName());
+    }
+    MeshCallImpl call = new MeshCallImpl(route, chain.call(), runtime.clock().nanoTime());
+    runtime.inFlight().add(chain.call());
+    if (runtime.isClosed()) { // close() may have run between the check and add
+      runtime.inFlight().remove(chain.call());
+      throw new MeshClosedException(route.serviceName());
+    }
+    Duration timeout = runtime.timeout(route.config());
+    ScheduledFuture<?> deadline = timeout == null ? null : scheduleDeadline(call, timeout);
+    Runnable finish =
+        () -> {
+          if (deadline != null) {
+            deadline.cancel(false);
+          }
+          runtime.inFlight().remove(chain.call());
+        };
+    Response response;
+    try {
+      response =
+          new StageChain(
+                  runtime.callStages(), 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
+              .proceed(request);
+    } catch (IOException | RuntimeException e) {
+      finish.run();
+      if (call.timedOut()) {
+        MeshTimeoutException timedOut = new MeshTimeoutException(route.serviceName(), timeout);
+        timedOut.initCause(e);
+        throw timedOut;
+      }
+      if (runtime.isClosed() && chain.call().isCanceled()) {
+        MeshClosedException closed = new MeshClosedException(route.serviceName());
+        closed.initCause(e);
+        throw closed;
+      }
+      throw e;
+    }
+    if (response.body() == null) {
+      finish.run();
+      return response;
+    }
+    return response.newBuilder().body(new CompletionBody(response.body(), finish)).build();
+  }
+
+  private ScheduledFuture<?> scheduleDeadline(MeshCallImpl call, Duration timeout) {
+    return runtime
+        .scheduler()
+        .schedule(
+            () -> {
+              call.markTimedOut();
+              call.okHttpCall().cancel();
+            },
+            timeout.toNanos(),
+            TimeUnit.NANOSECONDS);
+  }
+}

@@ -1,0 +1,202 @@
+package io.mesh4j.internal.runtime;
+
+import io.mesh4j.MeshException;
+import io.mesh4j.config.ConfigKey;
+import io.mesh4j.config.ConfigSchema;
+import io.mesh4j.config.ConfigValidator;
+import io.mesh4j.config.MeshConfig;
+import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.config.ValueParsers;
+import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.lb.LoadBalancerProvider;
+import io.mesh4j.spi.MeshModule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/**
+ * Everything found on the classpath with {@link ServiceLoader}: modules, discovery providers and
+ * load-balancing policies, and the configuration schema they add up to.
+ */
+public final class Plugins {
+
+  public static final String DEFAULT_POLICY = "peak-ewma";
+  private static final String HASH_HEADER_KEY = "lb.hash-header";
+
+  private final List<MeshModule> modules;
+  private final Map<String, DiscoveryProvider> discoveryProviders;
+  private final Map<String, LoadBalancerProvider> policies;
+
+  /** {@code mesh.services.<name>.discovery}: which provider finds the service's endpoints. */
+  final ConfigKey<String> discoveryKey;
+
+  /** {@code mesh.services.<name>.lb}: which policy balances the service's requests. */
+  final ConfigKey<String> policyKey;
+
+  /** {@code mesh.services.<name>.timeout}: deadline for the whole request, all attempts. */
+  static final ConfigKey<Duration> TIMEOUT =
+      ConfigKey.service("timeout", ValueParsers.positiveDuration())
+          .description("Deadline for the whole request across all attempts, including reading the body.")
+          .build();
+
+  /** {@code mesh.services.<name>.discovery.initial-wait}: how long a request waits for a first answer. */
+  static final ConfigKey<Duration> INITIAL_WAIT =
+      ConfigKey.service("discovery.initial-wait", ValueParsers.duration(Duration.ZERO))
+          .defaultValue(Duration.ofSeconds(5))
+          .description("How long a request waits for discovery's first answer before failing.")
+          .build();
+
+  private Plugins(
+      List<MeshModule> modules,
+      Map<String, DiscoveryProvider> discoveryProviders,
+      Map<String, LoadBalancerProvider> policies) {
+    this.modules = List.copyOf(modules);
+    this.discoveryProviders = discoveryProviders;
+    this.policies = policies;
+    this.discoveryKey =
+        ConfigKey.service("discovery", namedPlugin("discovery provider", discoveryProviders.keySet()))
+            .defaultValue("static")
+            .description("Where the service's endpoints come from.")
+            .build();
+    this.policyKey =
+        ConfigKey.service("lb", namedPlugin("load-balancing policy", policies.keySet()))
+            .defaultValue(DEFAULT_POLICY)
+            .description("How requests are spread over the service's endpoints.")
+            .build();
+  }
+
+  /**
+   * Plug-ins found with {@link ServiceLoader} plus those given in code; one given in code replaces
+   * a discovered one of the same name.
+   */
+  public static Plugins load(
+      ClassLoader loader,
+      List<MeshModule> extraModules,
+      List<DiscoveryProvider> extraDiscovery,
+      List<LoadBalancerProvider> extraPolicies) {
+    try {
+      List<MeshModule> modules = new ArrayList<>();
+      ServiceLoader.load(MeshModule.class, loader).forEach(modules::add);
+      for (MeshModule extra : extraModules) {
+        modules.removeIf(m -> m.artifactId().equals(extra.artifactId()));
+        modules.add(extra);
+      }
+      Map<String, DiscoveryProvider> discovery = new TreeMap<>();
+      for (DiscoveryProvider p : ServiceLoader.load(DiscoveryProvider.class, loader)) {
+        putUnique(discovery, p.name(), p, "discovery provider");
+      }
+      extraDiscovery.forEach(p -> discovery.put(p.name(), p));
+      Map<String, LoadBalancerProvider> policies = new TreeMap<>();
+      for (LoadBalancerProvider p : ServiceLoader.load(LoadBalancerProvider.class, loader)) {
+        putUnique(policies, p.name(), p, "load-balancing policy");
+      }
+      extraPolicies.forEach(p -> policies.put(p.name(), p));
+      if (!policies.containsKey(DEFAULT_POLICY)) {
+        throw new MeshException(
+            "mesh-core is incomplete: no '" + DEFAULT_POLICY + "' load-balancing policy on the classpath");
+      }
+      return new Plugins(modules, discovery, policies);
+    } catch (ServiceConfigurationError e) {
+      throw new MeshException("cannot load a mesh4j plug-in: " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> void putUnique(Map<String, T> map, String name, T plugin, String what) {
+    T old = map.putIfAbsent(name, plugin);
+    if (old != null && old.getClass() != plugin.getClass()) {
+      throw new MeshException(
+          "two " + what + "s are named '" + name + "': " + old.getClass().getName() + " and "
+              + plugin.getClass().getName());
+    }
+  }
+
+  public List<MeshModule> modules() {
+    return modules;
+  }
+
+  DiscoveryProvider discoveryProvider(ServiceConfig service) {
+    return discoveryProviders.get(service.get(discoveryKey));
+  }
+
+  LoadBalancerProvider policy(ServiceConfig service) {
+    return policies.get(service.get(policyKey));
+  }
+
+  /** The value of {@code lb.hash-header} when the service's policy declares that key, else null. */
+  String hashHeader(ServiceConfig service) {
+    for (ConfigKey<?> key : policy(service).serviceKeys()) {
+      if (key.name().equals(HASH_HEADER_KEY)) {
+        Object v = service.get(key);
+        return v == null ? null : v.toString();
+      }
+    }
+    return null;
+  }
+
+  /** Every key of core and of each plug-in present, plus hints for known modules that are absent. */
+  public ConfigSchema schema() {
+    ConfigSchema.Builder schema = ConfigSchema.builder();
+    schema.globalKey(MeshConfig.SERVICE).globalKey(MeshConfig.TRUST_DOMAIN);
+    schema.serviceKey(discoveryKey).serviceKey(policyKey).serviceKey(TIMEOUT).serviceKey(INITIAL_WAIT);
+    for (DiscoveryProvider p : discoveryProviders.values()) {
+      p.globalKeys().forEach(schema::globalKey);
+      p.serviceKeys().forEach(schema::serviceKey);
+    }
+    for (LoadBalancerProvider p : policies.values()) {
+      p.serviceKeys().forEach(schema::serviceKey);
+    }
+    List<String> present = new ArrayList<>();
+    for (MeshModule m : modules) {
+      present.add(m.artifactId());
+      m.globalKeys().forEach(schema::globalKey);
+      m.serviceKeys().forEach(schema::serviceKey);
+    }
+    KnownModules.KEY_PATTERNS.forEach(
+        (artifact, patterns) -> {
+          if (!present.contains(artifact)) {
+            patterns.forEach(p -> schema.moduleHint(p, artifact));
+          }
+        });
+    return schema.build();
+  }
+
+  /** Cross-key checks of core, of each discovery provider in use and of each module. */
+  public List<ConfigValidator> validators() {
+    List<ConfigValidator> out = new ArrayList<>();
+    out.add(
+        (config, problems) -> {
+          for (ServiceConfig s : config.services().values()) {
+            DiscoveryProvider p = discoveryProvider(s);
+            if (p != null) {
+              p.validate(s, problems);
+            }
+          }
+        });
+    for (MeshModule m : modules) {
+      out.add(m::validate);
+    }
+    return out;
+  }
+
+  /** A parser for a plug-in name that says which module to add for a known but absent one. */
+  private static io.mesh4j.config.ValueParser<String> namedPlugin(String what, java.util.Set<String> names) {
+    return ValueParsers.of(
+        "one of " + String.join(", ", names),
+        s -> {
+          String v = s.trim();
+          if (names.contains(v)) {
+            return v;
+          }
+          if (what.startsWith("discovery") && KnownModules.DISCOVERY_MODULE_PROVIDERS.contains(v)) {
+            throw new IllegalArgumentException(
+                "discovery provider '" + v + "' requires module mesh-discovery"
+                    + " (add io.mesh4j:mesh-discovery to the classpath)");
+          }
+          throw new IllegalArgumentException("unknown " + what + " '" + v + "'");
+        });
+  }
+}

@@ -1,0 +1,29 @@
+package io.mesh4j.testing.discovery;
+
+import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.discovery.Endpoint;
+import java.util.List;
+import java.util.Map;
+
+/** The fake provider behaves like a real one, so tests built on it mean something. */
+class FakeDiscoveryConformanceTest extends DiscoveryProviderConformanceSuite {
+
+  private final FakeDiscovery fake = new FakeDiscovery();
+
+  @Override
+  protected DiscoveryProvider provider() {
+    return fake;
+  }
+
+  @Override
+  protected Map<String, String> publish(String service, List<Endpoint> endpoints) {
+    fake.setEndpoints(service, endpoints);
+    return Map.of("mesh.services." + service + ".discovery", "fake");
+  }
+
+  @Override
+  protected boolean republish(String service, List<Endpoint> endpoints) {
+    fake.setEndpoints(service, endpoints);
+    return true;
+  }
+}

@@ -1,0 +1,96 @@
+package io.mesh4j.samples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A demo "orders" backend: a JDK HttpServer on 127.0.0.1 with a chosen service time. */
+public final class OrdersBackend implements AutoCloseable {
+
+  private final String name;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final AtomicLong served = new AtomicLong();
+  private volatile long delayMillis;
+
+  private OrdersBackend(String name, HttpServer server, ExecutorService executor, long delayMillis) {
+    this.name = name;
+    this.server = server;
+    this.executor = executor;
+    this.delayMillis = delayMillis;
+  }
+
+  public static OrdersBackend start(String name, long delayMillis) throws IOException {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
+    // delayed ACK and every response waits ~40 ms: not what the demo is about.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
+    ExecutorService executor = Executors.newFixedThreadPool(8, r -> new Thread(r, "demo-" + name));
+    OrdersBackend backend = new OrdersBackend(name, server, executor, delayMillis);
+    server.createContext("/", backend::handle);
+    server.setExecutor(executor);
+    server.start();
+    return backend;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      served.incrementAndGet();
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis); // simulated service time of this backend
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      String host = exchange.getRequestHeaders().getFirst("Host");
+      byte[] body =
+          ("{\"backend\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI() + "\",\"host\":\"" + host + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  public long served() {
+    return served.get();
+  }
+
+  public void delayMillis(long millis) {
+    this.delayMillis = millis;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
