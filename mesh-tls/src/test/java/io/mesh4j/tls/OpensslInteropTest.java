@@ -125,7 +125,8 @@ class OpensslInteropTest {
       openssl.getOutputStream().flush();
       assertThat(openssl.waitFor(20, TimeUnit.SECONDS)).isTrue();
       String out = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(out).doesNotContain("HTTP/1.1 200").containsAnyOf("alert", "unexpected eof");
+      // The server aborts the handshake (alert, EOF or reset, depending on timing): no HTTP at all.
+      assertThat(out).contains("verify return:1").doesNotContain("HTTP/1.1");
     }
     tls.close();
   }

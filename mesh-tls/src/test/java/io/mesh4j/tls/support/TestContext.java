@@ -54,6 +54,24 @@ public final class TestContext implements MeshContext, AutoCloseable {
   }
 
   @Override
+  public void refreshEndpoints(String service) {}
+
+  @Override
+  public java.util.Set<String> services() {
+    return config.services().keySet();
+  }
+
+  @Override
+  public java.util.Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service) {
+    return java.util.Optional.empty();
+  }
+
+  @Override
+  public java.util.Optional<io.mesh4j.spi.TransportSecurity> transportSecurity() {
+    return java.util.Optional.empty();
+  }
+
+  @Override
   public void close() {
     scheduler.shutdownNow();
     try {
