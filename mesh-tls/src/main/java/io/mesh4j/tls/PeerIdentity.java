@@ -19,11 +19,29 @@ public final class PeerIdentity {
    */
   public static SpiffeId of(SSLSession session) throws SSLPeerUnverifiedException {
     Certificate[] certs = session.getPeerCertificates();
-    if (certs.length == 0 || !(certs[0] instanceof X509Certificate)) {
+    return ofLeaf(certs.length == 0 ? null : certs[0]);
+  }
+
+  /**
+   * The SPIFFE ID of the server a mesh response came from ({@code response.handshake()}), as
+   * verified on that connection.
+   *
+   * @throws SSLPeerUnverifiedException when there was no TLS or the peer has no valid SVID
+   */
+  public static SpiffeId of(okhttp3.Handshake handshake) throws SSLPeerUnverifiedException {
+    if (handshake == null) {
+      throw new SSLPeerUnverifiedException("not a TLS connection");
+    }
+    java.util.List<Certificate> certs = handshake.peerCertificates();
+    return ofLeaf(certs.isEmpty() ? null : certs.get(0));
+  }
+
+  private static SpiffeId ofLeaf(Certificate leaf) throws SSLPeerUnverifiedException {
+    if (!(leaf instanceof X509Certificate)) {
       throw new SSLPeerUnverifiedException("peer presented no X.509 certificate");
     }
     try {
-      return LeafCertificates.spiffeIdOf((X509Certificate) certs[0]);
+      return LeafCertificates.spiffeIdOf((X509Certificate) leaf);
     } catch (IllegalArgumentException e) {
       throw new SSLPeerUnverifiedException("peer has no valid SPIFFE ID: " + e.getMessage());
     }

@@ -3,7 +3,6 @@ package io.mesh4j.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mesh4j.config.TestMeshConfigs;
 import io.mesh4j.time.MeshClock;
 import io.mesh4j.tls.internal.DevCa;
 import io.mesh4j.tls.support.TestContext;

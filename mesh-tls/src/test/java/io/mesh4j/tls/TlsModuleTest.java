@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ConfigProblem;
 import io.mesh4j.config.MeshConfig;
-import io.mesh4j.config.TestMeshConfigs;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.spi.MeshModule;
 import io.mesh4j.testing.tls.TestCa;
