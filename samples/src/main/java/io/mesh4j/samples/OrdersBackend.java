@@ -29,6 +29,7 @@ public final class OrdersBackend implements AutoCloseable {
   private final MeshTlsServer tls;
   private final AtomicLong served = new AtomicLong();
   private volatile long delayMillis;
+  private volatile int failWith; // 0: answer normally
 
   private OrdersBackend(
       String name, HttpServer server, ExecutorService executor, long delayMillis, MeshTlsServer tls) {
@@ -88,6 +89,11 @@ public final class OrdersBackend implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+      int failure = failWith;
+      if (failure != 0) {
+        exchange.sendResponseHeaders(failure, -1); // simulated outage: an error status, no body
+        return;
+      }
       String host = exchange.getRequestHeaders().getFirst("Host");
       byte[] body =
           ("{\"backend\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI() + "\",\"host\":\""
@@ -119,6 +125,11 @@ public final class OrdersBackend implements AutoCloseable {
 
   public void delayMillis(long millis) {
     this.delayMillis = millis;
+  }
+
+  /** From now on answer every request with {@code status} (such as 503); 0 answers normally again. */
+  public void failWith(int status) {
+    this.failWith = status;
   }
 
   @Override
