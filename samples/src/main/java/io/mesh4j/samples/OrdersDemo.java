@@ -1,11 +1,8 @@
 package io.mesh4j.samples;
 
 import io.mesh4j.MeshClient;
-import io.mesh4j.tls.CallerPolicy;
-import io.mesh4j.tls.MeshTlsExtension;
 import io.mesh4j.tls.MeshTlsServer;
 import io.mesh4j.tls.PeerIdentity;
-import io.mesh4j.tls.SpiffeId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,24 +35,16 @@ public final class OrdersDemo {
   private OrdersDemo() {}
 
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory("mesh4j-demo");
-    Path caDir = dir.resolve("ca");
     List<OrdersBackend> backends = List.of();
-    // The orders workload: it links mesh4j only to serve with its own SVID.
-    try (MeshClient ordersWorkload =
-        MeshClient.builder().service("orders").property("mesh.tls.dev-ca.dir", caDir.toString()).build()) {
-      MeshTlsServer tls =
-          ordersWorkload
-              .extension(MeshTlsExtension.class)
-              .orElseThrow()
-              .server(CallerPolicy.allow(SpiffeId.parse("spiffe://mesh.local/frontend")));
+    try (OrdersWorkload orders = OrdersWorkload.start()) {
+      MeshTlsServer tls = orders.tlsServer();
       backends =
           List.of(
               OrdersBackend.start("orders-1", 2, tls),
               OrdersBackend.start("orders-2", 2, tls),
               OrdersBackend.start("orders-3 (slow)", 25, tls));
-      Path properties = dir.resolve("mesh.properties");
-      Files.writeString(properties, propertiesFor(backends, caDir), StandardCharsets.UTF_8);
+      Path properties = orders.dir().resolve("mesh.properties");
+      Files.writeString(properties, propertiesFor(backends, orders.caDir()), StandardCharsets.UTF_8);
       System.out.println("== mesh.properties of the frontend ==");
       System.out.print(Files.readString(properties));
       System.out.println();
@@ -66,7 +55,6 @@ public final class OrdersDemo {
       showPlainClientIsRefused(backends.get(0));
     } finally {
       backends.forEach(OrdersBackend::close);
-      deleteRecursively(dir);
     }
   }
 
@@ -99,17 +87,6 @@ public final class OrdersDemo {
     } finally {
       plain.dispatcher().executorService().shutdown();
       plain.connectionPool().evictAll();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

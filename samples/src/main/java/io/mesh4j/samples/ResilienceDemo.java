@@ -11,7 +11,7 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Outlier detection at work: three "orders" backends; one starts answering 503, the mesh retries
+ * Outlier detection at work: three "orders" backends (mTLS, as in {@link OrdersDemo}); one starts answering 503, the mesh retries
  * its requests on the others and ejects it, the other two carry the load; it recovers and is
  * re-admitted when its ejection time has passed. Resilience events are printed as they happen.
  */
@@ -20,9 +20,10 @@ public final class ResilienceDemo {
   private ResilienceDemo() {}
 
   public static void main(String[] args) throws Exception {
-    try (OrdersBackend a = OrdersBackend.start("orders-a", 0);
-        OrdersBackend b = OrdersBackend.start("orders-b", 0);
-        OrdersBackend c = OrdersBackend.start("orders-c", 0)) {
+    try (OrdersWorkload orders = OrdersWorkload.start();
+        OrdersBackend a = OrdersBackend.start("orders-a", 0, orders.tlsServer());
+        OrdersBackend b = OrdersBackend.start("orders-b", 0, orders.tlsServer());
+        OrdersBackend c = OrdersBackend.start("orders-c", 0, orders.tlsServer())) {
       List<OrdersBackend> backends = List.of(a, b, c);
       ResilienceModule resilience =
           new ResilienceModule().addListener(e -> System.out.println("  event: " + e));
@@ -32,6 +33,7 @@ public final class ResilienceDemo {
               .environment(Map.of())
               .systemProperties(new Properties())
               .module(resilience)
+              .property("mesh.tls.dev-ca.dir", orders.caDir().toString())
               .property("mesh.services.orders.endpoints", a.address() + "," + b.address() + "," + c.address())
               .property("mesh.services.orders.lb", "round-robin")
               .property("mesh.services.orders.timeout", "2s")
