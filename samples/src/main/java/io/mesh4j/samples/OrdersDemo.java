@@ -1,6 +1,8 @@
 package io.mesh4j.samples;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.tls.MeshTlsServer;
+import io.mesh4j.tls.PeerIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +20,12 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The README's demo: three local "orders" backends, one of them slow, and a client that calls
- * {@code http://orders/...} through the mesh. Prints the properties file it runs on, then how many
- * requests each backend served and their latencies: with the default peak-EWMA policy the slow
- * backend gets visibly less traffic.
+ * The README's demo: three local "orders" backends, one of them slow, serving mTLS with the
+ * orders workload's SPIFFE identity, and a "frontend" client that calls {@code http://orders/...}
+ * through the mesh. Both sides take their certificates from the embedded dev CA. Prints the
+ * properties file the client runs on, then each backend's verified SPIFFE ID, how many requests
+ * it served and their latencies: with the default peak-EWMA policy the slow backend gets visibly
+ * less traffic.
  */
 public final class OrdersDemo {
 
@@ -31,30 +35,30 @@ public final class OrdersDemo {
   private OrdersDemo() {}
 
   public static void main(String[] args) throws Exception {
-    List<OrdersBackend> backends =
-        List.of(
-            OrdersBackend.start("orders-1", 2),
-            OrdersBackend.start("orders-2", 2),
-            OrdersBackend.start("orders-3 (slow)", 25));
-    Path dir = Files.createTempDirectory("mesh4j-demo");
-    Path properties = dir.resolve("mesh.properties");
-    try {
-      Files.writeString(properties, propertiesFor(backends), StandardCharsets.UTF_8);
-      System.out.println("== mesh.properties ==");
+    List<OrdersBackend> backends = List.of();
+    try (OrdersWorkload orders = OrdersWorkload.start()) {
+      MeshTlsServer tls = orders.tlsServer();
+      backends =
+          List.of(
+              OrdersBackend.start("orders-1", 2, tls),
+              OrdersBackend.start("orders-2", 2, tls),
+              OrdersBackend.start("orders-3 (slow)", 25, tls));
+      Path properties = orders.dir().resolve("mesh.properties");
+      Files.writeString(properties, propertiesFor(backends, orders.caDir()), StandardCharsets.UTF_8);
+      System.out.println("== mesh.properties of the frontend ==");
       System.out.print(Files.readString(properties));
       System.out.println();
       try (MeshClient mesh = MeshClient.fromProperties(properties)) {
         run(mesh, backends);
       }
       System.out.println("\nMeshClient closed: its threads, timers and connections are gone.");
+      showPlainClientIsRefused(backends.get(0));
     } finally {
       backends.forEach(OrdersBackend::close);
-      Files.deleteIfExists(properties);
-      Files.deleteIfExists(dir);
     }
   }
 
-  static String propertiesFor(List<OrdersBackend> backends) {
+  static String propertiesFor(List<OrdersBackend> backends, Path caDir) {
     StringBuilder endpoints = new StringBuilder();
     for (OrdersBackend b : backends) {
       endpoints.append(endpoints.length() == 0 ? "" : ",").append(b.address());
@@ -67,13 +71,30 @@ public final class OrdersDemo {
         "# peak-ewma is the default policy; try round-robin to compare.",
         "mesh.services.orders.lb=peak-ewma",
         "mesh.services.orders.timeout=2s",
+        "# mTLS is on by default with mesh-tls (mesh.tls.mode=strict); the dev CA is for one host only.",
+        "mesh.tls.dev-ca.dir=" + caDir,
         "");
+  }
+
+  /** A client without an SVID gets no answer from the backends. */
+  private static void showPlainClientIsRefused(OrdersBackend backend) {
+    OkHttpClient plain = new OkHttpClient();
+    String url = "https://" + backend.address() + "/items/1";
+    try (Response r = plain.newCall(new Request.Builder().url(url).build()).execute()) {
+      System.out.println("UNEXPECTED: a client without an SVID got HTTP " + r.code());
+    } catch (IOException e) {
+      System.out.println("A plain HTTPS client without an SVID is refused: " + e.getClass().getSimpleName());
+    } finally {
+      plain.dispatcher().executorService().shutdown();
+      plain.connectionPool().evictAll();
+    }
   }
 
   private static void run(MeshClient mesh, List<OrdersBackend> backends) throws Exception {
     OkHttpClient http = mesh.wrap(new OkHttpClient());
     warmUp(http);
     Map<Integer, LatencyStats> byPort = new ConcurrentHashMap<>();
+    Map<Integer, String> identityByPort = new ConcurrentHashMap<>();
     AtomicInteger failures = new AtomicInteger();
     ExecutorService callers = Executors.newFixedThreadPool(CONCURRENCY);
     long start = System.nanoTime();
@@ -81,7 +102,7 @@ public final class OrdersDemo {
       List<Future<?>> done = new java.util.ArrayList<>();
       for (int i = 0; i < REQUESTS; i++) {
         int item = i;
-        done.add(callers.submit(() -> call(http, item, byPort, failures)));
+        done.add(callers.submit(() -> call(http, item, byPort, identityByPort, failures)));
       }
       for (Future<?> f : done) {
         f.get();
@@ -97,8 +118,13 @@ public final class OrdersDemo {
     for (OrdersBackend b : backends) {
       LatencyStats stats = byPort.getOrDefault(b.port(), new LatencyStats());
       System.out.printf(
-          "  %-16s %-16s %4d requests (%4.1f%%)   %s%n",
-          b.name(), b.address(), stats.count(), 100.0 * stats.count() / REQUESTS, stats.summary());
+          "  %-16s %-16s %-28s %4d requests (%4.1f%%)   %s%n",
+          b.name(),
+          b.address(),
+          identityByPort.getOrDefault(b.port(), "-"),
+          stats.count(),
+          100.0 * stats.count() / REQUESTS,
+          stats.summary());
     }
   }
 
@@ -114,13 +140,21 @@ public final class OrdersDemo {
   }
 
   private static void call(
-      OkHttpClient http, int item, Map<Integer, LatencyStats> byPort, AtomicInteger failures) {
+      OkHttpClient http,
+      int item,
+      Map<Integer, LatencyStats> byPort,
+      Map<Integer, String> identityByPort,
+      AtomicInteger failures) {
     Request request = new Request.Builder().url("http://orders/items/" + item).build();
     long t0 = System.nanoTime();
     try (Response response = http.newCall(request).execute()) {
       response.body().string();
       long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
-      byPort.computeIfAbsent(response.request().url().port(), p -> new LatencyStats()).add(micros);
+      int port = response.request().url().port();
+      byPort.computeIfAbsent(port, p -> new LatencyStats()).add(micros);
+      if (response.handshake() != null) {
+        identityByPort.putIfAbsent(port, PeerIdentity.of(response.handshake()).toString());
+      }
       if (!response.isSuccessful()) {
         failures.incrementAndGet();
       }

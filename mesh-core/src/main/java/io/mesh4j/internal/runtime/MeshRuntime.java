@@ -167,6 +167,16 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
     return routes.get(host);
   }
 
+  /** The running extension of the given type, if a module contributed one. */
+  public <T> Optional<T> extension(Class<T> type) {
+    for (MeshExtension e : extensions) {
+      if (type.isInstance(e)) {
+        return Optional.of(type.cast(e));
+      }
+    }
+    return Optional.empty();
+  }
+
   public boolean isClosed() {
     return closed;
   }
