@@ -20,5 +20,8 @@ public final class MeshAttributes {
   /** Which endpoints a {@code mesh.service.endpoints} point counts: {@code eligible} or {@code excluded}. */
   public static final AttributeKey<String> ENDPOINT_STATE = AttributeKey.stringKey("mesh.endpoint.state");
 
+  /** The circuit breaker's state when it refused the request ({@code open}, {@code half_open}). */
+  public static final AttributeKey<String> CIRCUIT_STATE = AttributeKey.stringKey("mesh.circuit_breaker.state");
+
   private MeshAttributes() {}
 }

@@ -98,6 +98,12 @@ final class CallTracingStage implements MeshStage {
         span.setAttribute(HttpSemconv.HTTP_REQUEST_RESEND_COUNT, (long) attempts.size() - 1);
       }
       outcome.applyTo(span);
+      if (outcome.failure() != null && CircuitRejection.AVAILABLE) {
+        String circuit = CircuitRejection.stateOf(outcome.failure());
+        if (circuit != null) {
+          span.setAttribute(MeshAttributes.CIRCUIT_STATE, circuit);
+        }
+      }
     }
     span.end();
   }
