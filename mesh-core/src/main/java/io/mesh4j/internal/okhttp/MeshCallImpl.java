@@ -18,8 +18,9 @@ final class MeshCallImpl implements MeshCall {
   private final ServiceRoute route;
   private final Call okHttpCall;
   private final long startNanos;
-  private final List<MeshAttempt> attempts = Collections.synchronizedList(new ArrayList<>(2));
-  private final Set<Endpoint> tried = Collections.synchronizedSet(new LinkedHashSet<>(4));
+  // Copy-on-write: attempts are few (usually one), reads happen on every pick and stage.
+  private volatile List<MeshAttempt> attempts = List.of();
+  private volatile Set<Endpoint> tried = Set.of();
   private volatile boolean timedOut;
 
   MeshCallImpl(ServiceRoute route, Call okHttpCall, long startNanos) {
@@ -32,10 +33,16 @@ final class MeshCallImpl implements MeshCall {
     return route;
   }
 
-  MeshAttempt newAttempt(Endpoint endpoint) {
+  synchronized MeshAttempt newAttempt(Endpoint endpoint) {
     MeshAttempt attempt = new MeshAttempt(route.serviceName(), endpoint, attempts.size() + 1);
-    attempts.add(attempt);
-    tried.add(endpoint);
+    List<MeshAttempt> nextAttempts = new ArrayList<>(attempts);
+    nextAttempts.add(attempt);
+    attempts = List.copyOf(nextAttempts);
+    if (!tried.contains(endpoint)) {
+      Set<Endpoint> nextTried = new LinkedHashSet<>(tried);
+      nextTried.add(endpoint);
+      tried = Collections.unmodifiableSet(nextTried);
+    }
     return attempt;
   }
 
@@ -69,15 +76,11 @@ final class MeshCallImpl implements MeshCall {
 
   @Override
   public List<MeshAttempt> attempts() {
-    synchronized (attempts) {
-      return List.copyOf(attempts);
-    }
+    return attempts;
   }
 
   @Override
   public Set<Endpoint> triedEndpoints() {
-    synchronized (tried) {
-      return Set.copyOf(tried);
-    }
+    return tried;
   }
 }

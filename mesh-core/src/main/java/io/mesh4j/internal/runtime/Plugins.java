@@ -6,6 +6,7 @@ import io.mesh4j.config.ConfigSchema;
 import io.mesh4j.config.ConfigValidator;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.config.ServiceKeys;
 import io.mesh4j.config.ValueParsers;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.lb.LoadBalancerProvider;
@@ -37,18 +38,8 @@ public final class Plugins {
   /** {@code mesh.services.<name>.lb}: which policy balances the service's requests. */
   final ConfigKey<String> policyKey;
 
-  /** {@code mesh.services.<name>.timeout}: deadline for the whole request, all attempts. */
-  static final ConfigKey<Duration> TIMEOUT =
-      ConfigKey.service("timeout", ValueParsers.positiveDuration())
-          .description("Deadline for the whole request across all attempts, including reading the body.")
-          .build();
-
-  /** {@code mesh.services.<name>.discovery.initial-wait}: how long a request waits for a first answer. */
-  static final ConfigKey<Duration> INITIAL_WAIT =
-      ConfigKey.service("discovery.initial-wait", ValueParsers.duration(Duration.ZERO))
-          .defaultValue(Duration.ofSeconds(5))
-          .description("How long a request waits for discovery's first answer before failing.")
-          .build();
+  static final ConfigKey<Duration> TIMEOUT = ServiceKeys.TIMEOUT;
+  static final ConfigKey<Duration> INITIAL_WAIT = ServiceKeys.DISCOVERY_INITIAL_WAIT;
 
   private Plugins(
       List<MeshModule> modules,

@@ -1,5 +1,6 @@
 package io.mesh4j.resilience.internal;
 
+import io.mesh4j.config.ServiceKeys;
 import io.mesh4j.pipeline.MeshCall;
 import java.time.Duration;
 
@@ -16,7 +17,7 @@ final class CallOutcome {
     if (!call.okHttpCall().isCanceled() || deadlineFired) {
       return false;
     }
-    Duration timeout = CoreTimeout.of(call.config());
+    Duration timeout = call.config().get(ServiceKeys.TIMEOUT);
     return timeout == null || nowNanos - call.startNanos() < timeout.toNanos();
   }
 }

@@ -1,5 +1,6 @@
 package io.mesh4j.resilience.internal;
 
+import io.mesh4j.config.ServiceKeys;
 import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
@@ -51,7 +52,7 @@ final class DeadlineStage implements MeshStage {
     if (inbound == null) {
       inbound = InboundDeadline.current().orElse(null);
     }
-    Duration timeout = CoreTimeout.of(call.config());
+    Duration timeout = call.config().get(ServiceKeys.TIMEOUT);
     Deadline own =
         timeout == null ? null : Deadline.after(timeout.minusNanos(clock.nanoTime() - call.startNanos()));
     if (inbound == null && own == null) {
