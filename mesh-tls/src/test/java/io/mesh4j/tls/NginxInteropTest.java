@@ -177,16 +177,27 @@ class NginxInteropTest {
     Files.createDirectories(prefix.resolve("tmp"));
     PemFiles.writeSvid(svid, prefix.resolve("server.pem"), prefix.resolve("server-key.pem"));
     Files.copy(ca.resolve("ca.pem"), prefix.resolve("bundle.pem"));
-    int port = ExternalProcess.freePort();
-    Files.writeString(prefix.resolve("nginx.conf"), nginxConf(port));
-    nginx = ExternalProcess.start(List.of("nginx", "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(),
-        "-e", prefix.resolve("logs/error.log").toString(), "-g", "daemon off;"), prefix.resolve("stderr.log"));
-    try {
-      nginx.awaitPort(port, Duration.ofSeconds(10));
-    } catch (AssertionError e) {
-      throw new AssertionError(e.getMessage() + "\nerror.log:\n" + read(prefix.resolve("logs/error.log")), e);
+    // The free port was closed before nginx binds it: another process may take it in between,
+    // then nginx exits with "Address already in use" and we try another port.
+    for (int attempt = 1; ; attempt++) {
+      int port = ExternalProcess.freePort();
+      Files.writeString(prefix.resolve("nginx.conf"), nginxConf(port));
+      Files.deleteIfExists(prefix.resolve("logs/error.log"));
+      nginx = ExternalProcess.start(List.of("nginx", "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(),
+          "-e", prefix.resolve("logs/error.log").toString(), "-g", "daemon off;"), prefix.resolve("stderr.log"));
+      try {
+        nginx.awaitPort(port, Duration.ofSeconds(10));
+        return port;
+      } catch (AssertionError e) {
+        String errorLog = read(prefix.resolve("logs/error.log"));
+        nginx.close();
+        nginx = null;
+        if (attempt < 3 && errorLog.contains("Address already in use")) {
+          continue;
+        }
+        throw new AssertionError(e.getMessage() + "\nerror.log:\n" + errorLog, e);
+      }
     }
-    return port;
   }
 
   static String nginxConf(int port) {

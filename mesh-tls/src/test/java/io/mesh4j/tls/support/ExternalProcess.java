@@ -107,6 +107,8 @@ public final class ExternalProcess implements AutoCloseable {
           });
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(describe("did not listen on port " + port + " within " + timeout), e);
+    } catch (IllegalStateException e) {
+      throw new AssertionError(e.getMessage(), e);
     }
     return this;
   }
