@@ -145,10 +145,11 @@ public final class ExternalProcess implements AutoCloseable {
     for (ProcessHandle child : children) {
       if (child.isAlive()) {
         child.destroyForcibly();
+        // onExit() of a non-child polls with growing pauses (seconds); poll faster
         try {
-          child.onExit().get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-          // reported by the assertion below
+          await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).until(() -> !child.isAlive());
+        } catch (ConditionTimeoutException e) {
+          // reported just below
         }
       }
     }
