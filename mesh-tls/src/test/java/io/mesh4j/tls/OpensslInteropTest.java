@@ -1,16 +1,11 @@
 package io.mesh4j.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.time.MeshClock;
+import io.mesh4j.tls.support.ExternalProcess;
 import io.mesh4j.tls.support.TlsFixtures;
 import io.mesh4j.tls.support.TlsFixtures.Server;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,10 +31,12 @@ class OpensslInteropTest {
   ScheduledExecutorService scheduler;
   X509Source frontend;
   X509Source orders;
+  ExternalProcess server;
   Process openssl;
 
   @BeforeEach
   void start() {
+    ExternalProcess.require("openssl", "openssl");
     scheduler = Executors.newSingleThreadScheduledExecutor();
     frontend = X509Sources.devCa(dir.resolve("ca"), FRONTEND, Duration.ofHours(1), scheduler, MeshClock.SYSTEM);
     orders = X509Sources.devCa(dir.resolve("ca"), ORDERS, Duration.ofHours(1), scheduler, MeshClock.SYSTEM);
@@ -47,6 +44,9 @@ class OpensslInteropTest {
 
   @AfterEach
   void stop() throws InterruptedException {
+    if (server != null) {
+      server.close();
+    }
     if (openssl != null) {
       openssl.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
@@ -55,32 +55,16 @@ class OpensslInteropTest {
     scheduler.shutdownNow();
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  static boolean accepts(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   @Test
   void okHttpWithMeshTlsTalksToOpensslServerRequiringAClientSvid() throws Exception {
     Path cert = dir.resolve("orders.pem");
     Path key = dir.resolve("orders_key.pem");
     PemFiles.writeSvid(orders.svid(), cert, key);
-    int port = freePort();
-    openssl = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port,
+    int port = ExternalProcess.freePort();
+    server = ExternalProcess.start(List.of("openssl", "s_server", "-accept", "127.0.0.1:" + port,
         "-cert", cert.toString(), "-key", key.toString(), "-CAfile", dir.resolve("ca/ca.pem").toString(),
-        "-Verify", "2", "-verify_return_error", "-tls1_3", "-www")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("s_server.log").toFile()).start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> accepts(port));
+        "-Verify", "2", "-verify_return_error", "-tls1_3", "-www"), dir.resolve("s_server.log"))
+        .awaitPort(port, Duration.ofSeconds(10));
     MeshTls tls = MeshTls.builder(frontend).build();
     OkHttpClient client = TlsFixtures.meshClient(tls, "orders", ORDERS);
     try (Response r = client.newCall(new Request.Builder().url("https://127.0.0.1:" + port + "/").build()).execute()) {

@@ -249,6 +249,7 @@ public final class TestCa {
   public final class LeafBuilder {
     private final List<String> uris = new ArrayList<>();
     private final List<String> dnsNames = new ArrayList<>();
+    private final List<String> ipAddresses = new ArrayList<>();
     private Instant notBefore = Instant.now().minus(Duration.ofMinutes(5));
     private Instant notAfter = Instant.now().plus(Duration.ofHours(1));
     private boolean ca;
@@ -269,6 +270,15 @@ public final class TestCa {
 
     public LeafBuilder dnsNames(String... values) {
       dnsNames.addAll(List.of(values));
+      return this;
+    }
+
+    /**
+     * IP address SANs (e.g. {@code 127.0.0.1}), beside the URI SAN: the X509-SVID standard allows
+     * other SAN types, and a client that checks host names (curl) needs one to match.
+     */
+    public LeafBuilder ipAddresses(String... values) {
+      ipAddresses.addAll(List.of(values));
       return this;
     }
 
@@ -362,6 +372,9 @@ public final class TestCa {
         }
         for (String d : dnsNames) {
           names.add(new GeneralName(GeneralName.dNSName, d));
+        }
+        for (String ip : ipAddresses) {
+          names.add(new GeneralName(GeneralName.iPAddress, ip));
         }
         if (!names.isEmpty()) {
           b.addExtension(Extension.subjectAlternativeName, commonName == null, new GeneralNames(names.toArray(new GeneralName[0])));
