@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class PipelineExtensionTest {
 
   /** A module assembled from parts, as mesh-resilience or mesh-tracing would contribute them. */
-  private static final class TestModule implements MeshModule {
+  private static class TestModule implements MeshModule {
     final List<MeshStage> stages = new CopyOnWriteArrayList<>();
     final List<EndpointFilter> filters = new CopyOnWriteArrayList<>();
     final List<Interceptor> networkInterceptors = new CopyOnWriteArrayList<>();
@@ -240,6 +240,76 @@ class PipelineExtensionTest {
                   return r.body().string().equals("port=" + first);
                 }
               });
+    }
+  }
+
+  @Test
+  void modulesFindEachOtherOnceEverythingStartedAndStagesSeeThePolicyName() throws Exception {
+    final class Provider implements MeshExtension {}
+    final class Consumer implements MeshExtension {
+      final AtomicReference<Object> found = new AtomicReference<>();
+      MeshContext context;
+
+      @Override
+      public void started() {
+        found.set(context.extension(Provider.class).orElse(null));
+      }
+    }
+    Consumer consumer = new Consumer();
+    Provider provider = new Provider();
+    List<String> policies = new CopyOnWriteArrayList<>();
+    TestModule consuming =
+        new TestModule() {
+          @Override
+          public MeshExtension create(MeshContext ctx) {
+            consumer.context = ctx;
+            return consumer;
+          }
+        };
+    MeshModule providing =
+        new MeshModule() {
+          @Override
+          public String name() {
+            return "provider";
+          }
+
+          @Override
+          public String artifactId() {
+            return "mesh-provider-module";
+          }
+
+          @Override
+          public MeshExtension create(MeshContext ctx) {
+            return provider;
+          }
+        };
+    TestModule observing = new TestModule();
+    observing.stages.add(
+        stage(
+            MeshStage.Kind.CALL,
+            1,
+            chain -> {
+              policies.add(chain.call().loadBalancer());
+              return chain.proceed(chain.request());
+            }));
+    try (Backends backends = Backends.naming(1);
+        MeshClient mesh =
+            TestMesh.builder()
+                .module(consuming) // created before the module it looks for
+                .module(providing)
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .build()) {
+      assertThat(consumer.found.get()).isSameAs(provider);
+      assertThat(mesh.extension(Provider.class)).containsSame(provider);
+    }
+    try (Backends backends = Backends.naming(1);
+        MeshClient mesh =
+            TestMesh.builder()
+                .module(observing)
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .build()) {
+      mesh.wrap(new OkHttpClient()).newCall(get("http://orders/")).execute().close();
+      assertThat(policies).containsExactly("peak-ewma");
     }
   }
 

@@ -17,6 +17,9 @@ public interface MeshCall {
 
   ServiceConfig config();
 
+  /** The name of the service's load-balancing policy ({@code mesh.services.<name>.lb}). */
+  String loadBalancer();
+
   /** The OkHttp call carrying the request; cancel it to stop the request everywhere. */
   Call okHttpCall();
 

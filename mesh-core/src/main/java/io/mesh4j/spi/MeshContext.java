@@ -32,6 +32,13 @@ public interface MeshContext {
    */
   void refreshEndpoints(String service);
 
+  /**
+   * Another module's running extension, for cooperation between modules (tracing recording
+   * resilience events, for example). Complete from {@link MeshExtension#started()} on; empty for
+   * a module that is not on the classpath.
+   */
+  <T extends MeshExtension> Optional<T> extension(Class<T> type);
+
   /** The services this mesh routes, by name. */
   java.util.Set<String> services();
 

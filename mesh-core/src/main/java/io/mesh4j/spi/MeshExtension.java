@@ -31,6 +31,12 @@ public interface MeshExtension extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Called once after every module and every service of the client has started: the place for
+   * wiring to other modules' extensions ({@link MeshContext#extension}).
+   */
+  default void started() {}
+
   /** Stops every thread, timer and connection this extension started. Idempotent. */
   @Override
   default void close() {}

@@ -65,6 +65,11 @@ final class MeshCallImpl implements MeshCall {
   }
 
   @Override
+  public String loadBalancer() {
+    return route.policyName();
+  }
+
+  @Override
   public Call okHttpCall() {
     return okHttpCall;
   }

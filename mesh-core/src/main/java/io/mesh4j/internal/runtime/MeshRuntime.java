@@ -70,6 +70,7 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
     try {
       runtime.startModules(plugins);
       runtime.startServices(plugins);
+      runtime.extensions.forEach(MeshExtension::started);
       return runtime;
     } catch (RuntimeException e) {
       runtime.close();
@@ -168,7 +169,8 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
   }
 
   /** The running extension of the given type, if a module contributed one. */
-  public <T> Optional<T> extension(Class<T> type) {
+  @Override
+  public <T extends MeshExtension> Optional<T> extension(Class<T> type) {
     for (MeshExtension e : extensions) {
       if (type.isInstance(e)) {
         return Optional.of(type.cast(e));

@@ -80,4 +80,9 @@ public final class TestContext implements MeshContext, AutoCloseable {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Override
+  public <T extends io.mesh4j.spi.MeshExtension> java.util.Optional<T> extension(Class<T> type) {
+    return java.util.Optional.empty();
+  }
 }
