@@ -314,6 +314,38 @@ class PipelineExtensionTest {
   }
 
   @Test
+  void completionActionsRunOnceWhenTheBodyIsClosedOrTheRequestFails() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    TestModule module = new TestModule();
+    module.stages.add(
+        stage(
+            MeshStage.Kind.CALL,
+            100,
+            chain -> {
+              chain.call().whenComplete(() -> events.add("done " + chain.request().url().encodedPath()));
+              return chain.proceed(chain.request());
+            }));
+    try (Backends backends = Backends.naming(1);
+        MeshClient mesh =
+            TestMesh.builder()
+                .module(module)
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .property("mesh.services.broken.endpoints", "127.0.0.1:1")
+                .build()) {
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      Response response = http.newCall(get("http://orders/read")).execute();
+      assertThat(events).isEmpty(); // headers are in, the body is still the caller's
+      response.body().string();
+      response.close();
+      assertThat(events).containsExactly("done /read");
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> http.newCall(get("http://broken/fail")).execute())
+          .isInstanceOf(IOException.class);
+      assertThat(events).containsExactly("done /read", "done /fail");
+    }
+  }
+
+  @Test
   void moduleNetworkInterceptorsRunForMeshAttemptsOnly() throws Exception {
     List<String> tagged = new CopyOnWriteArrayList<>();
     TestModule module = new TestModule();

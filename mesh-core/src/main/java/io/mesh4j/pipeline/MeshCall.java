@@ -31,4 +31,12 @@ public interface MeshCall {
 
   /** Endpoints already tried, so that a retry can prefer another. */
   Set<Endpoint> triedEndpoints();
+
+  /**
+   * Runs {@code action} once when this request is over for the caller: its response body closed
+   * or read to the end, or the request failed. For a stage that holds something for the request's
+   * whole life (a bulkhead slot, a timer). Actions run on the thread that ends the request, in the
+   * order given, and must not block or throw.
+   */
+  void whenComplete(Runnable action);
 }

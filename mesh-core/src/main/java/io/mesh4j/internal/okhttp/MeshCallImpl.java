@@ -22,6 +22,8 @@ final class MeshCallImpl implements MeshCall {
   private volatile List<MeshAttempt> attempts = List.of();
   private volatile Set<Endpoint> tried = Set.of();
   private volatile boolean timedOut;
+  private final List<Runnable> completionActions = new ArrayList<>(2); // guarded by itself
+  private boolean completed; // guarded by completionActions
 
   MeshCallImpl(ServiceRoute route, Call okHttpCall, long startNanos) {
     this.route = route;
@@ -77,6 +79,38 @@ final class MeshCallImpl implements MeshCall {
   @Override
   public long startNanos() {
     return startNanos;
+  }
+
+  @Override
+  public void whenComplete(Runnable action) {
+    synchronized (completionActions) {
+      if (!completed) {
+        completionActions.add(action);
+        return;
+      }
+    }
+    action.run(); // already over: run at once rather than never
+  }
+
+  /** Ends the request for the caller; runs the registered actions once. */
+  void complete() {
+    List<Runnable> actions;
+    synchronized (completionActions) {
+      if (completed) {
+        return;
+      }
+      completed = true;
+      actions = List.copyOf(completionActions);
+      completionActions.clear();
+    }
+    for (Runnable action : actions) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(MeshCallImpl.class)
+            .warn("completion action of a request to '{}' failed", service(), e);
+      }
+    }
   }
 
   @Override

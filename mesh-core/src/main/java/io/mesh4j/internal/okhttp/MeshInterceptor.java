@@ -61,6 +61,7 @@ public final class MeshInterceptor implements Interceptor {
             deadline.cancel(false);
           }
           runtime.inFlight().remove(chain.call());
+          call.complete();
         };
     Response response;
     try {

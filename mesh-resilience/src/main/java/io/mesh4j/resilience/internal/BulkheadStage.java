@@ -47,13 +47,8 @@ final class BulkheadStage implements MeshStage {
       service.events().emit(ResilienceEvent.Type.BULKHEAD_FULL, service.name(), null, "limit " + limit);
       throw new BulkheadFullException(service.name(), limit);
     }
-    Response response;
-    try {
-      response = chain.proceed(chain.request());
-    } catch (IOException | RuntimeException e) {
-      bulkhead.onComplete();
-      throw e;
-    }
-    return OnCloseBody.wrap(response, bulkhead::onComplete);
+    // Released when the caller is done with the response (or the request failed).
+    chain.call().whenComplete(bulkhead::onComplete);
+    return chain.proceed(chain.request());
   }
 }

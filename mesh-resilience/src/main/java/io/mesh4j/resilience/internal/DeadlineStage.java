@@ -75,11 +75,10 @@ final class DeadlineStage implements MeshStage {
             },
             inbound.remaining().toNanos(),
             TimeUnit.NANOSECONDS);
-    Response response;
+    call.whenComplete(() -> timer.cancel(false));
     try {
-      response = chain.proceed(tagged);
+      return chain.proceed(tagged);
     } catch (IOException | RuntimeException e) {
-      timer.cancel(false);
       if (callDeadline.inboundFired()) {
         DeadlineExceededException exceeded = new DeadlineExceededException(call.service());
         exceeded.initCause(e);
@@ -87,6 +86,5 @@ final class DeadlineStage implements MeshStage {
       }
       throw e;
     }
-    return OnCloseBody.wrap(response, () -> timer.cancel(false));
   }
 }
