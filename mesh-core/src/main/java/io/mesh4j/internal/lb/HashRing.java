@@ -12,7 +12,7 @@ import java.util.Arrays;
  * signed order is unsigned order), the low {@link #OWNER_BITS} bits the owning endpoint's index.
  * That keeps a ring of millions of nodes in one primitive array, sorted without boxing.
  */
-final class HashRing {
+final class HashRing implements HashLookup {
 
   /** Envoy's default upper bound on the ring size; also bounds the min-ring-size key. */
   static final int MAX_RING_SIZE = 1 << 23;
@@ -83,18 +83,21 @@ final class HashRing {
     return (hash ^ Long.MIN_VALUE) & ~OWNER_MASK;
   }
 
-  int size() {
+  @Override
+  public int size() {
     return nodes.length;
   }
 
   /** Index of the first node at or after {@code hash}, wrapping around. */
-  int nodeFor(long hash) {
+  @Override
+  public int slotFor(long hash) {
     int found = Arrays.binarySearch(nodes, position(hash));
     int node = found >= 0 ? found : -found - 1;
     return node == nodes.length ? 0 : node;
   }
 
-  int ownerOf(int node) {
+  @Override
+  public int ownerOf(int node) {
     return (int) (nodes[node] & OWNER_MASK);
   }
 }

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * endpoints take turns claiming their next free slot; an endpoint with half the top weight takes a
  * turn every second round. The table size must be prime so that every skip visits every slot.
  */
-final class MaglevTable {
+final class MaglevTable implements HashLookup {
 
   static final int DEFAULT_SIZE = 65537;
   /** Envoy's upper bound. */
@@ -61,15 +61,18 @@ final class MaglevTable {
     return new MaglevTable(slots);
   }
 
-  int size() {
+  @Override
+  public int size() {
     return slots.length;
   }
 
-  int slotFor(long hash) {
+  @Override
+  public int slotFor(long hash) {
     return (int) Long.remainderUnsigned(hash, slots.length);
   }
 
-  int ownerOf(int slot) {
+  @Override
+  public int ownerOf(int slot) {
     return slots[slot];
   }
 }
