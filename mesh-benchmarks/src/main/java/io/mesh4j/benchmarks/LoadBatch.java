@@ -1,5 +1,6 @@
 package io.mesh4j.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +19,19 @@ import org.HdrHistogram.Histogram;
  */
 final class LoadBatch {
 
-  /** Outcome of a batch; latencies in nanoseconds. */
-  record Result(long completed, long errors, long elapsedNanos, Histogram latency) {
+  /**
+   * Outcome of a batch; latencies in nanoseconds. {@code cpuNanos} is this process's CPU time
+   * (client and backends) during the batch: unlike wall time it does not count other processes
+   * on a shared machine, so CPU per request is the steadier measure of the mesh's cost.
+   */
+  record Result(long completed, long errors, long elapsedNanos, long cpuNanos, Histogram latency) {
     double throughputPerSecond() {
       return completed * 1e9 / elapsedNanos;
     }
   }
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -40,6 +48,7 @@ final class LoadBatch {
     List<Histogram> histograms = new ArrayList<>();
     List<Thread> workers = new ArrayList<>();
     long start = System.nanoTime();
+    long cpuStart = OS.getProcessCpuTime();
     for (int w = 0; w < concurrency; w++) {
       Histogram h = new Histogram(HIGHEST_NANOS, 3);
       histograms.add(h);
@@ -55,9 +64,10 @@ final class LoadBatch {
       t.join();
     }
     long elapsed = System.nanoTime() - start;
+    long cpu = OS.getProcessCpuTime() - cpuStart;
     Histogram total = new Histogram(HIGHEST_NANOS, 3);
     histograms.forEach(total::add);
-    return new Result(total.getTotalCount(), errors.get(), elapsed, total);
+    return new Result(total.getTotalCount(), errors.get(), elapsed, cpu, total);
   }
 
   private static void work(

@@ -86,9 +86,9 @@ public final class LoadHarness {
                   clients.get(mode), requests.get(mode), options.requests(), options.concurrency(),
                   System.nanoTime() + batchNanos);
           totals.get(mode).add(r);
-          System.out.printf("  round %d %-6s %8.0f req/s  p50 %7.1f us  (%d ok, %d errors)%n",
+          System.out.printf("  round %d %-6s %8.0f req/s  p50 %7.1f us  cpu %6.1f us/req  (%d ok, %d errors)%n",
               round + 1, mode, r.throughputPerSecond(), micros(r.latency().getValueAtPercentile(50)),
-              r.completed(), r.errors());
+              r.cpuNanos() / 1000.0 / Math.max(1, r.completed()), r.completed(), r.errors());
         }
       }
       print(totals.get(Mode.DIRECT), totals.get(Mode.MESH));
@@ -101,6 +101,7 @@ public final class LoadHarness {
   private static void print(Totals direct, Totals mesh) {
     System.out.printf("%-12s %12s %12s %10s%n", "", "direct", "mesh", "mesh/direct");
     row("req/s", direct.throughput(), mesh.throughput());
+    row("cpu us/req", direct.cpuMicrosPerRequest(), mesh.cpuMicrosPerRequest());
     for (double p : PERCENTILES) {
       row("p" + p + " us", micros(direct.latency.getValueAtPercentile(p)), micros(mesh.latency.getValueAtPercentile(p)));
     }
@@ -126,16 +127,22 @@ public final class LoadHarness {
     long completed;
     long errors;
     long elapsedNanos;
+    long cpuNanos;
 
     void add(LoadBatch.Result r) {
       latency.add(r.latency());
       completed += r.completed();
       errors += r.errors();
       elapsedNanos += r.elapsedNanos();
+      cpuNanos += r.cpuNanos();
     }
 
     double throughput() {
       return completed * 1e9 / elapsedNanos;
+    }
+
+    double cpuMicrosPerRequest() {
+      return cpuNanos / 1000.0 / completed;
     }
   }
 }
