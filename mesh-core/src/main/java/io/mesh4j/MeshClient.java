@@ -89,6 +89,20 @@ public final class MeshClient implements AutoCloseable {
     return b.build();
   }
 
+  /**
+   * A module's running extension, to use what the module offers beyond the pipeline: for
+   * example {@code mesh.extension(MeshTlsExtension.class)} to serve with this workload's SVID.
+   * Empty when no module of that type is on the classpath.
+   */
+  public <T extends io.mesh4j.spi.MeshExtension> java.util.Optional<T> extension(Class<T> type) {
+    return runtime.extension(type);
+  }
+
+  /** What the mesh knows of a configured service's endpoints now; empty for an unknown name. */
+  public java.util.Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service) {
+    return runtime.discoveryStatus(service);
+  }
+
   /** True after {@link #close()}. */
   public boolean isClosed() {
     return runtime.isClosed();

@@ -45,6 +45,26 @@ class MeshClientLifecycleTest {
   }
 
   @Test
+  void closeClosesEveryMeshConnection() throws Exception {
+    try (KeepAliveServer backend = new KeepAliveServer()) {
+      MeshClient mesh =
+          TestMesh.builder()
+              .property("mesh.services.orders.endpoints", "127.0.0.1:" + backend.port())
+              .build();
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      for (int i = 0; i < 5; i++) {
+        try (Response r = http.newCall(new Request.Builder().url("http://orders/").build()).execute()) {
+          assertThat(r.body().string()).isEqualTo("ok");
+        }
+      }
+      assertThat(backend.accepted).hasValue(1); // one pooled keep-alive connection, reused
+      assertThat(backend.closedByClient).hasValue(0);
+      mesh.close();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(backend.closedByClient).hasValue(1));
+    }
+  }
+
+  @Test
   void meshRequestsAfterCloseFailButOtherHostsStillWork() throws Exception {
     try (Backends backends = Backends.naming(1)) {
       MeshClient mesh =

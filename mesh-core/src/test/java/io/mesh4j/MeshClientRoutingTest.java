@@ -44,6 +44,32 @@ class MeshClientRoutingTest {
   }
 
   @Test
+  void consistentHashSendsTheSameKeyToTheSameEndpoint() throws Exception {
+    try (Backends backends = Backends.naming(4);
+        MeshClient mesh =
+            TestMesh.builder()
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .property("mesh.services.orders.lb", "ring-hash")
+                .property("mesh.services.orders.lb.hash-header", "X-User")
+                .build()) {
+      OkHttpClient http = mesh.wrap(plain);
+      java.util.Set<String> usedByAll = new java.util.HashSet<>();
+      for (int user = 0; user < 20; user++) {
+        java.util.Set<String> endpointsOfUser = new java.util.HashSet<>();
+        for (int i = 0; i < 5; i++) {
+          Request r = new Request.Builder().url("http://orders/cart").header("X-User", "user-" + user).build();
+          try (Response response = http.newCall(r).execute()) {
+            endpointsOfUser.add(response.body().string());
+          }
+        }
+        assertThat(endpointsOfUser).hasSize(1);
+        usedByAll.addAll(endpointsOfUser);
+      }
+      assertThat(usedByAll).hasSizeGreaterThan(1);
+    }
+  }
+
+  @Test
   void backendSeesLogicalServiceNameAsHostAndOriginalPath() throws Exception {
     try (Backends backends = Backends.naming(1);
         MeshClient mesh =

@@ -19,6 +19,23 @@ public final class ServiceConfig {
     this.defaults = Map.copyOf(defaults);
   }
 
+  /**
+   * A service configuration from values given in code, for testing plug-ins (load balancers,
+   * discovery providers) outside a mesh. The mesh itself only builds them from validated
+   * properties. Values must be of each key's type; keys must be per-service keys.
+   */
+  public static ServiceConfig of(String name, Map<ConfigKey<?>, ?> values) {
+    Map<String, Object> byName = new java.util.HashMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (key.scope() != ConfigKey.Scope.SERVICE) {
+            throw new IllegalArgumentException(key + " is not a per-service key");
+          }
+          byName.put(key.name(), Objects.requireNonNull(value, key.name()));
+        });
+    return new ServiceConfig(name, byName, Map.of());
+  }
+
   /** The logical service name, as used in request URLs ({@code http://<name>/...}). */
   public String name() {
     return name;

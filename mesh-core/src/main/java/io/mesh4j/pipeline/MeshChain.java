@@ -21,4 +21,11 @@ public interface MeshChain {
 
   /** Runs the rest of the pipeline; a CALL stage may call it again to retry. */
   Response proceed(Request request) throws IOException;
+
+  /**
+   * A chain whose attempts use this connect, read and write timeout on the wire (a per-try
+   * timeout: a stalled endpoint fails the attempt, not the whole request). Applies to attempts
+   * made through the returned chain, so a CALL stage sets it before it proceeds.
+   */
+  MeshChain withAttemptTimeout(java.time.Duration timeout);
 }

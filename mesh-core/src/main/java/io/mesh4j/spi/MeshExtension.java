@@ -26,6 +26,11 @@ public interface MeshExtension extends AutoCloseable {
     return List.of();
   }
 
+  /** Filters applied, in module order, to each service's endpoints before load balancing. */
+  default List<EndpointFilter> endpointFilters() {
+    return List.of();
+  }
+
   /** Stops every thread, timer and connection this extension started. Idempotent. */
   @Override
   default void close() {}

@@ -2,6 +2,10 @@ package io.mesh4j.samples;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsServer;
+import io.mesh4j.tls.MeshTlsServer;
+import io.mesh4j.tls.SpiffeId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -12,29 +16,51 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A demo "orders" backend: a JDK HttpServer on 127.0.0.1 with a chosen service time. */
+/**
+ * A demo "orders" backend: a JDK HttpServer on 127.0.0.1 with a chosen service time. With a
+ * {@link MeshTlsServer} it serves mTLS with the orders workload's SVID and only answers callers
+ * its policy allows.
+ */
 public final class OrdersBackend implements AutoCloseable {
 
   private final String name;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final MeshTlsServer tls;
   private final AtomicLong served = new AtomicLong();
   private volatile long delayMillis;
+  private volatile int failWith; // 0: answer normally
 
-  private OrdersBackend(String name, HttpServer server, ExecutorService executor, long delayMillis) {
+  private OrdersBackend(
+      String name, HttpServer server, ExecutorService executor, long delayMillis, MeshTlsServer tls) {
     this.name = name;
     this.server = server;
     this.executor = executor;
     this.delayMillis = delayMillis;
+    this.tls = tls;
   }
 
+  /** A plaintext backend. */
   public static OrdersBackend start(String name, long delayMillis) throws IOException {
+    return start(name, delayMillis, null);
+  }
+
+  /** A backend serving mTLS with {@code tls} (plaintext when null). */
+  public static OrdersBackend start(String name, long delayMillis, MeshTlsServer tls) throws IOException {
     // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's
     // delayed ACK and every response waits ~40 ms: not what the demo is about.
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+    HttpServer server;
+    if (tls != null) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(tls.httpsConfigurator());
+      server = https;
+    } else {
+      server = HttpServer.create(address, 64);
+    }
     ExecutorService executor = Executors.newFixedThreadPool(8, r -> new Thread(r, "demo-" + name));
-    OrdersBackend backend = new OrdersBackend(name, server, executor, delayMillis);
+    OrdersBackend backend = new OrdersBackend(name, server, executor, delayMillis, tls);
     server.createContext("/", backend::handle);
     server.setExecutor(executor);
     server.start();
@@ -43,6 +69,18 @@ public final class OrdersBackend implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      String caller = "anonymous";
+      if (tls != null) {
+        try {
+          SpiffeId id = tls.authorize(((HttpsExchange) exchange).getSSLSession());
+          caller = id.toString();
+        } catch (IOException e) {
+          byte[] denied = e.getMessage().getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(403, denied.length);
+          exchange.getResponseBody().write(denied);
+          return;
+        }
+      }
       served.incrementAndGet();
       if (delayMillis > 0) {
         try {
@@ -51,9 +89,15 @@ public final class OrdersBackend implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+      int failure = failWith;
+      if (failure != 0) {
+        exchange.sendResponseHeaders(failure, -1); // simulated outage: an error status, no body
+        return;
+      }
       String host = exchange.getRequestHeaders().getFirst("Host");
       byte[] body =
-          ("{\"backend\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI() + "\",\"host\":\"" + host + "\"}")
+          ("{\"backend\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI() + "\",\"host\":\""
+                  + host + "\",\"caller\":\"" + caller + "\"}")
               .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, body.length);
@@ -81,6 +125,11 @@ public final class OrdersBackend implements AutoCloseable {
 
   public void delayMillis(long millis) {
     this.delayMillis = millis;
+  }
+
+  /** From now on answer every request with {@code status} (such as 503); 0 answers normally again. */
+  public void failWith(int status) {
+    this.failWith = status;
   }
 
   @Override

@@ -1,6 +1,11 @@
 package io.mesh4j.samples;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.tls.CallerPolicy;
+import io.mesh4j.tls.MeshTlsExtension;
+import io.mesh4j.tls.MeshTlsServer;
+import io.mesh4j.tls.PeerIdentity;
+import io.mesh4j.tls.SpiffeId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,10 +23,12 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The README's demo: three local "orders" backends, one of them slow, and a client that calls
- * {@code http://orders/...} through the mesh. Prints the properties file it runs on, then how many
- * requests each backend served and their latencies: with the default peak-EWMA policy the slow
- * backend gets visibly less traffic.
+ * The README's demo: three local "orders" backends, one of them slow, serving mTLS with the
+ * orders workload's SPIFFE identity, and a "frontend" client that calls {@code http://orders/...}
+ * through the mesh. Both sides take their certificates from the embedded dev CA. Prints the
+ * properties file the client runs on, then each backend's verified SPIFFE ID, how many requests
+ * it served and their latencies: with the default peak-EWMA policy the slow backend gets visibly
+ * less traffic.
  */
 public final class OrdersDemo {
 
@@ -31,30 +38,39 @@ public final class OrdersDemo {
   private OrdersDemo() {}
 
   public static void main(String[] args) throws Exception {
-    List<OrdersBackend> backends =
-        List.of(
-            OrdersBackend.start("orders-1", 2),
-            OrdersBackend.start("orders-2", 2),
-            OrdersBackend.start("orders-3 (slow)", 25));
     Path dir = Files.createTempDirectory("mesh4j-demo");
-    Path properties = dir.resolve("mesh.properties");
-    try {
-      Files.writeString(properties, propertiesFor(backends), StandardCharsets.UTF_8);
-      System.out.println("== mesh.properties ==");
+    Path caDir = dir.resolve("ca");
+    List<OrdersBackend> backends = List.of();
+    // The orders workload: it links mesh4j only to serve with its own SVID.
+    try (MeshClient ordersWorkload =
+        MeshClient.builder().service("orders").property("mesh.tls.dev-ca.dir", caDir.toString()).build()) {
+      MeshTlsServer tls =
+          ordersWorkload
+              .extension(MeshTlsExtension.class)
+              .orElseThrow()
+              .server(CallerPolicy.allow(SpiffeId.parse("spiffe://mesh.local/frontend")));
+      backends =
+          List.of(
+              OrdersBackend.start("orders-1", 2, tls),
+              OrdersBackend.start("orders-2", 2, tls),
+              OrdersBackend.start("orders-3 (slow)", 25, tls));
+      Path properties = dir.resolve("mesh.properties");
+      Files.writeString(properties, propertiesFor(backends, caDir), StandardCharsets.UTF_8);
+      System.out.println("== mesh.properties of the frontend ==");
       System.out.print(Files.readString(properties));
       System.out.println();
       try (MeshClient mesh = MeshClient.fromProperties(properties)) {
         run(mesh, backends);
       }
       System.out.println("\nMeshClient closed: its threads, timers and connections are gone.");
+      showPlainClientIsRefused(backends.get(0));
     } finally {
       backends.forEach(OrdersBackend::close);
-      Files.deleteIfExists(properties);
-      Files.deleteIfExists(dir);
+      deleteRecursively(dir);
     }
   }
 
-  static String propertiesFor(List<OrdersBackend> backends) {
+  static String propertiesFor(List<OrdersBackend> backends, Path caDir) {
     StringBuilder endpoints = new StringBuilder();
     for (OrdersBackend b : backends) {
       endpoints.append(endpoints.length() == 0 ? "" : ",").append(b.address());
@@ -67,12 +83,41 @@ public final class OrdersDemo {
         "# peak-ewma is the default policy; try round-robin to compare.",
         "mesh.services.orders.lb=peak-ewma",
         "mesh.services.orders.timeout=2s",
+        "# mTLS is on by default with mesh-tls (mesh.tls.mode=strict); the dev CA is for one host only.",
+        "mesh.tls.dev-ca.dir=" + caDir,
         "");
+  }
+
+  /** A client without an SVID gets no answer from the backends. */
+  private static void showPlainClientIsRefused(OrdersBackend backend) {
+    OkHttpClient plain = new OkHttpClient();
+    String url = "https://" + backend.address() + "/items/1";
+    try (Response r = plain.newCall(new Request.Builder().url(url).build()).execute()) {
+      System.out.println("UNEXPECTED: a client without an SVID got HTTP " + r.code());
+    } catch (IOException e) {
+      System.out.println("A plain HTTPS client without an SVID is refused: " + e.getClass().getSimpleName());
+    } finally {
+      plain.dispatcher().executorService().shutdown();
+      plain.connectionPool().evictAll();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static void run(MeshClient mesh, List<OrdersBackend> backends) throws Exception {
     OkHttpClient http = mesh.wrap(new OkHttpClient());
+    warmUp(http);
     Map<Integer, LatencyStats> byPort = new ConcurrentHashMap<>();
+    Map<Integer, String> identityByPort = new ConcurrentHashMap<>();
     AtomicInteger failures = new AtomicInteger();
     ExecutorService callers = Executors.newFixedThreadPool(CONCURRENCY);
     long start = System.nanoTime();
@@ -80,7 +125,7 @@ public final class OrdersDemo {
       List<Future<?>> done = new java.util.ArrayList<>();
       for (int i = 0; i < REQUESTS; i++) {
         int item = i;
-        done.add(callers.submit(() -> call(http, item, byPort, failures)));
+        done.add(callers.submit(() -> call(http, item, byPort, identityByPort, failures)));
       }
       for (Future<?> f : done) {
         f.get();
@@ -96,19 +141,43 @@ public final class OrdersDemo {
     for (OrdersBackend b : backends) {
       LatencyStats stats = byPort.getOrDefault(b.port(), new LatencyStats());
       System.out.printf(
-          "  %-16s %-16s %4d requests (%4.1f%%)   %s%n",
-          b.name(), b.address(), stats.count(), 100.0 * stats.count() / REQUESTS, stats.summary());
+          "  %-16s %-16s %-28s %4d requests (%4.1f%%)   %s%n",
+          b.name(),
+          b.address(),
+          identityByPort.getOrDefault(b.port(), "-"),
+          stats.count(),
+          100.0 * stats.count() / REQUESTS,
+          stats.summary());
+    }
+  }
+
+  /** Opens connections and warms the JIT so the figures show steady state, not start-up. */
+  private static void warmUp(OkHttpClient http) {
+    for (int i = 0; i < 50; i++) {
+      try (Response response = http.newCall(new Request.Builder().url("http://orders/warm-up").build()).execute()) {
+        response.body().string();
+      } catch (IOException e) {
+        System.out.println("  warm-up request failed: " + e);
+      }
     }
   }
 
   private static void call(
-      OkHttpClient http, int item, Map<Integer, LatencyStats> byPort, AtomicInteger failures) {
+      OkHttpClient http,
+      int item,
+      Map<Integer, LatencyStats> byPort,
+      Map<Integer, String> identityByPort,
+      AtomicInteger failures) {
     Request request = new Request.Builder().url("http://orders/items/" + item).build();
     long t0 = System.nanoTime();
     try (Response response = http.newCall(request).execute()) {
       response.body().string();
       long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
-      byPort.computeIfAbsent(response.request().url().port(), p -> new LatencyStats()).add(micros);
+      int port = response.request().url().port();
+      byPort.computeIfAbsent(port, p -> new LatencyStats()).add(micros);
+      if (response.handshake() != null) {
+        identityByPort.putIfAbsent(port, PeerIdentity.of(response.handshake()).toString());
+      }
       if (!response.isSuccessful()) {
         failures.incrementAndGet();
       }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * Envoy's ketama-style consistent hash ring: each endpoint gets virtual nodes in proportion to its
- * weight, the lightest at least {@code minRingSize × its share} of them, hashed from
- * {@code host:port_n}. A key belongs to the first node at or after its hash, wrapping around.
+ * weight ({@link #nodeCounts}), hashed from {@code host:port_n}. A key belongs to the first node at
+ * or after its hash, wrapping around.
  *
  * <p>Each node is one sortable long: the upper bits are the node's hash (its sign bit flipped so
  * signed order is unsigned order), the low {@link #OWNER_BITS} bits the owning endpoint's index.
@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 final class HashRing {
 
-  /** Envoy's default upper bound on the ring size. */
+  /** Envoy's default upper bound on the ring size; also bounds the min-ring-size key. */
   static final int MAX_RING_SIZE = 1 << 23;
 
   static final int OWNER_BITS = 24;
@@ -30,28 +30,52 @@ final class HashRing {
     if (endpoints.length > OWNER_MASK) {
       throw new IllegalArgumentException("too many endpoints for a hash ring: " + endpoints.length);
     }
-    double totalWeight = 0;
+    long[] nodesPerEndpoint = nodeCounts(endpoints, minRingSize);
+    long total = 0;
+    for (long n : nodesPerEndpoint) {
+      total += n;
+    }
+    long[] nodes = new long[Math.toIntExact(total)];
+    int count = 0;
+    for (int owner = 0; owner < endpoints.length; owner++) {
+      String prefix = endpoints[owner].authority() + "_";
+      for (int n = 0; n < nodesPerEndpoint[owner]; n++) {
+        nodes[count++] = position(XxHash64.hash(prefix + n, 0)) | owner;
+      }
+    }
+    Arrays.sort(nodes);
+    return new HashRing(nodes);
+  }
+
+  /**
+   * Virtual nodes per endpoint: the lightest gets {@code minRingSize × its share of the weight},
+   * rounded up to a power of two, and the others as many times that as their weight is times the
+   * lightest's. Envoy does not round; rounding keeps every endpoint's count the same when one of
+   * ten endpoints leaves (103 vs 114 nodes would both become 128), so only the keys of the endpoint
+   * that left move, not also keys taken over by the survivors' new nodes.
+   */
+  static long[] nodeCounts(Endpoint[] endpoints, int minRingSize) {
+    long totalWeight = 0;
     int minWeight = Integer.MAX_VALUE;
     for (Endpoint e : endpoints) {
       totalWeight += e.weight();
       minWeight = Math.min(minWeight, e.weight());
     }
-    // scale so that the lightest endpoint gets ceil(minRingSize × its share) nodes
-    double minShare = minWeight / totalWeight;
-    double scale = Math.min(Math.ceil(minShare * minRingSize) / minShare, MAX_RING_SIZE);
-    long[] nodes = new long[(int) Math.ceil(scale) + endpoints.length];
-    int count = 0;
-    double target = 0;
-    for (int owner = 0; owner < endpoints.length; owner++) {
-      target += scale * endpoints[owner].weight() / totalWeight;
-      String prefix = endpoints[owner].authority() + "_";
-      for (int n = 0; count < target && count < nodes.length; n++) {
-        nodes[count++] = position(XxHash64.hash(prefix + n, 0)) | owner;
-      }
+    long lightest = Math.max(1, (long) Math.ceil((double) minRingSize * minWeight / totalWeight));
+    double perWeight = (double) ceilPowerOfTwo(lightest) / minWeight;
+    double total = perWeight * totalWeight;
+    if (total > MAX_RING_SIZE) {
+      perWeight *= MAX_RING_SIZE / total; // bounded memory beats stability at this size
     }
-    long[] ring = Arrays.copyOf(nodes, count);
-    Arrays.sort(ring);
-    return new HashRing(ring);
+    long[] counts = new long[endpoints.length];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = Math.max(1, Math.round(perWeight * endpoints[i].weight()));
+    }
+    return counts;
+  }
+
+  private static long ceilPowerOfTwo(long n) {
+    return n <= 1 ? 1 : Long.highestOneBit(n - 1) << 1;
   }
 
   /** The hash as a signed-sortable value with the owner bits cleared. */

@@ -17,8 +17,9 @@ public final class RingHashProvider implements LoadBalancerProvider {
               "lb.ring-hash.min-ring-size", ValueParsers.integer(1, HashRing.MAX_RING_SIZE))
           .defaultValue(1024)
           .description(
-              "Minimum number of virtual nodes on the ring-hash ring; more nodes spread keys more"
-                  + " evenly at the cost of memory and rebuild time.")
+              "Minimum number of virtual nodes on the ring-hash ring (it gets up to about twice"
+                  + " as many); more nodes spread keys more evenly at the cost of memory and"
+                  + " rebuild time.")
           .build();
 
   @Override

@@ -10,6 +10,8 @@ import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.spi.TransportSecurity;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -28,12 +30,13 @@ final class AttemptSender {
     this.runtime = runtime;
   }
 
-  Response send(Interceptor.Chain chain, MeshCallImpl call, Request logical) throws IOException {
+  Response send(Interceptor.Chain chain, MeshCallImpl call, Request logical, Duration callStageTimeout)
+      throws IOException {
     ServiceRoute route = call.route();
     PickResult pick = pick(route, call, logical);
     Endpoint endpoint = pick.endpoint();
     MeshAttempt attempt = call.newAttempt(endpoint);
-    TransportSecurity security = runtime.transportSecurity();
+    TransportSecurity security = runtime.transportSecurityOrNull();
     boolean secure = security != null && security.securesService(route.serviceName());
     OriginalHeaders original = new OriginalHeaders();
     Request physical = rewrite(logical, endpoint, secure, attempt, original);
@@ -47,9 +50,17 @@ final class AttemptSender {
     long started = runtime.clock().nanoTime();
     Response response;
     try {
-      response =
-          new StageChain(runtime.attemptStages(), 0, call, attempt, physical, network::proceed)
-              .proceed(physical);
+      StageChain attemptChain =
+          new StageChain(
+              runtime.attemptStages(),
+              0,
+              call,
+              attempt,
+              physical,
+              (r, attemptStageTimeout) ->
+                  withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
+                      .proceed(r));
+      response = attemptChain.proceed(physical);
     } catch (IOException | RuntimeException e) {
       pick.tracker().onComplete(runtime.clock().nanoTime() - started, false);
       throw e;
@@ -59,6 +70,17 @@ final class AttemptSender {
       response = response.newBuilder().headers(original.headers).build();
     }
     return response;
+  }
+
+  private static Interceptor.Chain withTimeout(Interceptor.Chain chain, Duration timeout) {
+    if (timeout == null) {
+      return chain;
+    }
+    int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    return chain
+        .withConnectTimeout(millis, TimeUnit.MILLISECONDS)
+        .withReadTimeout(millis, TimeUnit.MILLISECONDS)
+        .withWriteTimeout(millis, TimeUnit.MILLISECONDS);
   }
 
   private PickResult pick(ServiceRoute route, MeshCallImpl call, Request logical) throws IOException {

@@ -66,7 +66,7 @@ public final class MeshInterceptor implements Interceptor {
     try {
       response =
           new StageChain(
-                  runtime.callStages(), 0, call, null, request, r -> sender.send(chain, call, r))
+                  runtime.callStages(), 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
               .proceed(request);
     } catch (IOException | RuntimeException e) {
       finish.run();

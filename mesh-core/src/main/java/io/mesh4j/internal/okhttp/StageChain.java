@@ -5,6 +5,7 @@ import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -15,7 +16,8 @@ final class StageChain implements MeshChain {
   /** What runs after the last stage. */
   @FunctionalInterface
   interface Terminal {
-    Response proceed(Request request) throws IOException;
+    /** @param attemptTimeout the per-try wire timeout set by a stage, or null for the client's */
+    Response proceed(Request request, Duration attemptTimeout) throws IOException;
   }
 
   private final List<MeshStage> stages;
@@ -24,15 +26,36 @@ final class StageChain implements MeshChain {
   private final MeshAttempt attempt;
   private final Request request;
   private final Terminal terminal;
+  private final Duration attemptTimeout;
 
   StageChain(
       List<MeshStage> stages, int index, MeshCall call, MeshAttempt attempt, Request request, Terminal terminal) {
+    this(stages, index, call, attempt, request, terminal, null);
+  }
+
+  private StageChain(
+      List<MeshStage> stages,
+      int index,
+      MeshCall call,
+      MeshAttempt attempt,
+      Request request,
+      Terminal terminal,
+      Duration attemptTimeout) {
     this.stages = stages;
     this.index = index;
     this.call = call;
     this.attempt = attempt;
     this.request = request;
     this.terminal = terminal;
+    this.attemptTimeout = attemptTimeout;
+  }
+
+  @Override
+  public MeshChain withAttemptTimeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("attempt timeout must be positive: " + timeout);
+    }
+    return new StageChain(stages, index, call, attempt, request, terminal, timeout);
   }
 
   @Override
@@ -53,11 +76,12 @@ final class StageChain implements MeshChain {
   @Override
   public Response proceed(Request next) throws IOException {
     if (index >= stages.size()) {
-      return terminal.proceed(next);
+      return terminal.proceed(next, attemptTimeout);
     }
     MeshStage stage = stages.get(index);
     Response response =
-        stage.intercept(new StageChain(stages, index + 1, call, attempt, next, terminal));
+        stage.intercept(
+            new StageChain(stages, index + 1, call, attempt, next, terminal, attemptTimeout));
     if (response == null) {
       throw new IllegalStateException("mesh stage " + stage.getClass().getName() + " returned null");
     }

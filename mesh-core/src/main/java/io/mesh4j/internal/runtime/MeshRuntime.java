@@ -8,6 +8,7 @@ import io.mesh4j.discovery.DiscoveryContext;
 import io.mesh4j.discovery.DiscoveryListener;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.MeshModule;
@@ -16,9 +17,9 @@ import io.mesh4j.time.MeshClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -43,11 +44,12 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
   private final MeshClock clock;
   private final String clientId;
   private final ScheduledThreadPoolExecutor scheduler;
-  private final Map<String, ServiceRoute> routes = new LinkedHashMap<>();
+  private final Map<String, ServiceRoute> routes = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<MeshExtension> extensions = new ArrayList<>();
   private final List<MeshStage> callStages = new ArrayList<>();
   private final List<MeshStage> attemptStages = new ArrayList<>();
   private final List<Interceptor> networkInterceptors = new ArrayList<>();
+  private final List<EndpointFilter> endpointFilters = new ArrayList<>();
   private final ConnectionPool connectionPool = new ConnectionPool(32, 5, TimeUnit.MINUTES);
   private final InFlightCalls inFlight = new InFlightCalls();
   private TransportSecurity transportSecurity;
@@ -90,6 +92,7 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
         (stage.kind() == MeshStage.Kind.CALL ? callStages : attemptStages).add(stage);
       }
       networkInterceptors.addAll(extension.networkInterceptors());
+      endpointFilters.addAll(extension.endpointFilters());
       extension
           .transportSecurity()
           .ifPresent(
@@ -108,7 +111,8 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
 
   private void startServices(Plugins plugins) {
     for (ServiceConfig service : config.services().values()) {
-      ServiceRoute route = new ServiceRoute(service, clock, plugins.policy(service), plugins.hashHeader(service));
+      ServiceRoute route = new ServiceRoute(
+              service, clock, plugins.policy(service), plugins.hashHeader(service), endpointFilters);
       routes.put(service.name(), route);
       DiscoveryProvider provider = plugins.discoveryProvider(service);
       Discovery discovery = provider.start(discoveryContext(service, route));
@@ -163,6 +167,16 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
     return routes.get(host);
   }
 
+  /** The running extension of the given type, if a module contributed one. */
+  public <T> Optional<T> extension(Class<T> type) {
+    for (MeshExtension e : extensions) {
+      if (type.isInstance(e)) {
+        return Optional.of(type.cast(e));
+      }
+    }
+    return Optional.empty();
+  }
+
   public boolean isClosed() {
     return closed;
   }
@@ -180,7 +194,7 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
   }
 
   /** The transport security of mesh routes, or null when none is on the classpath. */
-  public TransportSecurity transportSecurity() {
+  public TransportSecurity transportSecurityOrNull() {
     return transportSecurity;
   }
 
@@ -198,6 +212,35 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
 
   public Duration initialWait(ServiceConfig service) {
     return service.get(Plugins.INITIAL_WAIT);
+  }
+
+  @Override
+  public void refreshEndpoints(String service) {
+    ServiceRoute route = routes.get(service);
+    if (route != null && !closed) {
+      // Off the caller's thread: a module may call this from inside a request or a filter.
+      try {
+        scheduler.execute(route::refresh);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing: nothing left to refresh
+      }
+    }
+  }
+
+  @Override
+  public java.util.Set<String> services() {
+    return java.util.Set.copyOf(config.services().keySet());
+  }
+
+  @Override
+  public Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service) {
+    ServiceRoute route = routes.get(service);
+    return route == null ? Optional.empty() : Optional.of(route.status());
+  }
+
+  @Override
+  public Optional<TransportSecurity> transportSecurity() {
+    return Optional.ofNullable(transportSecurity);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.mesh4j.internal.runtime;
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Discovery;
 import io.mesh4j.discovery.DiscoveryListener;
+import io.mesh4j.discovery.DiscoveryStatus;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerContext;
@@ -10,6 +11,7 @@ import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.time.MeshClock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,18 +35,27 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
   private final String policyName;
   private final LoadBalancer loadBalancer;
   private final String hashHeader;
+  private final List<EndpointFilter> filters;
   private final CountDownLatch firstAnswer = new CountDownLatch(1);
 
   private volatile Picker picker = PENDING;
   private volatile Throwable errorWithoutEndpoints;
-  private List<Endpoint> lastGood; // guarded by this
+  private List<Endpoint> lastGood; // guarded by this: as discovered
+  private List<Endpoint> lastEligible; // guarded by this: after filters, as the balancer has it
   private Throwable lastError; // guarded by this
+  private long lastUpdateNanos = -1; // guarded by this
   private Discovery discovery; // guarded by this
   private boolean closed; // guarded by this
 
-  ServiceRoute(ServiceConfig config, MeshClock clock, LoadBalancerProvider policy, String hashHeader) {
+  ServiceRoute(
+      ServiceConfig config,
+      MeshClock clock,
+      LoadBalancerProvider policy,
+      String hashHeader,
+      List<EndpointFilter> filters) {
     this.name = config.name();
     this.hashHeader = hashHeader;
+    this.filters = List.copyOf(filters);
     this.config = config;
     this.clock = clock;
     this.policyName = policy.name();
@@ -108,6 +119,7 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
       return;
     }
     List<Endpoint> snapshot = List.copyOf(endpoints);
+    lastUpdateNanos = clock.nanoTime();
     if (lastError != null) {
       log.info("discovery for service '{}' recovered: {} endpoints", name, snapshot.size());
     }
@@ -119,13 +131,46 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
       if (snapshot.isEmpty()) {
         log.warn("service '{}' has no endpoints: its requests will fail", name);
       }
-      try {
-        loadBalancer.updateEndpoints(snapshot);
-      } catch (RuntimeException e) {
-        log.error("load balancer '{}' of service '{}' rejected an update", policyName, name, e);
-      }
+      applyFilters();
     }
     firstAnswer.countDown();
+  }
+
+  /** Re-runs the endpoint filters on the last discovered list (a verdict changed). */
+  public synchronized void refresh() {
+    if (!closed && lastGood != null) {
+      applyFilters();
+    }
+  }
+
+  /** A snapshot of what this route knows, for metrics. */
+  public synchronized DiscoveryStatus status() {
+    return new DiscoveryStatus(
+        name,
+        lastGood == null ? List.of() : lastGood,
+        lastEligible == null ? List.of() : lastEligible,
+        lastUpdateNanos,
+        lastError);
+  }
+
+  private void applyFilters() {
+    List<Endpoint> eligible = lastGood;
+    for (EndpointFilter filter : filters) {
+      try {
+        eligible = List.copyOf(filter.filter(name, eligible));
+      } catch (RuntimeException e) {
+        log.error("endpoint filter {} failed for service '{}'; ignoring it", filter, name, e);
+      }
+    }
+    if (eligible.equals(lastEligible)) {
+      return;
+    }
+    lastEligible = eligible;
+    try {
+      loadBalancer.updateEndpoints(eligible);
+    } catch (RuntimeException e) {
+      log.error("load balancer '{}' of service '{}' rejected an update", policyName, name, e);
+    }
   }
 
   @Override
@@ -145,6 +190,7 @@ public final class ServiceRoute implements DiscoveryListener, LoadBalancerContex
       }
     }
     lastError = error;
+    lastUpdateNanos = clock.nanoTime();
     if (lastGood == null) {
       errorWithoutEndpoints = error;
     }

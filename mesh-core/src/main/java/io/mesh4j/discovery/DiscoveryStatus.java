@@ -1,0 +1,26 @@
+package io.mesh4j.discovery;
+
+import java.util.List;
+
+/**
+ * What the mesh knows of one service's endpoints right now, for metrics and diagnostics.
+ *
+ * @param service the logical service name
+ * @param discovered the last list discovery reported (empty before the first)
+ * @param eligible the endpoints taking traffic after endpoint filters (ejections, health)
+ * @param lastUpdateNanos monotonic time of the last snapshot or error, or -1 before the first
+ * @param lastError the error of the last discovery attempt if it failed, else null; the mesh
+ *     then keeps serving {@code discovered}
+ */
+public record DiscoveryStatus(
+    String service,
+    List<Endpoint> discovered,
+    List<Endpoint> eligible,
+    long lastUpdateNanos,
+    Throwable lastError) {
+
+  public DiscoveryStatus {
+    discovered = List.copyOf(discovered);
+    eligible = List.copyOf(eligible);
+  }
+}

@@ -1,0 +1,268 @@
+package io.mesh4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.pipeline.MeshAttempt;
+import io.mesh4j.pipeline.MeshChain;
+import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.spi.EndpointFilter;
+import io.mesh4j.spi.MeshContext;
+import io.mesh4j.spi.MeshExtension;
+import io.mesh4j.spi.MeshModule;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+/** The extension points other modules build on, exercised by a module written in the test. */
+class PipelineExtensionTest {
+
+  /** A module assembled from parts, as mesh-resilience or mesh-tracing would contribute them. */
+  private static final class TestModule implements MeshModule {
+    final List<MeshStage> stages = new CopyOnWriteArrayList<>();
+    final List<EndpointFilter> filters = new CopyOnWriteArrayList<>();
+    final List<Interceptor> networkInterceptors = new CopyOnWriteArrayList<>();
+    final AtomicReference<MeshContext> context = new AtomicReference<>();
+
+    @Override
+    public String name() {
+      return "test";
+    }
+
+    @Override
+    public String artifactId() {
+      return "mesh-test-module";
+    }
+
+    @Override
+    public MeshExtension create(MeshContext ctx) {
+      context.set(ctx);
+      return new MeshExtension() {
+        @Override
+        public List<MeshStage> stages() {
+          return stages;
+        }
+
+        @Override
+        public List<EndpointFilter> endpointFilters() {
+          return filters;
+        }
+
+        @Override
+        public List<Interceptor> networkInterceptors() {
+          return networkInterceptors;
+        }
+      };
+    }
+  }
+
+  private static MeshStage stage(MeshStage.Kind kind, int order, StageBody body) {
+    return new MeshStage() {
+      @Override
+      public Kind kind() {
+        return kind;
+      }
+
+      @Override
+      public int order() {
+        return order;
+      }
+
+      @Override
+      public Response intercept(MeshChain chain) throws IOException {
+        return body.intercept(chain);
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface StageBody {
+    Response intercept(MeshChain chain) throws IOException;
+  }
+
+  private static Request get(String url) {
+    return new Request.Builder().url(url).build();
+  }
+
+  @Test
+  void callStageRetriesOnAnotherEndpointAfterAPerTryTimeout() throws Exception {
+    try (MockWebServer stalled = new MockWebServer();
+        MockWebServer healthy = new MockWebServer()) {
+      stalled.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+              return new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).body("late").build();
+            }
+          });
+      healthy.setDispatcher(
+          new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest r) {
+              return new MockResponse.Builder().body("healthy").build();
+            }
+          });
+      stalled.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      healthy.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      List<List<MeshAttempt>> attemptsSeen = new CopyOnWriteArrayList<>();
+      TestModule module = new TestModule();
+      module.stages.add(
+          stage(
+              MeshStage.Kind.CALL,
+              300,
+              chain -> {
+                MeshChain perTry = chain.withAttemptTimeout(Duration.ofMillis(300));
+                try {
+                  return perTry.proceed(chain.request());
+                } catch (IOException first) {
+                  return perTry.proceed(chain.request());
+                } finally {
+                  attemptsSeen.add(chain.call().attempts());
+                }
+              }));
+      try (MeshClient mesh =
+          TestMesh.builder()
+              .module(module)
+              .property(
+                  "mesh.services.orders.endpoints",
+                  "127.0.0.1:" + stalled.getPort() + ",127.0.0.1:" + healthy.getPort())
+              // Round-robin alternates first picks, so of any two requests one meets the stall.
+              .property("mesh.services.orders.lb", "round-robin")
+              .build()) {
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+        for (int i = 0; i < 4; i++) {
+          long start = System.nanoTime();
+          try (Response r = http.newCall(get("http://orders/x")).execute()) {
+            assertThat(r.body().string()).isEqualTo("healthy");
+          }
+          assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3000);
+        }
+      }
+      assertThat(attemptsSeen).isNotEmpty();
+      for (List<MeshAttempt> attempts : attemptsSeen) {
+        Set<Endpoint> distinct = attempts.stream().map(MeshAttempt::endpoint).collect(Collectors.toSet());
+        assertThat(distinct).hasSameSizeAs(attempts); // a retry never reuses an endpoint
+        assertThat(attempts.get(attempts.size() - 1).endpoint().port()).isEqualTo(healthy.getPort());
+      }
+      assertThat(attemptsSeen).anySatisfy(a -> assertThat(a).hasSize(2));
+    }
+  }
+
+  @Test
+  void attemptStagesSeeTheEndpointAndCallStagesDoNot() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    TestModule module = new TestModule();
+    module.stages.add(
+        stage(
+            MeshStage.Kind.ATTEMPT,
+            100,
+            chain -> {
+              seen.add("attempt " + chain.attempt().number() + " " + chain.attempt().endpoint()
+                  + " " + chain.request().url().host());
+              return chain.proceed(chain.request());
+            }));
+    module.stages.add(
+        stage(
+            MeshStage.Kind.CALL,
+            100,
+            chain -> {
+              seen.add("call " + chain.attempt() + " " + chain.request().url().host());
+              return chain.proceed(chain.request());
+            }));
+    try (Backends backends = Backends.naming(1);
+        MeshClient mesh =
+            TestMesh.builder()
+                .module(module)
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .build()) {
+      mesh.wrap(new OkHttpClient()).newCall(get("http://orders/")).execute().close();
+      String endpoint = backends.endpoints();
+      assertThat(seen).containsExactly("call null orders", "attempt 1 " + endpoint + " 127.0.0.1");
+    }
+  }
+
+  @Test
+  void endpointFilterDecidesWhoTakesTrafficAndRefreshAppliesANewVerdict() throws Exception {
+    Set<Integer> ejectedPorts = ConcurrentHashMap.newKeySet();
+    TestModule module = new TestModule();
+    module.filters.add(
+        (service, discovered) ->
+            discovered.stream().filter(e -> !ejectedPorts.contains(e.port())).collect(Collectors.toList()));
+    try (Backends backends = Backends.naming(2);
+        MeshClient mesh =
+            TestMesh.builder()
+                .module(module)
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .property("mesh.services.orders.lb", "round-robin")
+                .build()) {
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      int first = backends.servers.get(0).getPort();
+      ejectedPorts.add(first);
+      module.context.get().refreshEndpoints("orders");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () -> {
+                for (int i = 0; i < 6; i++) {
+                  try (Response r = http.newCall(get("http://orders/")).execute()) {
+                    assertThat(r.body().string()).isNotEqualTo("port=" + first);
+                  }
+                }
+              });
+      io.mesh4j.discovery.DiscoveryStatus status = mesh.discoveryStatus("orders").orElseThrow();
+      assertThat(status.discovered()).hasSize(2);
+      assertThat(status.eligible()).extracting(Endpoint::port).doesNotContain(first).hasSize(1);
+      assertThat(status.lastError()).isNull();
+      assertThat(status.lastUpdateNanos()).isNotNegative();
+      assertThat(mesh.discoveryStatus("nope")).isEmpty();
+      ejectedPorts.clear();
+      module.context.get().refreshEndpoints("orders");
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try (Response r = http.newCall(get("http://orders/")).execute()) {
+                  return r.body().string().equals("port=" + first);
+                }
+              });
+    }
+  }
+
+  @Test
+  void moduleNetworkInterceptorsRunForMeshAttemptsOnly() throws Exception {
+    List<String> tagged = new CopyOnWriteArrayList<>();
+    TestModule module = new TestModule();
+    module.networkInterceptors.add(
+        chain -> {
+          MeshAttempt attempt = chain.request().tag(MeshAttempt.class);
+          tagged.add(attempt.service() + " via connection " + (chain.connection() != null));
+          return chain.proceed(chain.request());
+        });
+    try (Backends backends = Backends.naming(1);
+        MeshClient mesh =
+            TestMesh.builder()
+                .module(module)
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .build()) {
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      http.newCall(get("http://orders/")).execute().close();
+      http.newCall(get("http://127.0.0.1:" + backends.servers.get(0).getPort() + "/direct")).execute().close();
+      assertThat(tagged).containsExactly("orders via connection true");
+    }
+  }
+}

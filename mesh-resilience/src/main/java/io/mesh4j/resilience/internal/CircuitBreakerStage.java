@@ -1,0 +1,78 @@
+package io.mesh4j.resilience.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.mesh4j.pipeline.MeshCall;
+import io.mesh4j.pipeline.MeshChain;
+import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.resilience.CircuitBreakerOpenException;
+import io.mesh4j.resilience.ResilienceEvent;
+import io.mesh4j.time.MeshClock;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Response;
+
+/**
+ * CALL stage: the service's circuit breaker, with resilience4j's low-level calls. It sits outside
+ * retries, so it records the outcome the caller sees (a request that succeeded on its retry is a
+ * success) and an open circuit refuses before any attempt or retry budget is spent.
+ */
+final class CircuitBreakerStage implements MeshStage {
+
+  static final int ORDER = 200;
+
+  private final Map<String, ServiceResilience> services;
+  private final MeshClock clock;
+
+  CircuitBreakerStage(Map<String, ServiceResilience> services, MeshClock clock) {
+    this.services = services;
+    this.clock = clock;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.CALL;
+  }
+
+  @Override
+  public int order() {
+    return ORDER;
+  }
+
+  @Override
+  public Response intercept(MeshChain chain) throws IOException {
+    MeshCall call = chain.call();
+    ServiceResilience service = services.get(call.service());
+    CircuitBreaker breaker = service == null ? null : service.circuitBreaker();
+    if (breaker == null) {
+      return chain.proceed(chain.request());
+    }
+    if (!breaker.tryAcquirePermission()) {
+      var state = CircuitStates.of(breaker.getState());
+      service.events().emit(ResilienceEvent.Type.CIRCUIT_REJECTED, service.name(), null, state.name());
+      throw new CircuitBreakerOpenException(service.name(), state);
+    }
+    long start = clock.nanoTime();
+    Response response;
+    try {
+      response = chain.proceed(chain.request());
+    } catch (IOException | RuntimeException e) {
+      long now = clock.nanoTime();
+      CallDeadline deadline = chain.request().tag(CallDeadline.class);
+      boolean deadlineFired = deadline != null && deadline.inboundFired();
+      if (CallOutcome.cancelledByCaller(call, now, deadlineFired)) {
+        breaker.releasePermission(); // the service did nothing wrong
+      } else {
+        breaker.onError(now - start, TimeUnit.NANOSECONDS, e);
+      }
+      throw e;
+    }
+    long elapsed = clock.nanoTime() - start;
+    if (service.failureStatuses().contains(response.code())) {
+      breaker.onError(elapsed, TimeUnit.NANOSECONDS, new StatusFailure(response.code()));
+    } else {
+      breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+    }
+    return response;
+  }
+}

@@ -1,0 +1,19 @@
+package io.mesh4j.resilience.internal;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.mesh4j.resilience.CircuitState;
+
+/** Maps resilience4j's states onto the public {@link CircuitState}, keeping r4j out of the API. */
+final class CircuitStates {
+
+  private CircuitStates() {}
+
+  static CircuitState of(CircuitBreaker.State state) {
+    return switch (state) {
+      case OPEN, FORCED_OPEN -> CircuitState.OPEN;
+      case HALF_OPEN -> CircuitState.HALF_OPEN;
+      case DISABLED -> CircuitState.DISABLED;
+      default -> CircuitState.CLOSED;
+    };
+  }
+}

@@ -1,0 +1,133 @@
+package io.mesh4j.resilience.internal;
+
+import io.mesh4j.pipeline.MeshCall;
+import io.mesh4j.pipeline.MeshChain;
+import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.resilience.MeshRetry;
+import io.mesh4j.resilience.ResilienceEvent;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Map;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * CALL stage: retries a failed attempt, on another endpoint when there is one (core avoids tried
+ * endpoints), after a jittered backoff, within the service's retry budget and the call's deadline.
+ * Each attempt gets the per-try timeout. Only statuses decide on a response, before it is returned:
+ * a body handed to the caller is never retried.
+ *
+ * <p>What may be retried: a connect failure always (nothing was sent, not even for a POST); a reset,
+ * timeout or status only for idempotent methods or requests tagged {@link MeshRetry#retryable()},
+ * and never when the body is one-shot.
+ */
+final class RetryStage implements MeshStage {
+
+  static final int ORDER = 300;
+
+  private final Map<String, ServiceResilience> services;
+
+  RetryStage(Map<String, ServiceResilience> services) {
+    this.services = services;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.CALL;
+  }
+
+  @Override
+  public int order() {
+    return ORDER;
+  }
+
+  @Override
+  public Response intercept(MeshChain chain) throws IOException {
+    ServiceResilience service = services.get(chain.call().service());
+    if (service == null) {
+      return chain.proceed(chain.request());
+    }
+    RetryPolicy policy = service.retryPolicy();
+    Request request = chain.request();
+    service.retryBudget().onRequest();
+    boolean repeatable = isRepeatable(request);
+    for (int attempt = 1; ; attempt++) {
+      AttemptProgress progress = new AttemptProgress();
+      Request tagged = request.newBuilder().tag(AttemptProgress.class, progress).build();
+      MeshChain next = policy.perTryTimeout() == null ? chain : chain.withAttemptTimeout(policy.perTryTimeout());
+      boolean last = attempt >= policy.maxAttempts();
+      Response response;
+      try {
+        response = next.proceed(tagged);
+      } catch (IOException e) {
+        if (last || chain.call().okHttpCall().isCanceled()) {
+          throw e;
+        }
+        FailureKind kind = FailureKind.of(e, progress.connected());
+        boolean safe = kind == FailureKind.CONNECT || repeatable;
+        if (!safe || !policy.retryOn().failure(kind)) {
+          throw e;
+        }
+        if (!mayRetry(service, chain, attempt, kind.name().toLowerCase(java.util.Locale.ROOT))) {
+          throw e;
+        }
+        continue;
+      }
+      if (last || !repeatable || !policy.retryOn().status(response.code())) {
+        return response;
+      }
+      if (!mayRetry(service, chain, attempt, "HTTP " + response.code())) {
+        return response;
+      }
+      response.close(); // discarded: its body was never handed to the caller
+    }
+  }
+
+  /** Budget, deadline and backoff; true when the next attempt should go, after waiting the backoff. */
+  private boolean mayRetry(ServiceResilience service, MeshChain chain, int attempt, String reason)
+      throws IOException {
+    MeshCall call = chain.call();
+    Duration backoff = service.retryPolicy().backoff().before(attempt);
+    CallDeadline deadline = chain.request().tag(CallDeadline.class);
+    if (deadline != null && deadline.deadline().remaining().compareTo(backoff) <= 0) {
+      return false; // the retry could not finish in time anyway
+    }
+    if (!service.retryBudget().tryRetry()) {
+      service.events().emit(ResilienceEvent.Type.RETRY_BUDGET_EXHAUSTED, service.name(), null, reason);
+      return false;
+    }
+    var last = call.attempts().isEmpty() ? null : call.attempts().get(call.attempts().size() - 1);
+    service
+        .events()
+        .emit(
+            ResilienceEvent.Type.RETRY,
+            service.name(),
+            last == null ? null : last.endpoint(),
+            reason + ", attempt " + (attempt + 1) + " after " + backoff.toMillis() + "ms");
+    sleep(backoff);
+    return !call.okHttpCall().isCanceled();
+  }
+
+  private static boolean isRepeatable(Request request) {
+    RequestBody body = request.body();
+    if (body != null && body.isOneShot()) {
+      return false;
+    }
+    return RetryPolicy.idempotent(request.method()) || request.tag(MeshRetry.class) != null;
+  }
+
+  private void sleep(Duration backoff) throws InterruptedIOException {
+    if (backoff.isZero()) {
+      return;
+    }
+    try {
+      // The backoff is the point of this wait: the request's own thread pauses before retrying.
+      Thread.sleep(backoff.toMillis(), (int) (backoff.toNanos() % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted during retry backoff");
+    }
+  }
+}

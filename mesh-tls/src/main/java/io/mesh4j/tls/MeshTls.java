@@ -1,0 +1,155 @@
+package io.mesh4j.tls;
+
+import io.mesh4j.time.MeshClock;
+import io.mesh4j.tls.internal.JdkVersionGuard;
+import io.mesh4j.tls.internal.RotatingKeyManager;
+import io.mesh4j.tls.internal.SpiffeHostnameVerifier;
+import io.mesh4j.tls.internal.SpiffeTrustManager;
+import io.mesh4j.tls.internal.SwappingSslContext;
+import io.mesh4j.tls.internal.TlsProtocols;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Rotating mutual TLS over one {@link X509Source}: client and server {@link SSLContext}s whose
+ * certificate and trust follow the source without being rebuilt, one client {@link
+ * SSLSocketFactory} for the life of this object, and per-service identity verifiers. Does not own
+ * the source; {@link #close()} only unsubscribes.
+ *
+ * <pre>{@code
+ * MeshTls tls = MeshTls.builder(source).build();
+ * OkHttpClient ok = new OkHttpClient.Builder()
+ *     .sslSocketFactory(tls.socketFactory(), tls.trustManager())
+ *     .hostnameVerifier(tls.verifierFor("orders", Set.of(SpiffeId.parse("spiffe://example.org/orders"))))
+ *     .build();
+ * }</pre>
+ */
+public final class MeshTls implements AutoCloseable {
+
+  private final X509Source source;
+  private final RotatingKeyManager keyManager;
+  private final SpiffeTrustManager trustManager;
+  private final SwappingSslContext client;
+  private final SwappingSslContext server;
+  private final MinTlsVersion minVersion;
+  private final X509Source.Listener bundleWatcher;
+  private volatile TrustBundleSet lastBundles;
+
+  private MeshTls(Builder b) {
+    JdkVersionGuard.check();
+    this.source = b.source;
+    this.minVersion = b.minVersion;
+    this.keyManager = new RotatingKeyManager(b.clock);
+    this.trustManager = new SpiffeTrustManager(source::bundles, b.clock);
+    source.addListener(keyManager);
+    SSLContext probe;
+    try {
+      probe = SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context in this JDK", e);
+    }
+    TlsProtocols protocols = new TlsProtocols(b.minVersion, probe);
+    this.client = new SwappingSslContext(keyManager, trustManager, protocols, false);
+    this.server = new SwappingSslContext(keyManager, trustManager, protocols, true);
+    this.lastBundles = source.bundles();
+    this.bundleWatcher = this::onUpdate;
+    source.addListener(bundleWatcher);
+  }
+
+  public static Builder builder(X509Source source) {
+    return new Builder(source);
+  }
+
+  private void onUpdate(TlsMaterial m) {
+    if (!m.bundles().equals(lastBundles)) {
+      lastBundles = m.bundles();
+      // Fresh inner contexts: no session established under the old bundles is resumed.
+      client.swap();
+      server.swap();
+    }
+  }
+
+  public X509Source source() {
+    return source;
+  }
+
+  public MinTlsVersion minVersion() {
+    return minVersion;
+  }
+
+  /** The client socket factory: one instance for the life of this object. */
+  public SSLSocketFactory socketFactory() {
+    return client.socketFactory();
+  }
+
+  /** The trust manager (SPIFFE verification against the source's current bundles). */
+  public X509ExtendedTrustManager trustManager() {
+    return trustManager;
+  }
+
+  /** The key manager presenting the source's current SVID. */
+  public X509ExtendedKeyManager keyManager() {
+    return keyManager;
+  }
+
+  /** A client context (TLS version and suites applied to every socket and engine it makes). */
+  public SSLContext clientContext() {
+    return client.context();
+  }
+
+  /** A server context that requires a client certificate (an SVID the trust manager accepts). */
+  public SSLContext serverContext() {
+    return server.context();
+  }
+
+  /**
+   * Verifies the server's SPIFFE ID against {@code allowed} after each new handshake; one call per
+   * service, and keep the instance (OkHttp pools connections per verifier instance).
+   */
+  public HostnameVerifier verifierFor(String service, Set<SpiffeId> allowed) {
+    return new SpiffeHostnameVerifier(Objects.requireNonNull(service, "service"), allowed);
+  }
+
+  /** Re-verifies a peer chain against the current bundles (used for pooled connections). */
+  SpiffeTrustManager spiffeTrustManager() {
+    return trustManager;
+  }
+
+  /** Unsubscribes from the source (the source stays open). */
+  @Override
+  public void close() {
+    source.removeListener(keyManager);
+    source.removeListener(bundleWatcher);
+  }
+
+  /** Builds a {@link MeshTls}. */
+  public static final class Builder {
+    private final X509Source source;
+    private MinTlsVersion minVersion = MinTlsVersion.TLS_1_3;
+    private MeshClock clock = MeshClock.SYSTEM;
+
+    private Builder(X509Source source) {
+      this.source = Objects.requireNonNull(source, "source");
+    }
+
+    public Builder minVersion(MinTlsVersion v) {
+      this.minVersion = Objects.requireNonNull(v, "minVersion");
+      return this;
+    }
+
+    public Builder clock(MeshClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** @throws io.mesh4j.MeshException on a JDK affected by CVE-2022-21449 */
+    public MeshTls build() {
+      return new MeshTls(this);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.mesh4j.tls;
+
+import io.mesh4j.config.MeshConfig;
+import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.spi.MeshContext;
+import io.mesh4j.spi.MeshExtension;
+import io.mesh4j.spi.TransportSecurity;
+import io.mesh4j.tls.internal.MaxConnectionAgeInterceptor;
+import io.mesh4j.tls.internal.PeerIdentityInterceptor;
+import io.mesh4j.tls.internal.SpiffeHostnameVerifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.HostnameVerifier;
+import okhttp3.Interceptor;
+
+/**
+ * What mesh-tls contributes to one MeshClient: the certificate source, the rotating TLS contexts,
+ * the transport security of mesh routes (one socket factory, one verifier per service) and the
+ * network interceptors that re-check every request's peer and retire old connections. Its {@link
+ * #server(CallerPolicy)} serves with the same SVID.
+ */
+public final class MeshTlsExtension implements MeshExtension {
+
+  private final MeshConfig config;
+  private final TlsMode mode;
+  private final X509Source source;
+  private final MeshTls tls;
+  private final Map<String, SpiffeHostnameVerifier> verifiers = new ConcurrentHashMap<>();
+  private final List<Interceptor> interceptors;
+  private final TransportSecurity transportSecurity;
+  private volatile boolean closed;
+
+  private MeshTlsExtension(MeshContext context, X509Source source) {
+    this.config = context.config();
+    this.mode = config.get(TlsModule.MODE);
+    this.source = source;
+    this.tls = source == null ? null : MeshTls.builder(source)
+        .minVersion(config.get(TlsModule.MIN_VERSION))
+        .clock(context.clock())
+        .build();
+    this.interceptors = tls == null ? List.of() : List.of(
+        new PeerIdentityInterceptor(this::verifier, tls.spiffeTrustManager(), source::bundles),
+        new MaxConnectionAgeInterceptor(maxConnectionAge(config), context.clock()));
+    this.transportSecurity = new MeshTransportSecurity();
+  }
+
+  /** Starts the configured source and TLS (nothing when {@code mesh.tls.mode=disabled}). */
+  public static MeshTlsExtension start(MeshContext context) {
+    MeshConfig config = context.config();
+    if (config.get(TlsModule.MODE) == TlsMode.DISABLED) {
+      return new MeshTlsExtension(context, null);
+    }
+    io.mesh4j.tls.internal.JdkVersionGuard.check();
+    X509Source source = startSource(context);
+    try {
+      return new MeshTlsExtension(context, source);
+    } catch (RuntimeException e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  private static X509Source startSource(MeshContext context) {
+    MeshConfig c = context.config();
+    TrustDomain td = TrustDomain.parse(c.trustDomain());
+    switch (c.get(TlsModule.SOURCE)) {
+      case "files":
+        return X509Sources.files(
+            Path.of(c.get(TlsModule.FILES_CERT)), Path.of(c.get(TlsModule.FILES_KEY)),
+            Path.of(c.get(TlsModule.FILES_BUNDLE)), td, c.get(TlsModule.FILES_POLL_INTERVAL),
+            context.scheduler(), context.clock());
+      case "workload-api":
+        String socket = c.isSet(TlsModule.WORKLOAD_API_SOCKET)
+            ? c.get(TlsModule.WORKLOAD_API_SOCKET) : System.getenv("SPIFFE_ENDPOINT_SOCKET");
+        return X509Sources.workloadApi(socket, c.get(TlsModule.WORKLOAD_API_TIMEOUT), context.clock());
+      default:
+        return X509Sources.devCa(
+            Path.of(c.get(TlsModule.DEV_CA_DIR)), SpiffeId.of(td, c.service()), c.get(TlsModule.SVID_TTL),
+            context.scheduler(), context.clock());
+    }
+  }
+
+  static Duration maxConnectionAge(MeshConfig c) {
+    Duration age = c.get(TlsModule.MAX_CONNECTION_AGE);
+    if (!c.isSet(TlsModule.MAX_CONNECTION_AGE) && c.get(TlsModule.SOURCE).equals("dev-ca")) {
+      Duration half = c.get(TlsModule.SVID_TTL).dividedBy(2);
+      return half.compareTo(age) < 0 ? half : age;
+    }
+    return age;
+  }
+
+  /** The SPIFFE IDs allowed for {@code service}: its {@code identity}, or spiffe://td/service. */
+  public Set<SpiffeId> allowedIdentities(String service) {
+    Optional<ServiceConfig> sc = config.service(service);
+    if (sc.isPresent() && sc.get().isSet(TlsModule.IDENTITY)) {
+      return new LinkedHashSet<>(sc.get().get(TlsModule.IDENTITY));
+    }
+    return Set.of(SpiffeId.of(TrustDomain.parse(config.trustDomain()), service));
+  }
+
+  private SpiffeHostnameVerifier verifier(String service) {
+    return verifiers.computeIfAbsent(service, s -> new SpiffeHostnameVerifier(s, allowedIdentities(s)));
+  }
+
+  public TlsMode mode() {
+    return mode;
+  }
+
+  /** The certificate source; empty when TLS is disabled. */
+  public Optional<X509Source> source() {
+    return Optional.ofNullable(source);
+  }
+
+  /** The rotating TLS contexts; empty when TLS is disabled. */
+  public Optional<MeshTls> tls() {
+    return Optional.ofNullable(tls);
+  }
+
+  /** A server using this client's SVID that accepts callers {@code policy} allows. */
+  public MeshTlsServer server(CallerPolicy policy) {
+    if (tls == null) {
+      throw new IllegalStateException("mesh.tls.mode=disabled: there is no TLS to serve with");
+    }
+    return MeshTlsServer.create(tls, policy);
+  }
+
+  @Override
+  public Optional<TransportSecurity> transportSecurity() {
+    return Optional.of(transportSecurity);
+  }
+
+  @Override
+  public List<Interceptor> networkInterceptors() {
+    return interceptors;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (tls != null) {
+      tls.close();
+    }
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  private final class MeshTransportSecurity implements TransportSecurity {
+    @Override
+    public boolean securesService(String service) {
+      return tls != null;
+    }
+
+    @Override
+    public Interceptor.Chain secure(Interceptor.Chain chain, String service) {
+      if (tls == null) {
+        throw new IllegalStateException("mesh.tls.mode=disabled: service " + service + " is not secured");
+      }
+      HostnameVerifier v = verifier(service);
+      return chain.withSslSocketFactory(tls.socketFactory(), tls.trustManager()).withHostnameVerifier(v);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.mesh4j.tls.internal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The embedded development CA, kept in a directory so the processes of one host share trust:
+ * {@code ca.pem} (public) and {@code ca-key.pem} (PKCS#8, mode 0600).
+ *
+ * <p>First start is safe when several threads or processes race: creation happens under an
+ * exclusive file lock on {@code .lock} (plus a JVM-wide monitor, since file locks are per
+ * process), each file is written to a temp file and moved into place atomically, and whoever loses
+ * the race reads what the winner wrote.
+ */
+public final class DevCa {
+
+  public static final String CERT_FILE = "ca.pem";
+  public static final String KEY_FILE = "ca-key.pem";
+  static final Duration CA_VALIDITY = Duration.ofDays(3650);
+
+  /** File locks do not exclude threads of the same JVM; this does. */
+  private static final Object JVM_CREATE_LOCK = new Object();
+
+  private final Path dir;
+  private final X509Certificate certificate;
+  private final PrivateKey key;
+
+  private DevCa(Path dir, X509Certificate certificate, PrivateKey key) {
+    this.dir = dir;
+    this.certificate = certificate;
+    this.key = key;
+  }
+
+  /** Loads the CA in {@code dir}, creating it (and the directory) on first use. */
+  public static DevCa loadOrCreate(Path dir, Instant now) {
+    synchronized (JVM_CREATE_LOCK) {
+      try {
+        Files.createDirectories(dir);
+        try (FileChannel ch =
+                FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock ignored = ch.lock()) {
+          Path cert = dir.resolve(CERT_FILE);
+          Path keyFile = dir.resolve(KEY_FILE);
+          if (Files.exists(cert) && Files.exists(keyFile)) {
+            return load(dir);
+          }
+          KeyPair kp = KeyPairs.newEcP256();
+          X509Certificate ca = CertificateIssuer.selfSignedCa(kp, "mesh4j dev CA " + UUID.randomUUID(), now, CA_VALIDITY);
+          // Key first: a cert without its key would be useless to the next process.
+          writeAtomically(keyFile, Pem.writePkcs8(kp.getPrivate()), true);
+          writeAtomically(cert, Pem.write(ca), false);
+          return new DevCa(dir, ca, kp.getPrivate());
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("dev-ca: cannot create or read the CA in " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static DevCa load(Path dir) throws IOException {
+    Path cert = dir.resolve(CERT_FILE);
+    Path keyFile = dir.resolve(KEY_FILE);
+    List<X509Certificate> certs = Pem.certificates(Files.readAllBytes(cert), cert.toString());
+    PrivateKey key = Pem.privateKey(Files.readAllBytes(keyFile), keyFile.toString());
+    if (!KeyPairs.matches(key, certs.get(0).getPublicKey())) {
+      throw new IllegalStateException("dev-ca: " + keyFile + " does not match " + cert);
+    }
+    return new DevCa(dir, certs.get(0), key);
+  }
+
+  private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    Set<PosixFilePermission> perms = PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--");
+    FileAttribute<?>[] attrs =
+        posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)} : new FileAttribute<?>[0];
+    try {
+      Files.createFile(tmp, attrs); // created with its final mode: the key is never readable by others
+      if (posix) {
+        Files.setPosixFilePermissions(tmp, perms); // the umask may have narrowed the public file
+      }
+      Files.write(tmp, content.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.TRUNCATE_EXISTING);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public X509Certificate certificate() {
+    return certificate;
+  }
+
+  PrivateKey key() {
+    return key;
+  }
+}

@@ -1,0 +1,166 @@
+package io.mesh4j.tls.internal;
+
+import io.mesh4j.time.MeshClock;
+import io.mesh4j.tls.SpiffeId;
+import io.mesh4j.tls.TrustBundle;
+import io.mesh4j.tls.TrustBundleSet;
+import io.mesh4j.tls.internal.LeafCertificates.Purpose;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Verifies a peer's X509-SVID against the current bundle of the trust domain its SPIFFE ID names:
+ * the leaf rules (one URI SAN with a path, not a CA, no keyCertSign, EKU allows the purpose), then
+ * PKIX path validation with the JDK's CertPathValidator at the mesh clock's time. The SPIFFE ID is
+ * read from the leaf only; DNS SANs and the CN are ignored. Authorization (which IDs are allowed)
+ * is left to the per-service verifier and {@code CallerPolicy}.
+ */
+public final class SpiffeTrustManager extends X509ExtendedTrustManager {
+
+  private final Supplier<TrustBundleSet> bundles;
+  private final MeshClock clock;
+
+  public SpiffeTrustManager(Supplier<TrustBundleSet> bundles, MeshClock clock) {
+    this.bundles = bundles;
+    this.clock = clock;
+  }
+
+  /**
+   * Verifies {@code chain} (leaf first) and returns the peer's SPIFFE ID.
+   *
+   * @param purpose what the peer must be allowed to do by its EKU; null to skip that check
+   * @throws CertificateException whose message names the peer's ID (when readable) and the reason
+   */
+  public SpiffeId verify(X509Certificate[] chain, Purpose purpose) throws CertificateException {
+    return verify(chain, purpose, clock.wallMillis());
+  }
+
+  /**
+   * Verifies as {@link #verify(X509Certificate[], Purpose)} but at {@code atMillis}: re-checks of
+   * established sessions use the handshake's time, so that a connection is refused when its root
+   * left the bundle, not when a certificate that was valid at the handshake expires later
+   * (max-connection-age bounds that).
+   */
+  public SpiffeId verify(X509Certificate[] chain, Purpose purpose, long atMillis) throws CertificateException {
+    if (chain == null || chain.length == 0) {
+      throw new CertificateException("peer presented no certificate");
+    }
+    X509Certificate leaf = chain[0];
+    SpiffeId id;
+    try {
+      id = LeafCertificates.spiffeIdOf(leaf);
+    } catch (IllegalArgumentException e) {
+      throw new CertificateException("peer certificate (" + leaf.getSubjectX500Principal() + ") rejected: " + e.getMessage());
+    }
+    try {
+      LeafCertificates.checkLeaf(leaf, false, purpose);
+    } catch (IllegalArgumentException e) {
+      throw rejected(id, e.getMessage());
+    }
+    TrustBundleSet set = bundles.get();
+    TrustBundle bundle =
+        set.forTrustDomain(id.trustDomain())
+            .orElseThrow(
+                () -> rejected(id, "no trust bundle for trust domain " + id.trustDomain()
+                    + " (trusted trust domains: " + set.bundles().keySet() + ")"));
+    Date now = new Date(atMillis);
+    try {
+      leaf.checkValidity(now);
+    } catch (CertificateExpiredException e) {
+      throw rejected(id, "certificate expired at " + leaf.getNotAfter().toInstant() + " (now " + now.toInstant() + ")");
+    } catch (CertificateNotYetValidException e) {
+      throw rejected(id, "certificate not valid until " + leaf.getNotBefore().toInstant() + " (now " + now.toInstant() + ")");
+    }
+    validatePath(id, chain, bundle, now);
+    return id;
+  }
+
+  private void validatePath(SpiffeId id, X509Certificate[] chain, TrustBundle bundle, Date now)
+      throws CertificateException {
+    Set<TrustAnchor> anchors = new HashSet<>();
+    for (X509Certificate a : bundle.authorities()) {
+      anchors.add(new TrustAnchor(a, null));
+    }
+    // Peers may send their root too; a path must not contain its anchor.
+    List<X509Certificate> path = new ArrayList<>(Arrays.asList(chain));
+    while (path.size() > 1 && bundle.authorities().contains(path.get(path.size() - 1))) {
+      path.remove(path.size() - 1);
+    }
+    try {
+      CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
+      PKIXParameters params = new PKIXParameters(anchors);
+      params.setRevocationEnabled(false);
+      params.setDate(now);
+      CertPathValidator.getInstance("PKIX").validate(certPath, params);
+    } catch (CertPathValidatorException e) {
+      String where = e.getIndex() >= 0 ? " at certificate " + e.getIndex() + " of the chain" : "";
+      throw rejected(id, "chain does not verify against the trust bundle of " + id.trustDomain() + where
+          + ": " + e.getMessage());
+    } catch (GeneralSecurityException e) {
+      throw rejected(id, "cannot validate the chain: " + e.getMessage());
+    }
+  }
+
+  private static CertificateException rejected(SpiffeId id, String reason) {
+    return new CertificateException("peer " + id + " rejected: " + reason);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    verify(chain, Purpose.CLIENT);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    verify(chain, Purpose.SERVER);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    verify(chain, Purpose.CLIENT);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    verify(chain, Purpose.SERVER);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    verify(chain, Purpose.CLIENT);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    verify(chain, Purpose.SERVER);
+  }
+
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return bundles.get().allAuthorities().toArray(new X509Certificate[0]);
+  }
+
+  static String instant(long millis) {
+    return Instant.ofEpochMilli(millis).toString();
+  }
+}

@@ -1,0 +1,141 @@
+package io.mesh4j.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mesh4j.time.MeshClock;
+import io.mesh4j.tls.internal.DevCa;
+import io.mesh4j.tls.support.TestContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DevCaTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void concurrentFirstStartFromManyThreadsYieldsOneCa() throws Exception {
+    Path caDir = dir.resolve("ca");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<String>> results = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Callable<String> c = () -> DevCa.loadOrCreate(caDir, Instant.now()).certificate().getSerialNumber().toString(16);
+      results.add(pool.submit(c));
+    }
+    Set<String> serials = new HashSet<>();
+    for (Future<String> f : results) {
+      serials.add(f.get(30, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+    assertThat(serials).hasSize(1);
+    try (var files = Files.list(caDir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ca.pem", "ca-key.pem", ".lock");
+    }
+  }
+
+  @Test
+  void concurrentFirstStartFromSeveralProcessesYieldsOneCa() throws Exception {
+    Path caDir = dir.resolve("shared-ca");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> procs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        procs.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            DevCaProcessMain.class.getName(), caDir.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+      }
+      Set<String> serials = new HashSet<>();
+      for (Process p : procs) {
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        serials.add(new String(p.getInputStream().readAllBytes()).trim());
+      }
+      assertThat(serials).hasSize(1).doesNotContain("");
+      assertThat(serials).containsExactly(DevCa.loadOrCreate(caDir, Instant.now()).certificate().getSerialNumber().toString(16));
+    } finally {
+      procs.forEach(Process::destroyForcibly);
+    }
+  }
+
+  @Test
+  void keyFileIsOwnerReadWriteOnly() throws Exception {
+    DevCa.loadOrCreate(dir, Instant.now());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca-key.pem")))).isEqualTo("rw-------");
+    assertThat(Files.readString(dir.resolve("ca-key.pem"))).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(Files.readString(dir.resolve("ca.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
+  }
+
+  @Test
+  void issuesAnSvidForTheServiceWithBothExtendedKeyUsages() throws Exception {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    try (X509Source src = X509Sources.devCa(dir, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofHours(1), scheduler, MeshClock.SYSTEM)) {
+      X509Svid svid = src.svid();
+      assertThat(svid.spiffeId()).hasToString("spiffe://example.org/orders");
+      assertThat(svid.leaf().getExtendedKeyUsage()).containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+      assertThat(svid.leaf().getPublicKey().getAlgorithm()).isEqualTo("EC");
+      assertThat(Duration.between(Instant.now(), svid.notAfter())).isBetween(Duration.ofMinutes(59), Duration.ofHours(1));
+      assertThat(src.bundles().forTrustDomain(TrustDomain.parse("example.org"))).isPresent();
+      assertThat(src.status().secondsToExpiry()).isBetween(3500L, 3600L);
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void rotatesAtHalfLifeAndReportsIt() throws Exception {
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    try (X509Source src = X509Sources.devCa(dir, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofSeconds(3), scheduler, MeshClock.SYSTEM)) {
+      List<SvidStatus> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      src.addStatusListener(seen::add);
+      List<TlsMaterial> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
+      src.addListener(updates::add); // replayed at once
+      assertThat(updates).hasSize(1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> src.status().rotations() >= 2);
+      assertThat(updates.size()).isGreaterThanOrEqualTo(3);
+      assertThat(seen).isNotEmpty();
+      assertThat(src.status().renewalFailures()).isZero();
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void closingTheModuleLeavesNoTimerAndNoMesh4jThread() throws Exception {
+    var module = new TlsModule();
+    var config = TestMeshConfigs.of(module.globalKeys(), module.serviceKeys(),
+        Map.of("mesh.service", "frontend", "mesh.tls.dev-ca.dir", dir.toString(), "mesh.tls.svid-ttl", "2s"), Map.of());
+    TestContext ctx = new TestContext(config);
+    ScheduledThreadPoolExecutor scheduler = (ScheduledThreadPoolExecutor) ctx.scheduler();
+    var ext = module.create(ctx);
+    assertThat(scheduler.getQueue()).isNotEmpty();
+    ext.close();
+    ext.close(); // idempotent
+    assertThat(scheduler.getQueue()).isEmpty();
+    ctx.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("mesh4j-")));
+  }
+
+  /** Run in child JVMs: creates or loads the CA and prints its serial. */
+  public static final class DevCaProcessMain {
+    public static void main(String[] args) {
+      System.out.println(DevCa.loadOrCreate(Path.of(args[0]), Instant.now()).certificate().getSerialNumber().toString(16));
+    }
+  }
+}
