@@ -23,6 +23,9 @@ final class BenchMesh {
             .service("bench")
             .environment(Map.of())
             .systemProperties(new Properties())
+            // mesh-tls is on this classpath (for HandshakeBenchmark); the HTTP benchmarks measure
+            // the plaintext pipeline, and must not create a dev CA in the working directory
+            .property("mesh.tls.mode", "disabled")
             .property(key("endpoints"), endpoints)
             .property(key("lb"), lb);
     extra.forEach((k, v) -> b.property(key(k), v));
