@@ -20,7 +20,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The same EC P-256 SVIDs (from mesh-testing's {@link TestCa}) behind two kinds of TLS context:
- * mesh-tls's rotating managers with SPIFFE checks, and the JDK's plain PKIX key and trust managers.
+ * mesh-tls's rotating managers with SPIFFE checks, and the JDK's default key and trust managers.
  */
 final class TlsFixture {
 
@@ -46,19 +46,22 @@ final class TlsFixture {
     return clientTls.verifierFor("orders", Set.of(SERVER_ID));
   }
 
-  /** A TLS 1.3 context with the JDK's own PKIX managers over the same certificates and root. */
+  /**
+   * A TLS 1.3 context with the JDK's default key and trust managers (SunX509, PKIX) over the same
+   * certificates and root: what an application gets from the JDK without mesh4j.
+   */
   SSLContext plainContext(boolean forServer) throws GeneralSecurityException, java.io.IOException {
     TestCa.Issued issued = forServer ? server : client;
     char[] password = "bench".toCharArray();
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("svid", issued.privateKey(), password, issued.chain().toArray(new X509Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, password);
     KeyStore roots = KeyStore.getInstance("PKCS12");
     roots.load(null, null);
     roots.setCertificateEntry("root", ca.certificate());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(roots);
     SSLContext context = SSLContext.getInstance("TLSv1.3");
     context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
