@@ -28,11 +28,12 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A TLS 1.3 mutual-TLS connection on loopback to a JDK HttpsServer (connect, handshake, one GET,
- * read the response, close) with EC P-256 SVIDs: {@code managers=mesh} uses mesh-tls's rotating key/trust managers with the client's
- * SPIFFE server-ID check and the server's caller check; {@code managers=plain} uses the JDK's default
- * (SunX509, PKIX) managers over the same certificates with no SPIFFE checks. {@link #full} invalidates each session
- * so every connection does a full handshake; {@link #resumed} lets the client resume (PSK from the
- * server's session ticket), as a pooled client reconnecting to the same endpoint would.
+ * read the response, close) with EC P-256 SVIDs. {@code managers=mesh}: mesh-tls's rotating
+ * key/trust managers, the client's SPIFFE server-ID check and the server's caller check. {@code
+ * managers=plain}: the JDK's default (SunX509, PKIX) managers over the same certificates, no
+ * SPIFFE checks. {@link #full} invalidates each session so every connection does a full
+ * handshake; {@link #resumed} lets the client resume (PSK from the server's session ticket), as a
+ * client reconnecting to the same endpoint would.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
