@@ -63,11 +63,17 @@ public class PipelineOverheadBenchmark {
 
   @TearDown
   public void tearDown() throws IOException {
+    // one kept-alive connection per client (plain pool, two mesh pools); many more would mean the
+    // scores include connection setup and are not comparable
+    int connections = backend.accepted();
     mesh.close();
     meshWithDeadline.close();
     plain.dispatcher().executorService().shutdown();
     plain.connectionPool().evictAll();
     backend.close();
+    if (connections > 6) {
+      throw new IllegalStateException(connections + " connections for 3 clients: keep-alive failed");
+    }
   }
 
   @Benchmark
