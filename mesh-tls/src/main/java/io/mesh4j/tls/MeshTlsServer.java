@@ -69,15 +69,25 @@ public final class MeshTlsServer {
    * @throws PeerIdentityException naming the caller address, the allowed IDs and the caller's ID
    */
   public SpiffeId authorize(SSLSession session) throws SSLPeerUnverifiedException {
-    Certificate[] certs = session.getPeerCertificates();
-    X509Certificate[] chain = Arrays.stream(certs).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
-    try {
-      // At the handshake's time: a root that left the bundle fails, a later expiry does not.
-      tls.spiffeTrustManager().verify(chain, Purpose.CLIENT, session.getCreationTime());
-    } catch (CertificateException e) {
-      throw new SSLPeerUnverifiedException("caller at " + session.getPeerHost() + ":" + session.getPeerPort()
-          + " no longer verifies: " + e.getMessage());
+    // A chain verification costs tens of microseconds: do it once per session and bundle set,
+    // not on every request of a kept-alive connection.
+    TrustBundleSet bundles = tls.source().current().bundles();
+    if (!bundles.equals(session.getValue(VERIFIED_AGAINST))) {
+      Certificate[] certs = session.getPeerCertificates();
+      X509Certificate[] chain =
+          Arrays.stream(certs).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+      try {
+        // At the handshake's time: a root that left the bundle fails, a later expiry does not.
+        tls.spiffeTrustManager().verify(chain, Purpose.CLIENT, session.getCreationTime());
+      } catch (CertificateException e) {
+        throw new SSLPeerUnverifiedException("caller at " + session.getPeerHost() + ":" + session.getPeerPort()
+            + " no longer verifies: " + e.getMessage());
+      }
+      session.putValue(VERIFIED_AGAINST, bundles);
     }
     return policy.check(session);
   }
+
+  /** Session value: the bundle set the caller's chain last verified against. */
+  private static final String VERIFIED_AGAINST = "io.mesh4j.tls.verified-against";
 }

@@ -61,6 +61,26 @@ class MutualTlsTest {
   }
 
   @Test
+  void callerOnAKeptAliveConnectionIsRefusedOnceItsRootLeavesTheServersBundle() throws Exception {
+    X509Svid serverSvid = TlsFixtures.svid(ca.svid(ORDERS.toString()));
+    ManualX509Source serverSource = ManualX509Source.of(serverSvid, TlsFixtures.bundles(TD, ca));
+    MeshTls serverTls = MeshTls.builder(serverSource).build();
+    try (Server server = Server.mesh(MeshTlsServer.create(serverTls, CallerPolicy.allow(FRONTEND)))) {
+      client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
+      assertThat(get(client, server.url())).isEqualTo("200 " + FRONTEND);
+      assertThat(get(client, server.url())).isEqualTo("200 " + FRONTEND); // verified once, reused
+      serverSource.update(serverSvid, TlsFixtures.bundles(TD, TestCa.root(TD)));
+      // Same pooled connection, same TLS session: authorize notices the new bundle set.
+      assertThat(get(client, server.url()))
+          .startsWith("403 ")
+          .contains("no longer verifies");
+      assertThat(client.connectionPool().connectionCount()).isEqualTo(1);
+    } finally {
+      serverTls.close();
+    }
+  }
+
+  @Test
   void tlsVersionIsOnePointThreeByDefault() throws Exception {
     try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())), CallerPolicy.allow(FRONTEND))) {
       client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
