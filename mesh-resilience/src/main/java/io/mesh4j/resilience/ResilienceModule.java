@@ -5,10 +5,9 @@ import io.mesh4j.config.ConfigProblem;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.resilience.internal.EventDispatcher;
 import io.mesh4j.resilience.internal.ResilienceConfigChecks;
-import io.mesh4j.resilience.internal.ResilienceExtension;
+import io.mesh4j.resilience.internal.ClientResilience;
 import io.mesh4j.resilience.internal.ResilienceKeys;
 import io.mesh4j.spi.MeshContext;
-import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.MeshModule;
 import java.util.List;
 import java.util.Objects;
@@ -26,6 +25,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * MeshClient mesh = MeshClient.builder().propertiesFile(path).module(resilience).build();
  * resilience.snapshot("orders").ifPresent(s -> ...);
  * }</pre>
+ *
+ * <p>Each client's part is a {@link ResilienceExtension} ({@code mesh.extension(ResilienceExtension.class)}),
+ * where listeners for that client alone can be added.
  *
  * See docs/resilience.md for keys and behaviour.
  */
@@ -75,31 +77,12 @@ public final class ResilienceModule implements MeshModule {
     ResilienceConfigChecks.validate(config, problems);
   }
 
+  /** A {@link ResilienceExtension}: other modules find it with {@code MeshContext.extension}. */
   @Override
-  public MeshExtension create(MeshContext context) {
-    ResilienceExtension extension = new ResilienceExtension(context, new EventDispatcher(listeners));
+  public ResilienceExtension create(MeshContext context) {
+    EventDispatcher events = new EventDispatcher(listeners);
+    ResilienceExtension extension = new ResilienceExtension(new ClientResilience(context, events), events, running::remove);
     running.add(extension);
-    return new MeshExtension() {
-      @Override
-      public List<io.mesh4j.pipeline.MeshStage> stages() {
-        return extension.stages();
-      }
-
-      @Override
-      public List<io.mesh4j.spi.EndpointFilter> endpointFilters() {
-        return extension.endpointFilters();
-      }
-
-      @Override
-      public List<okhttp3.Interceptor> networkInterceptors() {
-        return extension.networkInterceptors();
-      }
-
-      @Override
-      public void close() {
-        running.remove(extension);
-        extension.close();
-      }
-    };
+    return extension;
   }
 }

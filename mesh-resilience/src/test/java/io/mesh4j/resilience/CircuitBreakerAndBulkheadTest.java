@@ -6,6 +6,7 @@ import static io.mesh4j.resilience.TestMeshes.server;
 import static io.mesh4j.resilience.TestMeshes.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.MeshClient;
@@ -69,6 +70,14 @@ class CircuitBreakerAndBulkheadTest {
       assertThat(module.snapshot("orders").orElseThrow().circuitState()).isEqualTo(CircuitState.CLOSED);
       assertThat(recorder.details(ResilienceEvent.Type.CIRCUIT_STATE_CHANGED))
           .containsExactly("CLOSED -> OPEN", "OPEN -> HALF_OPEN", "HALF_OPEN -> CLOSED");
+      assertThat(recorder.of(ResilienceEvent.Type.CIRCUIT_STATE_CHANGED))
+          .extracting(ResilienceEvent::from, ResilienceEvent::to)
+          .containsExactly(
+              tuple(CircuitState.CLOSED, CircuitState.OPEN),
+              tuple(CircuitState.OPEN, CircuitState.HALF_OPEN),
+              tuple(CircuitState.HALF_OPEN, CircuitState.CLOSED));
+      assertThat(recorder.of(ResilienceEvent.Type.CIRCUIT_REJECTED)).first()
+          .extracting(ResilienceEvent::to).isEqualTo(CircuitState.OPEN);
     }
   }
 

@@ -22,6 +22,10 @@ final class EventRecorder implements ResilienceListener {
     return events.stream().filter(e -> e.type() == type).count();
   }
 
+  List<ResilienceEvent> of(ResilienceEvent.Type type) {
+    return events.stream().filter(e -> e.type() == type).collect(Collectors.toList());
+  }
+
   List<String> details(ResilienceEvent.Type type) {
     return events.stream().filter(e -> e.type() == type).map(ResilienceEvent::detail).collect(Collectors.toList());
   }

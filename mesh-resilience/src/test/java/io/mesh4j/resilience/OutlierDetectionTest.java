@@ -51,6 +51,7 @@ class OutlierDetectionTest {
       send(http, 9); // round-robin: three to the sick one
       await().atMost(Duration.ofSeconds(2)).until(() -> recorder.count(ResilienceEvent.Type.ENDPOINT_EJECTED) == 1);
       assertThat(recorder.events.get(0).endpoint()).isEqualTo(sickEndpoint);
+      assertThat(recorder.events.get(0).ejectionTime()).as("base × 1, typed").isEqualTo(Duration.ofMillis(400));
       assertThat(module.snapshot("orders").orElseThrow().ejected()).containsExactly(sickEndpoint);
 
       // The ejection reaches the balancer through the scheduler: wait until nothing goes there.

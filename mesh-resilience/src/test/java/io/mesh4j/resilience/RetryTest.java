@@ -76,6 +76,10 @@ class RetryTest {
       }
       assertThat(stalled.getRequestCount()).isPositive();
       assertThat(recorder.details(ResilienceEvent.Type.RETRY)).anyMatch(d -> d.startsWith("timeout"));
+      assertThat(recorder.of(ResilienceEvent.Type.RETRY))
+          .as("max-attempts 2: every retry is the second attempt")
+          .extracting(ResilienceEvent::attempt)
+          .containsOnly(2);
     }
   }
 

@@ -11,7 +11,7 @@ public final class MeshAttributes {
   /** The endpoint an attempt went to, {@code host:port}. */
   public static final AttributeKey<String> ENDPOINT = AttributeKey.stringKey("mesh.endpoint");
 
-  /** The load-balancing policy of the service, when configured explicitly. */
+  /** The load-balancing policy of the service ({@code round-robin} …, core's default included). */
   public static final AttributeKey<String> LB_POLICY = AttributeKey.stringKey("mesh.lb.policy");
 
   /** The SPIFFE ID in the peer's TLS certificate (mTLS attempts only). */

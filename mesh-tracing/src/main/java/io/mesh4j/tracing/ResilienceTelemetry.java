@@ -8,16 +8,18 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongGauge;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Metrics of mesh-resilience's events: add it as a listener of the module you give the builder
- * ({@code new ResilienceModule().addListener(telemetry)}) and close it with the mesh. Needs
+ * Metrics of mesh-resilience's events. mesh-tracing subscribes one to each client's {@link
+ * io.mesh4j.resilience.ResilienceExtension} when mesh-resilience runs beside it (and closes it with
+ * the client), so there is nothing to wire; create one yourself only to record the events of a
+ * {@link io.mesh4j.resilience.ResilienceModule} with another OpenTelemetry instance. Needs
  * io.mesh4j:mesh-resilience on the classpath (an optional dependency of mesh-tracing).
  */
 public final class ResilienceTelemetry implements ResilienceListener, AutoCloseable {
-
 
   private final LongCounter retries;
   private final LongCounter budgetExhausted;
@@ -56,7 +58,7 @@ public final class ResilienceTelemetry implements ResilienceListener, AutoClosea
   }
 
   private static Attributes circuitAttributes(String service, CircuitState state) {
-    return Attributes.of(MeshAttributes.SERVICE, service, MeshAttributes.CIRCUIT_STATE, state.name().toLowerCase(java.util.Locale.ROOT));
+    return Attributes.of(MeshAttributes.SERVICE, service, MeshAttributes.CIRCUIT_STATE, state.name().toLowerCase(Locale.ROOT));
   }
 
   @Override
@@ -67,24 +69,16 @@ public final class ResilienceTelemetry implements ResilienceListener, AutoClosea
       case RETRY_BUDGET_EXHAUSTED -> budgetExhausted.add(1, service);
       case ENDPOINT_EJECTED -> ejections.add(1, service);
       case CIRCUIT_REJECTED -> rejections.add(1, service);
-      case CIRCUIT_STATE_CHANGED -> newState(event.detail()).ifPresent(s -> circuits.put(event.service(), s));
+      case CIRCUIT_STATE_CHANGED -> {
+        if (event.to() != null) { // null only for events built without typed fields
+          circuits.put(event.service(), event.to());
+        }
+      }
       default -> {
         // health, panic and bulkhead events are logged by mesh-resilience; gauges of
         // mesh.service.endpoints already show their effect
       }
     }
-  }
-
-  /** The state after a transition, from the event's {@code FROM -> TO} detail. */
-  private static java.util.Optional<CircuitState> newState(String detail) {
-    int arrow = detail.lastIndexOf("->");
-    String to = (arrow >= 0 ? detail.substring(arrow + 2) : detail).trim();
-    for (CircuitState state : CircuitState.values()) {
-      if (state.name().equalsIgnoreCase(to)) {
-        return java.util.Optional.of(state);
-      }
-    }
-    return java.util.Optional.empty();
   }
 
   /** Unregisters the circuit-state gauge. */

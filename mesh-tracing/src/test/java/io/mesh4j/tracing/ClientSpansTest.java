@@ -85,6 +85,16 @@ class ClientSpansTest {
   }
 
   @Test
+  void theLoadBalancingPolicyIsReportedWhenCoreChoseItToo() throws IOException {
+    backend.enqueue(new MockResponse.Builder().build());
+    try (MeshClient mesh = telemetry.mesh(endpoint()).build()) {
+      execute(mesh, "http://orders/");
+    }
+
+    assertThat(telemetry.onlySpanOfKind(SpanKind.INTERNAL)).hasAttribute(MeshAttributes.LB_POLICY, "peak-ewma");
+  }
+
+  @Test
   void serverErrorSetsErrorStatusAndTheStatusCodeAsErrorType() throws IOException {
     backend.enqueue(new MockResponse.Builder().code(503).build());
     try (MeshClient mesh = telemetry.mesh(endpoint()).build()) {

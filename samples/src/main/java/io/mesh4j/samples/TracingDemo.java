@@ -2,9 +2,7 @@ package io.mesh4j.samples;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mesh4j.MeshClient;
-import io.mesh4j.resilience.ResilienceModule;
 import io.mesh4j.tracing.MeshTracing;
-import io.mesh4j.tracing.ResilienceTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -29,7 +27,9 @@ import okhttp3.Response;
  * TracingFilter) continue the caller's trace in SERVER spans; the first fails its first request
  * with 503, mesh-resilience retries on the other backend, and the printed spans show the logical
  * request, one CLIENT span per attempt (the retry with http.request.resend_count=1) and the
- * backends' SERVER spans, all with one trace id. Metrics are printed at the end.
+ * backends' SERVER spans, all with one trace id. Metrics are printed at the end, mesh-resilience's
+ * (mesh.client.retries, mesh.circuit_breaker.state) among them: mesh-tracing records them by itself
+ * when mesh-resilience is on the classpath.
  */
 public final class TracingDemo {
 
@@ -38,12 +38,10 @@ public final class TracingDemo {
       AtomicBoolean failOnce = new AtomicBoolean(true);
       HttpServer flaky = backend(otel, "orders-a", failOnce);
       HttpServer healthy = backend(otel, "orders-b", new AtomicBoolean(false));
-      ResilienceTelemetry resilienceMetrics = new ResilienceTelemetry(otel);
       try (MeshClient mesh =
           MeshClient.builder()
               .service("frontend")
               .module(MeshTracing.module(otel))
-              .module(new ResilienceModule().addListener(resilienceMetrics))
               .property("mesh.tls.mode", "disabled") // plain HTTP keeps the demo about tracing
               .property("mesh.services.orders.lb", "round-robin")
               .property(
@@ -56,12 +54,11 @@ public final class TracingDemo {
             System.out.println("request " + i + " -> " + r.code() + " " + r.body().string());
           }
         }
+        otel.getSdkMeterProvider().forceFlush(); // while the mesh runs: its gauges go with it
       } finally {
-        resilienceMetrics.close();
         flaky.stop(0);
         healthy.stop(0);
       }
-      otel.getSdkMeterProvider().forceFlush();
     }
   }
 

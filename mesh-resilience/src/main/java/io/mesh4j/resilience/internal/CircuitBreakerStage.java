@@ -49,7 +49,7 @@ final class CircuitBreakerStage implements MeshStage {
     }
     if (!breaker.tryAcquirePermission()) {
       var state = CircuitStates.of(breaker.getState());
-      service.events().emit(ResilienceEvent.Type.CIRCUIT_REJECTED, service.name(), null, state.name());
+      service.events().emit(ResilienceEvent.circuitRejected(service.name(), state));
       throw new CircuitBreakerOpenException(service.name(), state);
     }
     long start = clock.nanoTime();

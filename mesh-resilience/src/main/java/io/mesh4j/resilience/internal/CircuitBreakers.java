@@ -39,12 +39,10 @@ final class CircuitBreakers {
         .onStateTransition(
             e ->
                 events.emit(
-                    ResilienceEvent.Type.CIRCUIT_STATE_CHANGED,
-                    config.name(),
-                    null,
-                    CircuitStates.of(e.getStateTransition().getFromState())
-                        + " -> "
-                        + CircuitStates.of(e.getStateTransition().getToState())));
+                    ResilienceEvent.circuitStateChanged(
+                        config.name(),
+                        CircuitStates.of(e.getStateTransition().getFromState()),
+                        CircuitStates.of(e.getStateTransition().getToState()))));
     return breaker;
   }
 }

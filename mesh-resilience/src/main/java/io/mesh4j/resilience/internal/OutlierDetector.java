@@ -94,11 +94,7 @@ final class OutlierDetector {
       s.ejectedUntil = now + ejection.toNanos();
       s.consecutiveFailures.set(0);
     }
-    events.emit(
-        ResilienceEvent.Type.ENDPOINT_EJECTED,
-        service,
-        endpoint,
-        "after " + threshold + " consecutive failures, for " + ejection.toMillis() + "ms");
+    events.emit(ResilienceEvent.endpointEjected(service, endpoint, threshold, ejection));
     refresh.run();
     scheduleReadmission(endpoint, s, ejection);
   }

@@ -101,11 +101,7 @@ final class RetryStage implements MeshStage {
     var last = call.attempts().isEmpty() ? null : call.attempts().get(call.attempts().size() - 1);
     service
         .events()
-        .emit(
-            ResilienceEvent.Type.RETRY,
-            service.name(),
-            last == null ? null : last.endpoint(),
-            reason + ", attempt " + (attempt + 1) + " after " + backoff.toMillis() + "ms");
+        .emit(ResilienceEvent.retry(service.name(), last == null ? null : last.endpoint(), reason, attempt + 1, backoff));
     sleep(backoff);
     return !call.okHttpCall().isCanceled();
   }

@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -28,13 +27,11 @@ final class CallTracingStage implements MeshStage {
   private final Tracer tracer;
   private final HttpClientMetrics metrics;
   private final MeshClock clock;
-  private final Map<String, String> lbPolicies;
 
-  CallTracingStage(Tracer tracer, HttpClientMetrics metrics, MeshClock clock, Map<String, String> lbPolicies) {
+  CallTracingStage(Tracer tracer, HttpClientMetrics metrics, MeshClock clock) {
     this.tracer = tracer;
     this.metrics = metrics;
     this.clock = clock;
-    this.lbPolicies = lbPolicies;
   }
 
   @Override
@@ -64,10 +61,7 @@ final class CallTracingStage implements MeshStage {
       }
       span.setAttribute(HttpSemconv.URL_FULL, UrlRedaction.fullUrl(request.url()));
       span.setAttribute(MeshAttributes.SERVICE, call.service());
-      String policy = lbPolicies.get(call.service());
-      if (policy != null) {
-        span.setAttribute(MeshAttributes.LB_POLICY, policy);
-      }
+      span.setAttribute(MeshAttributes.LB_POLICY, call.loadBalancer());
     }
     long start = clock.nanoTime();
     Outcome outcome;
@@ -98,7 +92,7 @@ final class CallTracingStage implements MeshStage {
         span.setAttribute(HttpSemconv.HTTP_REQUEST_RESEND_COUNT, (long) attempts.size() - 1);
       }
       outcome.applyTo(span);
-      if (outcome.failure() != null && CircuitRejection.AVAILABLE) {
+      if (outcome.failure() != null && OptionalModules.RESILIENCE) {
         String circuit = CircuitRejection.stateOf(outcome.failure());
         if (circuit != null) {
           span.setAttribute(MeshAttributes.CIRCUIT_STATE, circuit);

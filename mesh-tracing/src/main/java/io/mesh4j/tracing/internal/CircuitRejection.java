@@ -5,25 +5,15 @@ import java.util.Locale;
 
 /**
  * Reads the circuit state off a rejection by mesh-resilience. Only called after {@link
- * #AVAILABLE} said mesh-resilience is on the classpath, so mesh-tracing runs without it.
+ * OptionalModules#RESILIENCE} said mesh-resilience is on the classpath, so mesh-tracing runs
+ * without it.
  */
 final class CircuitRejection {
-
-  static final boolean AVAILABLE = present();
 
   private CircuitRejection() {}
 
   /** The lower-case circuit state when {@code failure} is a circuit rejection, else null. */
   static String stateOf(Throwable failure) {
     return failure instanceof CircuitBreakerOpenException open ? open.state().name().toLowerCase(Locale.ROOT) : null;
-  }
-
-  private static boolean present() {
-    try {
-      Class.forName("io.mesh4j.resilience.CircuitBreakerOpenException", false, CircuitRejection.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
   }
 }

@@ -1,8 +1,5 @@
 package io.mesh4j.tracing.internal;
 
-import io.mesh4j.config.ConfigKey;
-import io.mesh4j.config.ServiceConfig;
-import io.mesh4j.config.ValueParsers;
 import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
@@ -12,28 +9,30 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import okhttp3.Interceptor;
 
-/** What mesh-tracing contributes to one MeshClient: two stages, a network interceptor, gauges. */
+/**
+ * What mesh-tracing contributes to one MeshClient: two stages, a network interceptor, gauges, and
+ * once every module runs, the metrics of mesh-resilience and mesh-tls when they are there.
+ */
 public final class TracingExtension implements MeshExtension {
 
-  /**
-   * Reads {@code mesh.services.<name>.lb} by name: core owns that key and does not expose it, and
-   * its default is core's choice, so only an explicitly configured policy is reported.
-   */
-  private static final ConfigKey<String> LB_POLICY = ConfigKey.service("lb", ValueParsers.string()).build();
-
+  private final MeshContext context;
+  private final OpenTelemetry openTelemetry;
+  private final boolean metricsOn;
   private final List<MeshStage> stages;
   private final List<Interceptor> networkInterceptors;
-  private final DiscoveryMetrics discoveryMetrics;
+  /** Discovery gauges and the wirings made at started(); closed in reverse. */
+  private final List<AutoCloseable> closeables = new ArrayList<>();
 
-  private TracingExtension(List<MeshStage> stages, List<Interceptor> networkInterceptors, DiscoveryMetrics discoveryMetrics) {
+  private TracingExtension(MeshContext context, OpenTelemetry openTelemetry, boolean metricsOn, List<MeshStage> stages) {
+    this.context = context;
+    this.openTelemetry = openTelemetry;
+    this.metricsOn = metricsOn;
     this.stages = stages;
-    this.networkInterceptors = networkInterceptors;
-    this.discoveryMetrics = discoveryMetrics;
+    this.networkInterceptors = List.of(new PeerIdentityRecorder());
   }
 
   public static TracingExtension start(MeshContext context, OpenTelemetry openTelemetry) {
@@ -42,30 +41,42 @@ public final class TracingExtension implements MeshExtension {
     DiscoveryMetrics discovery = null;
     MeterProvider meters = openTelemetry.getMeterProvider();
     // No SDK behind the API: skip the metrics entirely rather than build attributes for a no-op.
-    if (context.config().get(TracingKeys.METRICS_ENABLED) && meters != MeterProvider.noop()) {
+    boolean metricsOn = context.config().get(TracingKeys.METRICS_ENABLED) && meters != MeterProvider.noop();
+    if (metricsOn) {
       Meter meter = meters.get(MeshTracing.INSTRUMENTATION_NAME);
       metrics = new HttpClientMetrics(meter);
       discovery = new DiscoveryMetrics(context, meter);
     }
     List<MeshStage> stages =
         List.of(
-            new CallTracingStage(tracer, metrics, context.clock(), lbPolicies(context)),
+            new CallTracingStage(tracer, metrics, context.clock()),
             new AttemptTracingStage(
                 tracer,
                 PropagatorSelection.select(context.config(), openTelemetry.getPropagators()),
                 metrics,
                 context.clock()));
-    return new TracingExtension(stages, List.of(new PeerIdentityRecorder()), discovery);
+    TracingExtension extension = new TracingExtension(context, openTelemetry, metricsOn, stages);
+    if (discovery != null) {
+      extension.closeables.add(discovery);
+    }
+    return extension;
   }
 
-  private static Map<String, String> lbPolicies(MeshContext context) {
-    Map<String, String> policies = new HashMap<>();
-    for (ServiceConfig service : context.config().services().values()) {
-      if (service.isSet(LB_POLICY)) {
-        policies.put(service.name(), String.valueOf(service.get(LB_POLICY)));
-      }
+  /**
+   * Other modules' extensions are complete only now. Their metrics need their types, so each is
+   * wired by a class of its own, touched only when its module is on the classpath.
+   */
+  @Override
+  public synchronized void started() {
+    if (!metricsOn) {
+      return; // both wirings record metrics only
     }
-    return Map.copyOf(policies);
+    if (OptionalModules.RESILIENCE) {
+      ResilienceWiring.attach(context, openTelemetry).ifPresent(closeables::add);
+    }
+    if (OptionalModules.TLS) {
+      SvidWiring.attach(context, openTelemetry).ifPresent(closeables::add);
+    }
   }
 
   @Override
@@ -79,9 +90,14 @@ public final class TracingExtension implements MeshExtension {
   }
 
   @Override
-  public void close() {
-    if (discoveryMetrics != null) {
-      discoveryMetrics.close();
+  public synchronized void close() {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        // an instrument that cannot unregister only keeps reporting
+      }
     }
+    closeables.clear();
   }
 }

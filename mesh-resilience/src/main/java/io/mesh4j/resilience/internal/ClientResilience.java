@@ -5,7 +5,6 @@ import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.resilience.ServiceResilienceSnapshot;
 import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.spi.MeshContext;
-import io.mesh4j.spi.MeshExtension;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,10 @@ import okhttp3.Interceptor;
 /**
  * mesh-resilience in one mesh client: per-service state, the stages (deadline → bulkhead →
  * circuit breaker → retry → deadline header → outlier feedback), the endpoint filter and the
- * connection marker. Owns the health-check client, created only if some service needs it.
+ * connection marker. Owns the health-check client, created only if some service needs it. The
+ * public face of it is {@link io.mesh4j.resilience.ResilienceExtension}.
  */
-public final class ResilienceExtension implements MeshExtension {
+public final class ClientResilience implements AutoCloseable {
 
   private final Map<String, ServiceResilience> services;
   private final List<MeshStage> stages;
@@ -25,7 +25,7 @@ public final class ResilienceExtension implements MeshExtension {
   private HealthCheckClient healthCheckClient; // created on first need, during construction
   private volatile boolean closed;
 
-  public ResilienceExtension(MeshContext context, EventDispatcher events) {
+  public ClientResilience(MeshContext context, EventDispatcher events) {
     Map<String, ServiceResilience> byName = new LinkedHashMap<>();
     try {
       for (ServiceConfig service : context.config().services().values()) {
@@ -57,17 +57,14 @@ public final class ResilienceExtension implements MeshExtension {
     return healthCheckClient;
   }
 
-  @Override
   public List<MeshStage> stages() {
     return stages;
   }
 
-  @Override
   public List<EndpointFilter> endpointFilters() {
     return List.of(filter);
   }
 
-  @Override
   public List<Interceptor> networkInterceptors() {
     return List.of(new ConnectionMarker());
   }
