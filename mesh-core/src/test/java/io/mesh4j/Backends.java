@@ -31,6 +31,18 @@ final class Backends implements AutoCloseable {
     return b;
   }
 
+  /** Backends that all answer every request with {@code response}. */
+  static Backends answering(int count, MockResponse response) throws IOException {
+    return start(
+        count,
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return response;
+          }
+        });
+  }
+
   /** Each backend answers 200 with a body naming its port. */
   static Backends naming(int count) throws IOException {
     return start(

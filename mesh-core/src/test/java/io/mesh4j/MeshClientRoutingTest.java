@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
@@ -116,17 +115,12 @@ class MeshClientRoutingTest {
 
   @Test
   void redirectFromAMeshServiceIsReturnedNotFollowed() throws Exception {
-    Dispatcher redirecting =
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            return new MockResponse.Builder()
+    MockResponse redirecting =
+        new MockResponse.Builder()
                 .code(302)
                 .setHeader("Location", "http://payments/elsewhere")
                 .build();
-          }
-        };
-    try (Backends backends = Backends.start(1, redirecting);
+    try (Backends backends = Backends.answering(1, redirecting);
         MeshClient mesh =
             TestMesh.builder()
                 .property("mesh.services.orders.endpoints", backends.endpoints())
@@ -141,14 +135,8 @@ class MeshClientRoutingTest {
 
   @Test
   void unavailableWithRetryAfterZeroIsNotRetriedByOkHttp() throws Exception {
-    Dispatcher unavailable =
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            return new MockResponse.Builder().code(503).setHeader("Retry-After", "0").build();
-          }
-        };
-    try (Backends backends = Backends.start(1, unavailable);
+    MockResponse unavailable = new MockResponse.Builder().code(503).setHeader("Retry-After", "0").build();
+    try (Backends backends = Backends.answering(1, unavailable);
         MeshClient mesh =
             TestMesh.builder()
                 .property("mesh.services.orders.endpoints", backends.endpoints())
@@ -163,18 +151,13 @@ class MeshClientRoutingTest {
 
   @Test
   void requestTimeoutFailsWithTheServiceAndTheKeyNamed() throws Exception {
-    Dispatcher slow =
-        new Dispatcher() {
-          @Override
-          public MockResponse dispatch(RecordedRequest request) {
-            return new MockResponse.Builder()
+    MockResponse slow =
+        new MockResponse.Builder()
                 .code(200)
                 .headersDelay(3, TimeUnit.SECONDS)
                 .body("late")
                 .build();
-          }
-        };
-    try (Backends backends = Backends.start(1, slow);
+    try (Backends backends = Backends.answering(1, slow);
         MeshClient mesh =
             TestMesh.builder()
                 .property("mesh.services.orders.endpoints", backends.endpoints())
