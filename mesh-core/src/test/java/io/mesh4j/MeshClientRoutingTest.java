@@ -173,6 +173,30 @@ class MeshClientRoutingTest {
   }
 
   @Test
+  void timeoutWhileReadingTheBodyIsAMeshTimeoutToo() throws Exception {
+    // Headers at once, then the body trickles: the deadline covers the body as well.
+    MockResponse trickle =
+        new MockResponse.Builder()
+            .code(200)
+            .body("0123456789")
+            .throttleBody(1, 200, TimeUnit.MILLISECONDS)
+            .build();
+    try (Backends backends = Backends.answering(1, trickle);
+        MeshClient mesh =
+            TestMesh.builder()
+                .property("mesh.services.orders.endpoints", backends.endpoints())
+                .property("mesh.services.orders.timeout", "500ms")
+                .build()) {
+      Response response = mesh.wrap(plain).newCall(get("http://orders/x")).execute();
+      assertThat(response.code()).isEqualTo(200);
+      assertThatThrownBy(() -> response.body().string())
+          .isInstanceOf(MeshTimeoutException.class)
+          .hasMessageContaining("mesh.services.orders.timeout");
+      response.close();
+    }
+  }
+
+  @Test
   void wrappedClientSharesTheCallersDispatcherAndPool() {
     try (MeshClient mesh = TestMesh.builder().build()) {
       OkHttpClient wrapped = mesh.wrap(plain);

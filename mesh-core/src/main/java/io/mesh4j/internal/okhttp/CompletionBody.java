@@ -9,15 +9,24 @@ import okio.BufferedSource;
 import okio.ForwardingSource;
 import okio.Okio;
 
-/** A response body that runs a callback once, when it is closed or read to the end. */
+/**
+ * A response body that runs a callback once, when it is closed or read to the end, and turns a
+ * read failure into the mesh's own exception when the mesh caused it (its deadline, its close).
+ */
 final class CompletionBody extends ResponseBody {
+
+  /** Maps a failure while reading the body to what the caller should see. */
+  @FunctionalInterface
+  interface FailureTranslator {
+    IOException translate(IOException failure);
+  }
 
   private final ResponseBody delegate;
   private final Runnable onComplete;
   private final AtomicBoolean done = new AtomicBoolean();
   private final BufferedSource source;
 
-  CompletionBody(ResponseBody delegate, Runnable onComplete) {
+  CompletionBody(ResponseBody delegate, Runnable onComplete, FailureTranslator translator) {
     this.delegate = delegate;
     this.onComplete = onComplete;
     this.source =
@@ -30,7 +39,7 @@ final class CompletionBody extends ResponseBody {
                   n = super.read(sink, byteCount);
                 } catch (IOException e) {
                   complete();
-                  throw e;
+                  throw translator.translate(e);
                 }
                 if (n == -1) {
                   complete();

@@ -69,25 +69,31 @@ public final class MeshInterceptor implements Interceptor {
           new StageChain(
                   runtime.callStages(), 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
               .proceed(request);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       finish.run();
-      if (call.timedOut()) {
-        MeshTimeoutException timedOut = new MeshTimeoutException(route.serviceName(), timeout);
-        timedOut.initCause(e);
-        throw timedOut;
-      }
-      if (runtime.isClosed() && chain.call().isCanceled()) {
-        MeshClosedException closed = new MeshClosedException(route.serviceName());
-        closed.initCause(e);
-        throw closed;
-      }
+      throw translate(e, call, chain.call(), timeout);
+    } catch (RuntimeException e) {
+      finish.run();
       throw e;
     }
-    if (response.body() == null) {
-      finish.run();
-      return response;
+    CompletionBody body =
+        new CompletionBody(response.body(), finish, e -> translate(e, call, chain.call(), timeout));
+    return response.newBuilder().body(body).build();
+  }
+
+  /** A failure the mesh caused by cancelling the call (deadline, close) is reported as such. */
+  private IOException translate(IOException e, MeshCallImpl call, okhttp3.Call okHttpCall, Duration timeout) {
+    if (call.timedOut()) {
+      MeshTimeoutException timedOut = new MeshTimeoutException(call.service(), timeout);
+      timedOut.initCause(e);
+      return timedOut;
     }
-    return response.newBuilder().body(new CompletionBody(response.body(), finish)).build();
+    if (runtime.isClosed() && okHttpCall.isCanceled()) {
+      MeshClosedException closed = new MeshClosedException(call.service());
+      closed.initCause(e);
+      return closed;
+    }
+    return e;
   }
 
   private ScheduledFuture<?> scheduleDeadline(MeshCallImpl call, Duration timeout) {
