@@ -73,6 +73,26 @@ class MeshClientConfigErrorsTest {
   }
 
   @Test
+  void commonSlipsInValuesGetTheFixSuggested() throws Exception {
+    MeshConfigException e =
+        startWith(
+            "mesh.service=frontend",
+            "mesh.services.orders.timeout=2 s",
+            "mesh.services.billing.timeout=1.5s",
+            "mesh.services.orders.endpoints=http://127.0.0.1:8080",
+            "mesh.services.orders.lb=round_robin",
+            "mesh.services.billing.endpoints=localhost");
+    assertThat(problemFor(e, "mesh.services.orders.timeout").message()).contains("did you mean '2s'?");
+    assertThat(problemFor(e, "mesh.services.billing.timeout").message()).contains("did you mean '1500ms'?");
+    assertThat(problemFor(e, "mesh.services.orders.endpoints").message())
+        .contains("is a URL: write host:port without a scheme (127.0.0.1:8080)");
+    assertThat(problemFor(e, "mesh.services.orders.lb").message()).contains("did you mean 'round-robin'?");
+    assertThat(problemFor(e, "mesh.services.billing.endpoints").message())
+        .contains("'localhost' has no port: write host:port")
+        .containsOnlyOnce("expected");
+  }
+
+  @Test
   void serviceDefinedTwiceIsAnErrorNamingBothLines() throws Exception {
     MeshConfigException e =
         startWith(

@@ -83,7 +83,34 @@ public final class ValueParsers {
         // fall through to the common message
       }
     }
-    throw new IllegalArgumentException("not a duration");
+    throw new IllegalArgumentException("not a duration" + durationHint(s));
+  }
+
+  /** A likely fix for common slips: {@code 2 s}, {@code 2S}, {@code 1.5s}. */
+  private static String durationHint(String s) {
+    String compact = s.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+    if (!compact.equals(s) && SIMPLE_DURATION.matcher(compact).matches()) {
+      return ", did you mean '" + compact + "'?";
+    }
+    Matcher fraction = Pattern.compile("(\\d+)\\.(\\d+)(s|m|h)").matcher(compact);
+    if (fraction.matches()) {
+      try {
+        double value = Double.parseDouble(fraction.group(1) + "." + fraction.group(2));
+        long unitMillis = fraction.group(3).equals("s") ? 1000 : fraction.group(3).equals("m") ? 60_000 : 3_600_000;
+        return ", no fractions: did you mean '" + Math.round(value * unitMillis) + "ms'?";
+      } catch (NumberFormatException e) {
+        return "";
+      }
+    }
+    return "";
+  }
+
+  /**
+   * The choice closest to what was typed, when it is close enough to be a slip ({@code strick}
+   * → {@code strict}), for "did you mean" messages.
+   */
+  public static java.util.Optional<String> closest(String typed, java.util.Collection<String> choices) {
+    return KeySuggester.closest(typed, choices);
   }
 
   /** A duration at least {@code min} (inclusive). */
@@ -165,7 +192,9 @@ public final class ValueParsers {
         s -> {
           String v = s.trim();
           if (!allowed.contains(v)) {
-            throw new IllegalArgumentException("unknown value");
+            throw new IllegalArgumentException(
+                "unknown value"
+                    + closest(v, allowed).map(c -> ", did you mean '" + c + "'?").orElse(""));
           }
           return v;
         });

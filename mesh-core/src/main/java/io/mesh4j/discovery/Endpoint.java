@@ -41,6 +41,12 @@ public record Endpoint(String host, int port, int weight, Map<String, String> me
   public static Endpoint parse(String spec) {
     String[] parts = spec.trim().split(";", -1);
     String hostPort = parts[0].trim();
+    int scheme = hostPort.indexOf("://");
+    if (scheme >= 0) {
+      throw new IllegalArgumentException(
+          "'" + hostPort + "' is a URL: write host:port without a scheme ("
+              + hostPort.substring(scheme + 3).replaceAll("/.*$", "") + ")");
+    }
     String host;
     String portText;
     if (hostPort.startsWith("[")) {
@@ -53,7 +59,7 @@ public record Endpoint(String host, int port, int weight, Map<String, String> me
     } else {
       int colon = hostPort.lastIndexOf(':');
       if (colon < 0) {
-        throw new IllegalArgumentException("'" + hostPort + "' has no port (expected host:port)");
+        throw new IllegalArgumentException("'" + hostPort + "' has no port: write host:port");
       }
       host = hostPort.substring(0, colon);
       portText = hostPort.substring(colon + 1);

@@ -175,19 +175,30 @@ public final class Plugins {
 
   /** A parser for a plug-in name that says which module to add for a known but absent one. */
   private static io.mesh4j.config.ValueParser<String> namedPlugin(String what, java.util.Set<String> names) {
+    boolean discovery = what.startsWith("discovery");
+    java.util.Set<String> elsewhere = new java.util.TreeSet<>();
+    if (discovery) {
+      elsewhere.addAll(KnownModules.DISCOVERY_MODULE_PROVIDERS);
+      elsewhere.removeAll(names);
+    }
+    String expected =
+        "one of " + String.join(", ", names)
+            + (elsewhere.isEmpty() ? "" : " (" + String.join(", ", elsewhere) + " with mesh-discovery)");
     return ValueParsers.of(
-        "one of " + String.join(", ", names),
+        expected,
         s -> {
           String v = s.trim();
           if (names.contains(v)) {
             return v;
           }
-          if (what.startsWith("discovery") && KnownModules.DISCOVERY_MODULE_PROVIDERS.contains(v)) {
+          if (elsewhere.contains(v)) {
             throw new IllegalArgumentException(
                 "discovery provider '" + v + "' requires module mesh-discovery"
                     + " (add io.mesh4j:mesh-discovery to the classpath)");
           }
-          throw new IllegalArgumentException("unknown " + what + " '" + v + "'");
+          throw new IllegalArgumentException(
+              "unknown " + what + " '" + v + "'"
+                  + ValueParsers.closest(v, names).map(c -> ", did you mean '" + c + "'?").orElse(""));
         });
   }
 }
