@@ -125,7 +125,8 @@ public final class MeshClient implements AutoCloseable {
 
   /** Configures a {@link MeshClient} from files and properties set in code. */
   public static final class Builder {
-    private final List<PropertySource> sources = new ArrayList<>();
+    // Resolved at build(), so classLoader(...) applies whatever the call order.
+    private final List<java.util.function.Function<ClassLoader, PropertySource>> sources = new ArrayList<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
     private Properties systemProperties = System.getProperties();
@@ -139,13 +140,13 @@ public final class MeshClient implements AutoCloseable {
 
     /** Adds a properties file; later sources override earlier ones key by key. */
     public Builder propertiesFile(Path file) {
-      sources.add(PropertySource.fromFile(file));
+      sources.add(loader -> PropertySource.fromFile(file));
       return this;
     }
 
     /** Adds a properties resource from the classpath. */
     public Builder classpathProperties(String resource) {
-      sources.add(PropertySource.fromClasspath(loader(), resource));
+      sources.add(loader -> PropertySource.fromClasspath(loader, resource));
       return this;
     }
 
@@ -207,18 +208,19 @@ public final class MeshClient implements AutoCloseable {
      * io.mesh4j.config.MeshConfigException}) and starts the mesh.
      */
     public MeshClient build() {
-      Plugins plugins = Plugins.load(loader(), modules, discoveryProviders, policies);
-      MeshConfigLoader.Builder loader =
+      ClassLoader loader = loader();
+      Plugins plugins = Plugins.load(loader, modules, discoveryProviders, policies);
+      MeshConfigLoader.Builder configLoader =
           MeshConfigLoader.builder()
               .schema(plugins.schema())
               .environment(environment)
               .systemProperties(systemProperties);
-      sources.forEach(loader::source);
+      sources.forEach(source -> configLoader.source(source.apply(loader)));
       if (!properties.isEmpty()) {
-        loader.source(PropertySource.fromMap(properties, "MeshClient.Builder"));
+        configLoader.source(PropertySource.fromMap(properties, "MeshClient.Builder"));
       }
-      plugins.validators().forEach(loader::validator);
-      MeshConfig config = loader.load();
+      plugins.validators().forEach(configLoader::validator);
+      MeshConfig config = configLoader.load();
       return new MeshClient(config, MeshRuntime.start(config, plugins, clock));
     }
 

@@ -93,6 +93,19 @@ class MeshClientConfigErrorsTest {
   }
 
   @Test
+  void keyOfAnotherLoadBalancingPolicyIsNotSilentlyIgnored() throws Exception {
+    MeshConfigException e =
+        startWith(
+            "mesh.service=frontend",
+            "mesh.services.orders.endpoints=127.0.0.1:8081",
+            "mesh.services.orders.lb=round-robin",
+            "mesh.services.orders.lb.hash-header=X-User");
+    assertThat(problemFor(e, "mesh.services.orders.lb.hash-header").message())
+        .contains("only used by lb=maglev or lb=ring-hash")
+        .contains("this service uses lb=round-robin");
+  }
+
+  @Test
   void serviceDefinedTwiceIsAnErrorNamingBothLines() throws Exception {
     MeshConfigException e =
         startWith(
@@ -158,6 +171,24 @@ class MeshClientConfigErrorsTest {
       }
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
+    }
+  }
+
+  @Test
+  void classLoaderAppliesToClasspathPropertiesWhateverTheCallOrder() throws Exception {
+    Path classes = dir.resolve("cp2");
+    Files.createDirectories(classes);
+    Files.writeString(classes.resolve("other.properties"), "mesh.service=from-loader\n");
+    try (java.net.URLClassLoader loader =
+            new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, getClass().getClassLoader());
+        MeshClient mesh =
+            MeshClient.builder()
+                .classpathProperties("other.properties")
+                .classLoader(loader)
+                .environment(Map.of())
+                .systemProperties(new Properties())
+                .build()) {
+      assertThat(mesh.config().service()).isEqualTo("from-loader");
     }
   }
 

@@ -120,6 +120,14 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
       route.attach(discovery);
       log.info(
           "service '{}': discovery={}, lb={}", service.name(), provider.name(), route.policyName());
+      if (route.hashHeader() == null && plugins.hashesRequests(service)) {
+        log.warn(
+            "service '{}' uses lb={} without mesh.services.{}.lb.hash-header: every request is"
+                + " balanced at random, not by key",
+            service.name(),
+            route.policyName(),
+            service.name());
+      }
     }
   }
 

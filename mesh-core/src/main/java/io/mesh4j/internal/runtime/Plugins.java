@@ -128,6 +128,11 @@ public final class Plugins {
     return null;
   }
 
+  /** True when the service's policy reads a hash header (ring-hash, maglev). */
+  boolean hashesRequests(ServiceConfig service) {
+    return policy(service).serviceKeys().stream().anyMatch(k -> k.name().equals(HASH_HEADER_KEY));
+  }
+
   /** Every key of core and of each plug-in present, plus hints for known modules that are absent. */
   public ConfigSchema schema() {
     ConfigSchema.Builder schema = ConfigSchema.builder();
@@ -158,6 +163,7 @@ public final class Plugins {
   /** Cross-key checks of core, of each discovery provider in use and of each module. */
   public List<ConfigValidator> validators() {
     List<ConfigValidator> out = new ArrayList<>();
+    out.add(this::policyKeysMatchThePolicy);
     out.add(
         (config, problems) -> {
           for (ServiceConfig s : config.services().values()) {
@@ -171,6 +177,35 @@ public final class Plugins {
       out.add(m::validate);
     }
     return out;
+  }
+
+  /**
+   * A key of one load-balancing policy set for a service that uses another policy would be
+   * silently ignored ({@code lb.hash-header} with round-robin): say so.
+   */
+  private void policyKeysMatchThePolicy(MeshConfig config, List<io.mesh4j.config.ConfigProblem> problems) {
+    for (ServiceConfig service : config.services().values()) {
+      LoadBalancerProvider chosen = policy(service);
+      java.util.Set<String> chosenKeys = new java.util.HashSet<>();
+      chosen.serviceKeys().forEach(k -> chosenKeys.add(k.name()));
+      java.util.Map<String, java.util.Set<String>> ownersByKey = new java.util.TreeMap<>();
+      for (LoadBalancerProvider p : policies.values()) {
+        for (ConfigKey<?> k : p.serviceKeys()) {
+          if (!chosenKeys.contains(k.name()) && service.isSet(k)) {
+            ownersByKey.computeIfAbsent(k.name(), n -> new java.util.TreeSet<>()).add(p.name());
+          }
+        }
+      }
+      ownersByKey.forEach(
+          (key, owners) ->
+              problems.add(
+                  new io.mesh4j.config.ConfigProblem(
+                      "mesh.services." + service.name() + "." + key,
+                      null,
+                      null,
+                      "only used by lb=" + String.join(" or lb=", owners) + ", but this service uses lb="
+                          + chosen.name())));
+    }
   }
 
   /** A parser for a plug-in name that says which module to add for a known but absent one. */
