@@ -110,6 +110,23 @@ final class PeakEwmaLoad extends OutstandingRequests {
     }
   }
 
+  /** One consistent read of the pair, for debugging (and the concurrency test). */
+  @Override
+  public String toString() {
+    while (true) {
+      long v = version;
+      if (v < 2) {
+        return "PeakEwmaLoad{outstanding=" + get() + ", no estimate}";
+      }
+      boolean zero = ((v >> 1) & 1) == 0;
+      double latency = (double) (zero ? LATENCY0.getAcquire(this) : LATENCY1.getAcquire(this));
+      long at = (long) (zero ? AT0.getAcquire(this) : AT1.getAcquire(this));
+      if (version == v) {
+        return "PeakEwmaLoad{outstanding=" + get() + ", latencyNanos=" + latency + ", atNanos=" + at + "}";
+      }
+    }
+  }
+
   @Override
   public void onComplete(long latencyNanos, boolean success) {
     super.onComplete(latencyNanos, success);
@@ -160,7 +177,8 @@ final class PeakEwmaLoad extends OutstandingRequests {
       LATENCY0.setRelease(this, next);
       AT0.setRelease(this, at);
     }
-    VERSION.setVolatile(this, v + 2);
+    // release suffices: a reader that saw any later write to a slot also sees that writer's claim
+    VERSION.setRelease(this, v + 2);
     return true;
   }
 
