@@ -18,6 +18,17 @@ final class BenchMesh {
    * @param extra further service keys relative to {@code mesh.services.orders.}, e.g. {@code timeout}
    */
   static MeshClient client(String endpoints, String lb, Map<String, String> extra) {
+    return builder(endpoints, lb, extra).build();
+  }
+
+  /**
+   * As {@link #client}, unbuilt, for benchmarks that add modules or keys. mesh-tracing is on this
+   * classpath (for TracingOverheadBenchmark) and would add its stages through ServiceLoader, with
+   * the global (no-op) OpenTelemetry: {@code mesh.tracing.enabled=false} keeps it out of the
+   * pipeline (its module then contributes no stage, interceptor or gauge), so the other benchmarks
+   * measure mesh-core's pipeline alone. mesh-resilience is not on this classpath.
+   */
+  static MeshClient.Builder builder(String endpoints, String lb, Map<String, String> extra) {
     MeshClient.Builder b =
         MeshClient.builder()
             .service("bench")
@@ -26,10 +37,11 @@ final class BenchMesh {
             // mesh-tls is on this classpath (for HandshakeBenchmark); the HTTP benchmarks measure
             // the plaintext pipeline, and must not create a dev CA in the working directory
             .property("mesh.tls.mode", "disabled")
+            .property("mesh.tracing.enabled", "false")
             .property(key("endpoints"), endpoints)
             .property(key("lb"), lb);
     extra.forEach((k, v) -> b.property(key(k), v));
-    return b.build();
+    return b;
   }
 
   private static String key(String suffix) {

@@ -22,16 +22,17 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker<PeakEwmaLoad> {
 
   @Override
   boolean prefersSecond(int first, int second) {
-    long now = clock.nanoTime();
+    long now = clock.nanoTime(); // once per pick, for both candidates
     return cost(second, now) < cost(first, now);
   }
 
   double cost(int index, long nowNanos) {
     PeakEwmaLoad load = loads[index];
     int outstanding = load.get();
+    double latency = load.decayedLatencyNanos(nowNanos); // one read of the estimate; -1: none yet
     double cost;
-    if (load.hasEstimate()) {
-      cost = load.latencyNanos(nowNanos) * (outstanding + 1);
+    if (latency >= 0) {
+      cost = latency * (outstanding + 1);
     } else {
       cost = outstanding == 0 ? 0 : UNMEASURED_BUSY_PENALTY + outstanding;
     }

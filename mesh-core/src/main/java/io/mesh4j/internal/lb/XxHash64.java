@@ -17,8 +17,62 @@ final class XxHash64 {
 
   private XxHash64() {}
 
+  /** The hash of the text's UTF-8 bytes. */
   static long hash(String text, long seed) {
-    return hash(text.getBytes(StandardCharsets.UTF_8), seed);
+    // ASCII text (hash keys, ring labels) is its own UTF-8: hash the chars, without a byte[] per call
+    return isAscii(text) ? hashAscii(text, seed) : hash(text.getBytes(StandardCharsets.UTF_8), seed);
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0, n = text.length(); i < n; i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #hash(byte[], long)} line for line, reading byte {@code i} as {@code text.charAt(i)}. */
+  private static long hashAscii(String input, long seed) {
+    int length = input.length();
+    int i = 0;
+    long h;
+    if (length >= 32) {
+      long v1 = seed + P1 + P2;
+      long v2 = seed + P2;
+      long v3 = seed;
+      long v4 = seed - P1;
+      do {
+        v1 = round(v1, readLong(input, i));
+        v2 = round(v2, readLong(input, i + 8));
+        v3 = round(v3, readLong(input, i + 16));
+        v4 = round(v4, readLong(input, i + 24));
+        i += 32;
+      } while (i <= length - 32);
+      h = Long.rotateLeft(v1, 1) + Long.rotateLeft(v2, 7) + Long.rotateLeft(v3, 12)
+          + Long.rotateLeft(v4, 18);
+      h = mergeRound(h, v1);
+      h = mergeRound(h, v2);
+      h = mergeRound(h, v3);
+      h = mergeRound(h, v4);
+    } else {
+      h = seed + P5;
+    }
+    h += length;
+    for (; i + 8 <= length; i += 8) {
+      h ^= round(0, readLong(input, i));
+      h = Long.rotateLeft(h, 27) * P1 + P4;
+    }
+    if (i + 4 <= length) {
+      h ^= (readInt(input, i) & 0xFFFFFFFFL) * P1;
+      h = Long.rotateLeft(h, 23) * P2 + P3;
+      i += 4;
+    }
+    for (; i < length; i++) {
+      h ^= (input.charAt(i) & 0xFFL) * P5;
+      h = Long.rotateLeft(h, 11) * P1;
+    }
+    return avalanche(h);
   }
 
   static long hash(byte[] input, long seed) {
@@ -60,6 +114,10 @@ final class XxHash64 {
       h ^= (input[i] & 0xFFL) * P5;
       h = Long.rotateLeft(h, 11) * P1;
     }
+    return avalanche(h);
+  }
+
+  private static long avalanche(long h) {
     h ^= h >>> 33;
     h *= P2;
     h ^= h >>> 29;
@@ -81,6 +139,14 @@ final class XxHash64 {
 
   private static long readLong(byte[] b, int i) {
     return (readInt(b, i) & 0xFFFFFFFFL) | ((long) readInt(b, i + 4) << 32);
+  }
+
+  private static long readLong(String s, int i) {
+    return (readInt(s, i) & 0xFFFFFFFFL) | ((long) readInt(s, i + 4) << 32);
+  }
+
+  private static int readInt(String s, int i) {
+    return s.charAt(i) | s.charAt(i + 1) << 8 | s.charAt(i + 2) << 16 | s.charAt(i + 3) << 24;
   }
 
   private static int readInt(byte[] b, int i) {

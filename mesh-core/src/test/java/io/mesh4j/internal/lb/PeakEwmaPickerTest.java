@@ -179,4 +179,42 @@ class PeakEwmaPickerTest {
     now.addAndGet(latencyMs * MS);
     r.tracker().onComplete(latencyMs * MS, true);
   }
+
+  @Test
+  void concurrentCompletionsNeverPublishATornEstimate() throws Exception {
+    // every sample is its own timestamp, so in every pair published latency == time: a higher sample
+    // replaces both, a lower one (an older timestamp, no time elapsed) leaves both as they were
+    PeakEwmaLoad load = new PeakEwmaLoad(clock, DECAY.toNanos());
+    java.util.regex.Pattern pair = java.util.regex.Pattern.compile("latencyNanos=([0-9.E]+), atNanos=(\\d+)");
+    java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(1);
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable writer =
+        () -> {
+          while (!done.get()) {
+            long t = next.getAndIncrement();
+            load.observe(t, t);
+          }
+        };
+    Thread[] writers = {new Thread(writer), new Thread(writer), new Thread(writer)};
+    for (Thread w : writers) {
+      w.start();
+    }
+    try {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+      int reads = 0;
+      while (System.nanoTime() < deadline || reads < 10_000) {
+        java.util.regex.Matcher m = pair.matcher(load.toString());
+        if (m.find()) {
+          assertThat(Double.parseDouble(m.group(1))).isEqualTo((double) Long.parseLong(m.group(2)));
+          reads++;
+        }
+      }
+    } finally {
+      done.set(true);
+      for (Thread w : writers) {
+        w.join();
+      }
+    }
+    assertThat(load.toString()).contains("latencyNanos=");
+  }
 }

@@ -27,4 +27,25 @@ class XxHash64Test {
     assertThat(XxHash64.hash("0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnop", SEED))
         .isEqualTo(0xb0aa81bc38df17b9L);
   }
+
+  @Test
+  void aStringHashesAsItsUtf8BytesWhetherAsciiOrNot() {
+    java.util.Random random = new java.util.Random(42);
+    String[] alphabets = {"abcdefghijklmnopqrstuvwxyz0123456789-_/:.", "aé€\u007f\u0080\u00ff😀z"};
+    for (String alphabet : alphabets) {
+      int[] codePoints = alphabet.codePoints().toArray();
+      for (int length = 0; length <= 100; length++) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+          text.appendCodePoint(codePoints[random.nextInt(codePoints.length)]);
+        }
+        String key = text.toString();
+        for (long seed : new long[] {0, SEED}) {
+          assertThat(XxHash64.hash(key, seed))
+              .as("%s, seed %d", key, seed)
+              .isEqualTo(XxHash64.hash(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), seed));
+        }
+      }
+    }
+  }
 }

@@ -56,7 +56,10 @@ final class AttemptTracingStage implements MeshStage {
     Request request = chain.request();
     String method = request.method();
     Span span = tracer.spanBuilder(HttpSemconv.spanName(method)).setSpanKind(SpanKind.CLIENT).startSpan();
-    Context context = Context.current().with(span);
+    // An invalid span (no SDK and no valid caller span) is what Span.current() already is: the
+    // current context then carries the same (baggage, propagation) without a copy and a scope.
+    boolean valid = span.getSpanContext().isValid();
+    Context context = valid ? Context.current().with(span) : Context.current();
     RequestHeaderCarrier carrier = new RequestHeaderCarrier(request);
     // An invalid context (no SDK, no caller span) is never written: the propagators skip it.
     propagator.inject(context, carrier, RequestHeaderCarrier.SETTER);
@@ -68,7 +71,7 @@ final class AttemptTracingStage implements MeshStage {
     Attributes active = metrics.attemptStarted(method, request.url().scheme(), endpoint, attempt.service());
     long start = clock.nanoTime();
     Response response;
-    try (Scope scope = context.makeCurrent();
+    try (Scope scope = valid ? context.makeCurrent() : Scope.noop();
         MdcScope mdc = MdcScope.open(span.getSpanContext())) {
       response = chain.proceed(outgoing);
     } catch (IOException | RuntimeException | Error e) {

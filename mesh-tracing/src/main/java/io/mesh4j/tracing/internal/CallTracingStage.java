@@ -66,7 +66,9 @@ final class CallTracingStage implements MeshStage {
     long start = clock.nanoTime();
     Outcome outcome;
     Response response;
-    try (Scope scope = span.makeCurrent();
+    // An invalid span (no SDK and no valid caller span) is what Span.current() already is: making
+    // it current would only allocate a context and a scope per request.
+    try (Scope scope = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
         MdcScope mdc = MdcScope.open(span.getSpanContext())) {
       response = chain.proceed(request);
       outcome = Outcome.of(response);

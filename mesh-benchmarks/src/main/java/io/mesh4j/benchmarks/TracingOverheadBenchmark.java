@@ -1,0 +1,209 @@
+package io.mesh4j.benchmarks;
+
+import io.mesh4j.MeshClient;
+import io.mesh4j.tracing.MeshTracing;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.MemoryMode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What mesh-tracing costs per request: one GET through a mesh-wrapped OkHttpClient over a
+ * kept-alive loopback connection to {@link RawHttpBackend} (as {@link PipelineOverheadBenchmark}'s
+ * {@code mesh}), four ways side by side:
+ *
+ * <ul>
+ *   <li>{@link #tracingDisabled}: {@code mesh.tracing.enabled=false}, the module then adds nothing to
+ *       the pipeline (the baseline);
+ *   <li>{@link #tracingNoop}: {@code MeshTracing.module(OpenTelemetry.noop())}, which must do no
+ *       span or metric work;
+ *   <li>{@link #tracingSdk}: an SDK with the always-on sampler, spans ended into a synchronous
+ *       processor whose exporter drops them, metrics into a reader that never collects (so the
+ *       instruments are live: an SDK meter provider without a reader hands out no-op meters);
+ *   <li>{@link #tracingSdkSampledOff}: the same SDK with the always-off sampler (docs/tracing.md's
+ *       third case: spans are not recording, metrics still recorded).
+ * </ul>
+ *
+ * mesh-tls is disabled ({@code mesh.tls.mode=disabled}) and mesh-resilience is not on this
+ * classpath, so tracing's stages are the only difference. Each mesh has its own connection pool.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+@Threads(1)
+@State(Scope.Benchmark)
+public class TracingOverheadBenchmark {
+
+  private RawHttpBackend backend;
+  private OpenTelemetrySdk sdk;
+  private OpenTelemetrySdk sdkSampledOff;
+  private MeshClient disabledMesh;
+  private MeshClient noopMesh;
+  private MeshClient sdkMesh;
+  private MeshClient sdkSampledOffMesh;
+  private OkHttpClient plain;
+  private OkHttpClient disabled;
+  private OkHttpClient noop;
+  private OkHttpClient withSdk;
+  private OkHttpClient withSdkSampledOff;
+  private Request request;
+
+  @Setup
+  public void setUp() throws IOException {
+    backend = RawHttpBackend.start();
+    sdk = sdk(Sampler.alwaysOn());
+    sdkSampledOff = sdk(Sampler.alwaysOff());
+    disabledMesh = BenchMesh.client(backend.authority(), "peak-ewma", Map.of());
+    noopMesh = traced(OpenTelemetry.noop());
+    sdkMesh = traced(sdk);
+    sdkSampledOffMesh = traced(sdkSampledOff);
+    plain = new OkHttpClient();
+    disabled = disabledMesh.wrap(plain);
+    noop = noopMesh.wrap(plain);
+    withSdk = sdkMesh.wrap(plain);
+    withSdkSampledOff = sdkSampledOffMesh.wrap(plain);
+    request = new Request.Builder().url("http://" + BenchMesh.SERVICE + "/items/42").build();
+  }
+
+  private MeshClient traced(OpenTelemetry otel) {
+    return BenchMesh.builder(backend.authority(), "peak-ewma", Map.of())
+        .property("mesh.tracing.enabled", "true")
+        .module(MeshTracing.module(otel)) // replaces the ServiceLoader one (GlobalOpenTelemetry)
+        .build();
+  }
+
+  private static OpenTelemetrySdk sdk(Sampler sampler) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(
+            SdkTracerProvider.builder()
+                .setSampler(sampler)
+                .addSpanProcessor(SimpleSpanProcessor.create(new DroppingSpanExporter()))
+                .build())
+        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(new IdleMetricReader()).build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
+  }
+
+  @TearDown
+  public void tearDown() throws IOException {
+    int connections = backend.accepted();
+    disabledMesh.close();
+    noopMesh.close();
+    sdkMesh.close();
+    sdkSampledOffMesh.close();
+    sdk.close();
+    sdkSampledOff.close();
+    plain.dispatcher().executorService().shutdown();
+    plain.connectionPool().evictAll();
+    backend.close();
+    if (connections > 8) {
+      throw new IllegalStateException(connections + " connections for 4 meshes: keep-alive failed");
+    }
+  }
+
+  @Benchmark
+  public int tracingDisabled() throws IOException {
+    return call(disabled);
+  }
+
+  @Benchmark
+  public int tracingNoop() throws IOException {
+    return call(noop);
+  }
+
+  @Benchmark
+  public int tracingSdk() throws IOException {
+    return call(withSdk);
+  }
+
+  @Benchmark
+  public int tracingSdkSampledOff() throws IOException {
+    return call(withSdkSampledOff);
+  }
+
+  private int call(OkHttpClient client) throws IOException {
+    try (Response response = client.newCall(request).execute()) {
+      if (response.code() != 200) {
+        throw new IOException("unexpected " + response.code());
+      }
+      return response.body().bytes().length;
+    }
+  }
+
+  /** Ends of sampled spans are turned into SpanData by the processor, then dropped here. */
+  private static final class DroppingSpanExporter implements SpanExporter {
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+
+  /** Registered so the SDK's instruments record; never collects (a real reader would, periodically). */
+  private static final class IdleMetricReader implements MetricReader {
+    @Override
+    public void register(CollectionRegistration registration) {}
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public MemoryMode getMemoryMode() {
+      return MemoryMode.REUSABLE_DATA;
+    }
+
+    @Override
+    public CompletableResultCode forceFlush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+  }
+}

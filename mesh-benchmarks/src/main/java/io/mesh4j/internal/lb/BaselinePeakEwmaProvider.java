@@ -1,0 +1,48 @@
+package io.mesh4j.internal.lb;
+
+import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.lb.LoadBalancer;
+import io.mesh4j.lb.LoadBalancerContext;
+import io.mesh4j.lb.LoadBalancerProvider;
+import io.mesh4j.lb.Picker;
+import io.mesh4j.time.MeshClock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Benchmark-only: {@code peak-ewma} as it was before the allocation-free estimate (commit
+ * bf89dda's {@code PeakEwmaLoad} and {@code PeakEwmaPicker}, copied verbatim as {@code
+ * BaselinePeakEwma*}), so that PickBenchmark measures before and after side by side in one run.
+ * Same package as mesh-core's pickers (their base classes are package-private); decay fixed at the
+ * default 10 s.
+ */
+public final class BaselinePeakEwmaProvider implements LoadBalancerProvider {
+
+  public static final String NAME = "peak-ewma-baseline";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
+    MeshClock clock = context.clock();
+    long decayNanos = Duration.ofSeconds(10).toNanos();
+    EndpointStates<BaselinePeakEwmaLoad> loads =
+        new EndpointStates<>(() -> new BaselinePeakEwmaLoad(clock, decayNanos), BaselinePeakEwmaLoad[]::new);
+    return new SnapshotLoadBalancer(
+        context,
+        new PickerFactory() {
+          @Override
+          public Picker newPicker(List<Endpoint> endpoints) {
+            return new BaselinePeakEwmaPicker(endpoints, loads.retain(endpoints), clock);
+          }
+
+          @Override
+          public void forgetAll() {
+            loads.clear();
+          }
+        });
+  }
+}
