@@ -62,7 +62,8 @@ public final class CallerPolicy {
   /**
    * Returns the caller's ID when allowed.
    *
-   * @throws PeerIdentityException naming the caller's address, the allowed IDs and the caller's ID
+   * @throws PeerIdentityException ({@link PeerIdentityException#forCaller}) naming the caller's ID
+   *     and address and this policy
    */
   public SpiffeId check(SSLSession session) throws SSLPeerUnverifiedException {
     String endpoint = session.getPeerHost() + ":" + session.getPeerPort();
@@ -70,22 +71,31 @@ public final class CallerPolicy {
     try {
       caller = PeerIdentity.of(session);
     } catch (SSLPeerUnverifiedException e) {
-      throw new PeerIdentityException("caller", endpoint, allowed(), null, e.getMessage());
+      throw PeerIdentityException.forCaller(null, endpoint, this, e.getMessage());
     }
     if (!isAllowed(caller)) {
-      throw new PeerIdentityException("caller", endpoint, allowed(), caller, null);
+      throw PeerIdentityException.forCaller(caller, endpoint, this, null);
     }
     return caller;
   }
 
-  private Set<SpiffeId> allowed() {
+  /** The exact IDs and the prefixes, sorted. */
+  Set<SpiffeId> allowedIds() {
     Set<SpiffeId> all = new TreeSet<>(exact);
     all.addAll(prefixes);
     return all;
   }
 
+  /** As built: {@code CallerPolicy allow(spiffe://a/x) or allowUnder(spiffe://a/team)}. */
   @Override
   public String toString() {
-    return "CallerPolicy{exact=" + new TreeSet<>(exact) + ", under=" + new TreeSet<>(prefixes) + "}";
+    List<String> parts = new java.util.ArrayList<>();
+    if (!exact.isEmpty()) {
+      parts.add("allow(" + String.join(", ", new TreeSet<>(exact).stream().map(SpiffeId::toString).toList()) + ")");
+    }
+    for (SpiffeId p : new TreeSet<>(prefixes)) {
+      parts.add("allowUnder(" + p + ")");
+    }
+    return "CallerPolicy " + (parts.isEmpty() ? "allow()" : String.join(" or ", parts));
   }
 }

@@ -37,6 +37,7 @@ public final class MeshTls implements AutoCloseable {
   private final SwappingSslContext client;
   private final SwappingSslContext server;
   private final MinTlsVersion minVersion;
+  private final java.time.Duration handshakeTimeout;
   private final X509Source.Listener bundleWatcher;
   private volatile TrustBundleSet lastBundles;
 
@@ -54,7 +55,8 @@ public final class MeshTls implements AutoCloseable {
       throw new IllegalStateException("no default TLS context in this JDK", e);
     }
     TlsProtocols protocols = new TlsProtocols(b.minVersion, probe);
-    this.client = new SwappingSslContext(keyManager, trustManager, protocols, false);
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.client = new SwappingSslContext(keyManager, trustManager, protocols, false, b.handshakeTimeout);
     this.server = new SwappingSslContext(keyManager, trustManager, protocols, true);
     this.lastBundles = source.bundles();
     this.bundleWatcher = this::onUpdate;
@@ -80,6 +82,11 @@ public final class MeshTls implements AutoCloseable {
 
   public MinTlsVersion minVersion() {
     return minVersion;
+  }
+
+  /** The longest wait for the server in a client handshake (capped by the socket's read timeout). */
+  public java.time.Duration handshakeTimeout() {
+    return handshakeTimeout;
   }
 
   /** The client socket factory: one instance for the life of this object. */
@@ -132,6 +139,7 @@ public final class MeshTls implements AutoCloseable {
     private final X509Source source;
     private MinTlsVersion minVersion = MinTlsVersion.TLS_1_3;
     private MeshClock clock = MeshClock.SYSTEM;
+    private java.time.Duration handshakeTimeout = java.time.Duration.ofSeconds(5);
 
     private Builder(X509Source source) {
       this.source = Objects.requireNonNull(source, "source");
@@ -139,6 +147,20 @@ public final class MeshTls implements AutoCloseable {
 
     public Builder minVersion(MinTlsVersion v) {
       this.minVersion = Objects.requireNonNull(v, "minVersion");
+      return this;
+    }
+
+    /**
+     * The longest wait for the server during a client socket's {@code startHandshake()} (default
+     * 5 s; the socket's read timeout still applies when shorter). A plaintext server never answers
+     * a ClientHello: this turns that wait into a {@code SocketTimeoutException} naming the endpoint.
+     */
+    public Builder handshakeTimeout(java.time.Duration timeout) {
+      Objects.requireNonNull(timeout, "handshakeTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("handshakeTimeout must be positive: " + timeout);
+      }
+      this.handshakeTimeout = timeout;
       return this;
     }
 

@@ -27,6 +27,8 @@ import okhttp3.Interceptor;
  */
 public final class MeshTlsExtension implements MeshExtension {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MeshTlsExtension.class);
+
   private final MeshConfig config;
   private final TlsMode mode;
   private final X509Source source;
@@ -42,10 +44,11 @@ public final class MeshTlsExtension implements MeshExtension {
     this.source = source;
     this.tls = source == null ? null : MeshTls.builder(source)
         .minVersion(config.get(TlsModule.MIN_VERSION))
+        .handshakeTimeout(config.get(TlsModule.HANDSHAKE_TIMEOUT))
         .clock(context.clock())
         .build();
     this.interceptors = tls == null ? List.of() : List.of(
-        new PeerIdentityInterceptor(this::verifier, tls.spiffeTrustManager(), source::bundles),
+        new PeerIdentityInterceptor(this::verifier, this::securesService, tls.spiffeTrustManager(), source::bundles),
         new MaxConnectionAgeInterceptor(maxConnectionAge(config), context.clock()));
     this.transportSecurity = new MeshTransportSecurity();
   }
@@ -54,16 +57,34 @@ public final class MeshTlsExtension implements MeshExtension {
   public static MeshTlsExtension start(MeshContext context) {
     MeshConfig config = context.config();
     if (config.get(TlsModule.MODE) == TlsMode.DISABLED) {
+      log.warn("mTLS is disabled (mesh.tls.mode=disabled): mesh routes are called over plaintext HTTP, "
+          + "unauthenticated and unencrypted, although mesh-tls is on the class path");
       return new MeshTlsExtension(context, null);
     }
     io.mesh4j.tls.internal.JdkVersionGuard.check();
     X509Source source = startSource(context);
     try {
-      return new MeshTlsExtension(context, source);
+      MeshTlsExtension ext = new MeshTlsExtension(context, source);
+      ext.logStartup();
+      return ext;
     } catch (RuntimeException e) {
       source.close();
       throw e;
     }
+  }
+
+  /** One line per client start, so a user whose backends are plain HTTP sees why calls to them fail. */
+  private void logStartup() {
+    List<String> plaintext = new java.util.ArrayList<>();
+    for (ServiceConfig s : config.services().values()) {
+      if (!securesService(s.name())) {
+        plaintext.add(s.name());
+      }
+    }
+    log.info("mesh4j mTLS is on for mesh routes (mesh.tls.mode={}): services are called over TLS with {}; "
+            + "set mesh.tls.mode=disabled or mesh.services.<name>.tls.mode=disabled for plaintext backends{}",
+        mode.text(), source.svid().spiffeId(),
+        plaintext.isEmpty() ? "" : " (plaintext now: " + String.join(", ", plaintext) + ")");
   }
 
   private static X509Source startSource(MeshContext context) {
@@ -71,10 +92,12 @@ public final class MeshTlsExtension implements MeshExtension {
     TrustDomain td = TrustDomain.parse(c.trustDomain());
     switch (c.get(TlsModule.SOURCE)) {
       case "files":
-        return X509Sources.files(
+        // Messages name each file by its key: mesh.tls.files.cert=/x.pem: file not found (all at once).
+        return io.mesh4j.tls.internal.FilesSource.start(
             Path.of(c.get(TlsModule.FILES_CERT)), Path.of(c.get(TlsModule.FILES_KEY)),
-            Path.of(c.get(TlsModule.FILES_BUNDLE)), td, c.get(TlsModule.FILES_POLL_INTERVAL),
-            context.scheduler(), context.clock());
+            Path.of(c.get(TlsModule.FILES_BUNDLE)),
+            List.of(TlsModule.FILES_CERT.name(), TlsModule.FILES_KEY.name(), TlsModule.FILES_BUNDLE.name()),
+            td, c.get(TlsModule.FILES_POLL_INTERVAL), context.scheduler(), context.clock());
       case "workload-api":
         String socket = c.isSet(TlsModule.WORKLOAD_API_SOCKET)
             ? c.get(TlsModule.WORKLOAD_API_SOCKET) : System.getenv("SPIFFE_ENDPOINT_SOCKET");
@@ -102,6 +125,19 @@ public final class MeshTlsExtension implements MeshExtension {
       return new LinkedHashSet<>(sc.get().get(TlsModule.IDENTITY));
     }
     return Set.of(SpiffeId.of(TrustDomain.parse(config.trustDomain()), service));
+  }
+
+  /**
+   * True when calls to {@code service} use mTLS: TLS is on and the service's {@code tls.mode}
+   * (itself, or {@code mesh.defaults.tls.mode}) is not {@code disabled}.
+   */
+  public boolean securesService(String service) {
+    if (tls == null) {
+      return false;
+    }
+    Optional<ServiceConfig> sc = config.service(service);
+    return !(sc.isPresent() && sc.get().isSet(TlsModule.SERVICE_MODE)
+        && sc.get().get(TlsModule.SERVICE_MODE) == TlsMode.DISABLED);
   }
 
   private SpiffeHostnameVerifier verifier(String service) {
@@ -157,13 +193,15 @@ public final class MeshTlsExtension implements MeshExtension {
   private final class MeshTransportSecurity implements TransportSecurity {
     @Override
     public boolean securesService(String service) {
-      return tls != null;
+      return MeshTlsExtension.this.securesService(service);
     }
 
     @Override
     public Interceptor.Chain secure(Interceptor.Chain chain, String service) {
-      if (tls == null) {
-        throw new IllegalStateException("mesh.tls.mode=disabled: service " + service + " is not secured");
+      if (!securesService(service)) {
+        throw new IllegalStateException(tls == null
+            ? "mesh.tls.mode=disabled: service " + service + " is not secured"
+            : "mesh.services." + service + ".tls.mode=disabled: service " + service + " is not secured");
       }
       HostnameVerifier v = verifier(service);
       return chain.withSslSocketFactory(tls.socketFactory(), tls.trustManager()).withHostnameVerifier(v);

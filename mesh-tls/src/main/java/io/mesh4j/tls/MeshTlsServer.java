@@ -63,10 +63,14 @@ public final class MeshTlsServer {
 
   /**
    * The caller's SPIFFE ID if the policy allows it. The caller's chain is re-verified against the
-   * current bundles (at the handshake's time), so a session from before a root was removed is
-   * refused.
+   * current bundles (at the handshake's time) once per session and bundle set: the result is kept
+   * in the session until the bundles change, so a session from before a root was removed is
+   * refused, and a kept-alive connection is not re-verified on every request.
    *
-   * @throws PeerIdentityException naming the caller address, the allowed IDs and the caller's ID
+   * @throws SSLPeerUnverifiedException (plain) when the caller's chain no longer verifies against the
+   *     current bundles: {@code caller at host:port no longer verifies: ...}
+   * @throws PeerIdentityException ({@link PeerIdentityException#forCaller}) when the policy does not
+   *     allow the caller, naming the caller's ID and address and the policy
    */
   public SpiffeId authorize(SSLSession session) throws SSLPeerUnverifiedException {
     // A chain verification costs tens of microseconds: do it once per session and bundle set,

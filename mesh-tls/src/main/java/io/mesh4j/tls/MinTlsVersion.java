@@ -25,6 +25,7 @@ public enum MinTlsVersion {
         return v;
       }
     }
-    throw new IllegalArgumentException("unsupported TLS version '" + s + "' (expected 1.3 or 1.2)");
+    // The config loader appends "(expected: 1.3 or 1.2)"; no near-miss hint for version numbers.
+    throw new IllegalArgumentException("unsupported TLS version '" + s + "'");
   }
 }

@@ -25,6 +25,8 @@ public enum TlsMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown TLS mode '" + s + "' (expected strict, permissive or disabled)");
+    // The config loader appends "(expected: ...)"; the message says only what is wrong.
+    throw new IllegalArgumentException(io.mesh4j.tls.internal.ConfigText.unknown(
+        "unknown TLS mode", s, java.util.List.of("strict", "permissive", "disabled")));
   }
 }

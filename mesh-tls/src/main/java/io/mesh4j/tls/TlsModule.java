@@ -9,12 +9,13 @@ import io.mesh4j.config.ValueParsers;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.MeshModule;
+import io.mesh4j.tls.internal.ConfigText;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The mesh-tls module: SPIFFE mutual TLS for mesh routes (found by ServiceLoader). Declares the
- * {@code mesh.tls.*} keys and the per-service {@code identity} key, checks the rules between them
+ * {@code mesh.tls.*} keys and the per-service {@code identity} and {@code tls.mode} keys, checks the rules between them
  * and starts a {@link MeshTlsExtension} per client.
  */
 public final class TlsModule implements MeshModule {
@@ -26,7 +27,7 @@ public final class TlsModule implements MeshModule {
           .build();
 
   public static final ConfigKey<String> SOURCE =
-      ConfigKey.global("mesh.tls.source", ValueParsers.oneOf("dev-ca", "files", "workload-api"))
+      ConfigKey.global("mesh.tls.source", ValueParsers.of("one of dev-ca, files, workload-api", TlsModule::parseSource))
           .defaultValue("dev-ca")
           .description("Where the SVID comes from: the embedded dev-ca, PEM files, or the SPIFFE Workload API.")
           .build();
@@ -75,6 +76,13 @@ public final class TlsModule implements MeshModule {
           .description("workload-api source: how long startup waits for the first SVID.")
           .build();
 
+  public static final ConfigKey<Duration> HANDSHAKE_TIMEOUT =
+      ConfigKey.global("mesh.tls.handshake-timeout", ValueParsers.positiveDuration())
+          .defaultValue(Duration.ofSeconds(5))
+          .description("Longest wait for the server's side of a client TLS handshake (capped by the read timeout); "
+              + "a plaintext server never answers a ClientHello, and this turns the hang into a clear error.")
+          .build();
+
   public static final ConfigKey<MinTlsVersion> MIN_VERSION =
       ConfigKey.global("mesh.tls.min-version", ValueParsers.of("1.3 or 1.2", MinTlsVersion::parse))
           .defaultValue(MinTlsVersion.TLS_1_3)
@@ -93,6 +101,39 @@ public final class TlsModule implements MeshModule {
       ConfigKey.service("identity", ValueParsers.list(spiffeIdParser()))
           .description("Allowed SPIFFE IDs of the service's servers (comma-separated); default spiffe://<trust-domain>/<service>.")
           .build();
+
+  /**
+   * Per service: {@code strict} (the default while mesh.tls.mode is strict or permissive) calls it
+   * over mTLS, {@code disabled} over plaintext HTTP. There is no per-service {@code permissive}: a
+   * client cannot half-use TLS, and falling back to plaintext after a failed handshake would let
+   * anyone on the path downgrade the call.
+   */
+  public static final ConfigKey<TlsMode> SERVICE_MODE =
+      ConfigKey.service("tls.mode", ValueParsers.of("strict or disabled", TlsModule::parseServiceMode))
+          .description("strict: call this service over mTLS (the default unless mesh.tls.mode=disabled); "
+              + "disabled: call it over plaintext HTTP, e.g. while it is migrated to mTLS.")
+          .build();
+
+  static String parseSource(String s) {
+    List<String> choices = List.of("dev-ca", "files", "workload-api");
+    String v = s.trim();
+    if (!choices.contains(v)) {
+      throw new IllegalArgumentException(ConfigText.unknown("unknown source", s, choices));
+    }
+    return v;
+  }
+
+  static TlsMode parseServiceMode(String s) {
+    if (s.trim().equals(TlsMode.PERMISSIVE.text())) {
+      throw new IllegalArgumentException("'permissive' is a server-side mode (mesh.tls.mode); a client calls a "
+          + "service either over mTLS or over plaintext, it never falls back from one to the other");
+    }
+    try {
+      return TlsMode.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(ConfigText.unknown("unknown TLS mode", s, List.of("strict", "disabled")), e);
+    }
+  }
 
   static ValueParser<SpiffeId> spiffeIdParser() {
     return ValueParsers.of(
@@ -120,12 +161,12 @@ public final class TlsModule implements MeshModule {
   public List<ConfigKey<?>> globalKeys() {
     return List.of(
         MODE, SOURCE, DEV_CA_DIR, SVID_TTL, FILES_CERT, FILES_KEY, FILES_BUNDLE, FILES_POLL_INTERVAL,
-        WORKLOAD_API_SOCKET, WORKLOAD_API_TIMEOUT, MIN_VERSION, MAX_CONNECTION_AGE);
+        WORKLOAD_API_SOCKET, WORKLOAD_API_TIMEOUT, HANDSHAKE_TIMEOUT, MIN_VERSION, MAX_CONNECTION_AGE);
   }
 
   @Override
   public List<ConfigKey<?>> serviceKeys() {
-    return List.of(IDENTITY);
+    return List.of(IDENTITY, SERVICE_MODE);
   }
 
   @Override
@@ -171,11 +212,15 @@ public final class TlsModule implements MeshModule {
       }
       if (config.isSet(MAX_CONNECTION_AGE) && source.equals("dev-ca")
           && config.get(MAX_CONNECTION_AGE).compareTo(config.get(SVID_TTL)) > 0) {
-        problems.add(new ConfigProblem(MAX_CONNECTION_AGE.name(), config.get(MAX_CONNECTION_AGE).toString(), null,
-            "must not exceed mesh.tls.svid-ttl (" + config.get(SVID_TTL)
+        problems.add(new ConfigProblem(MAX_CONNECTION_AGE.name(), ConfigText.duration(config.get(MAX_CONNECTION_AGE)), null,
+            "must not exceed mesh.tls.svid-ttl (" + ConfigText.duration(config.get(SVID_TTL))
                 + "), or connections would outlive the certificate they were opened with"));
       }
       for (ServiceConfig s : config.services().values()) {
+        if (!enabled && s.isSet(SERVICE_MODE) && s.get(SERVICE_MODE) == TlsMode.STRICT) {
+          problems.add(new ConfigProblem("mesh.services." + s.name() + "." + SERVICE_MODE.name(), "strict", null,
+              "needs mesh.tls.mode=strict or permissive (it is disabled, so there is no TLS to call the service with)"));
+        }
         if (s.isSet(IDENTITY) && s.get(IDENTITY).isEmpty()) {
           problems.add(new ConfigProblem("mesh.services." + s.name() + ".identity", "", null,
               "at least one SPIFFE ID is needed"));
@@ -189,7 +234,7 @@ public final class TlsModule implements MeshModule {
       }
       for (ConfigKey<?> k : keys) {
         if (config.isSet(k)) {
-          problems.add(new ConfigProblem(k.name(), String.valueOf(config.get(k)), null,
+          problems.add(new ConfigProblem(k.name(), ConfigText.value(config.get(k)), null,
               "only used when mesh.tls.source=" + wanted + " (it is " + source + ")"));
         }
       }

@@ -89,11 +89,12 @@ class CurlInteropTest {
   }
 
   @Test
-  void curlWithAnSvidThePolicyDoesNotAllowGets403NamingExpectedAndActual() throws Exception {
+  void curlWithAnSvidThePolicyDoesNotAllowGets403NamingCallerAndPolicy() throws Exception {
     Result r = curl(clientSvid("payments", ca.svid(PAYMENTS.toString())));
     assertThat(r.exitCode()).as(r.describe()).isZero();
     assertThat(r.stdout()).as(r.describe())
-        .contains("expected spiffe://mesh.local/frontend, got spiffe://mesh.local/payments")
+        .contains("caller spiffe://mesh.local/payments at ")
+        .contains("is not allowed by CallerPolicy allow(spiffe://mesh.local/frontend)")
         .endsWith("status=403");
   }
 

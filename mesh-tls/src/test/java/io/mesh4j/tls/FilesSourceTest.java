@@ -118,8 +118,10 @@ class FilesSourceTest {
   }
 
   @Test
-  void missingFileIsNamed() {
-    assertThatThrownBy(this::start).hasMessageContaining(cert() + ": file not found");
+  void everyMissingFileIsNamedAtOnce() throws Exception {
+    ca.writeCertificatePem(bundle());
+    assertThatThrownBy(this::start)
+        .hasMessage(cert() + ": file not found; " + key() + ": file not found");
   }
 
   @Test

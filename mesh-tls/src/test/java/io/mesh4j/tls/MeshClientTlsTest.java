@@ -57,4 +57,78 @@ class MeshClientTlsTest {
       scheduler.shutdownNow();
     }
   }
+
+  /** A plain-HTTP JDK server answering "plain": what a not-yet-migrated backend looks like. */
+  private static com.sun.net.httpserver.HttpServer plainServer() throws java.io.IOException {
+    var server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", ex -> {
+      byte[] b = "plain".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (var os = ex.getResponseBody()) {
+        os.write(b);
+      }
+    });
+    server.start();
+    return server;
+  }
+
+  @Test
+  void oneServiceStaysPlaintextWhileAnotherUsesMutualTlsAndAPlaintextBackendFailsFast() throws Exception {
+    Path ca = dir.resolve("ca");
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    X509Source ordersSrc = X509Sources.devCa(ca, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofHours(1), scheduler, MeshClock.SYSTEM);
+    var plain = plainServer();
+    try (Server orders = Server.mesh(MeshTlsServer.create(MeshTls.builder(ordersSrc).build(),
+        CallerPolicy.allow(SpiffeId.parse("spiffe://example.org/frontend"))))) {
+      int plainPort = plain.getAddress().getPort();
+      Path props = dir.resolve("mesh.properties");
+      Files.writeString(props, String.join("\n",
+          "mesh.service=frontend",
+          "mesh.trust-domain=example.org",
+          "mesh.tls.dev-ca.dir=" + ca,
+          "mesh.tls.handshake-timeout=500ms",
+          "mesh.services.orders.endpoints=127.0.0.1:" + orders.port(),
+          "mesh.services.legacy.endpoints=127.0.0.1:" + plainPort,
+          "mesh.services.legacy.tls.mode=disabled",
+          // the same plaintext backend, but nobody told the mesh: strict mTLS by default
+          "mesh.services.forgotten.endpoints=127.0.0.1:" + plainPort,
+          ""));
+      try (MeshClient mesh = MeshClient.fromProperties(props)) {
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+        try (Response r = http.newCall(new Request.Builder().url("http://legacy/x").build()).execute()) {
+          assertThat(r.code()).isEqualTo(200);
+          assertThat(r.body().string()).isEqualTo("plain");
+          assertThat(r.handshake()).isNull();
+        }
+        try (Response r = http.newCall(new Request.Builder().url("http://orders/items/42").build()).execute()) {
+          assertThat(r.code()).isEqualTo(200);
+          assertThat(r.body().string()).isEqualTo("spiffe://example.org/frontend");
+          assertThat(r.handshake()).isNotNull();
+        }
+        // The JDK HttpServer reads the ClientHello as the start of a request line and waits for
+        // more: without a handshake deadline this hangs until the read timeout with "Read timed out".
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> http.newCall(new Request.Builder().url("http://forgotten/x").build()).execute())
+            .hasStackTraceContaining("TLS handshake with 127.0.0.1:" + plainPort + ": no TLS answer from the server within 500ms")
+            .hasStackTraceContaining("is the endpoint serving plaintext?")
+            .hasStackTraceContaining("mesh.services.<name>.tls.mode=disabled");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        TlsFixtures.shutdown(http);
+      }
+    } finally {
+      plain.stop(0);
+      ordersSrc.close();
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void aMisspeltModeIsReportedOnceWithASuggestion() throws Exception {
+    Path props = dir.resolve("mesh.properties");
+    Files.writeString(props, "mesh.service=frontend\nmesh.tls.mode=strick\n");
+    assertThatThrownBy(() -> MeshClient.fromProperties(props).close())
+        .hasMessageContaining("unknown TLS mode 'strick', did you mean 'strict'? (expected: strict, permissive or disabled)")
+        .satisfies(e -> assertThat(e.getMessage().split("expected", -1)).hasSize(2));
+  }
 }

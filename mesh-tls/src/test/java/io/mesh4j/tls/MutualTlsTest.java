@@ -246,14 +246,30 @@ class MutualTlsTest {
   }
 
   @Test
-  void callerNotInThePolicyGetsForbiddenNamingExpectedAndActual() throws Exception {
+  void callerNotInThePolicyGetsForbiddenNamingCallerAddressAndPolicy() throws Exception {
     try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())),
         CallerPolicy.allow(SpiffeId.parse("spiffe://example.org/billing")))) {
       client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
       assertThat(get(client, server.url()))
-          .startsWith("403 peer identity rejected for service 'caller' at ")
-          .contains("expected spiffe://example.org/billing, got " + FRONTEND);
+          .matches("403 caller " + FRONTEND + " at [^ ]+:\\d+ is not allowed by CallerPolicy allow\\(spiffe://example.org/billing\\)");
     }
+  }
+
+  @Test
+  void callerRejectionIsAPeerIdentityExceptionWithoutAServiceName() {
+    CallerPolicy policy = CallerPolicy.allow(SpiffeId.parse("spiffe://example.org/frontend"))
+        .or(CallerPolicy.allowUnder(SpiffeId.parse("spiffe://example.org/team")));
+    SpiffeId payments = SpiffeId.parse("spiffe://example.org/payments");
+    PeerIdentityException e = PeerIdentityException.forCaller(payments, "127.0.0.1:33820", policy, null);
+    assertThat(e).hasMessage("caller spiffe://example.org/payments at 127.0.0.1:33820 is not allowed by "
+        + "CallerPolicy allow(spiffe://example.org/frontend) or allowUnder(spiffe://example.org/team)");
+    assertThat(e.service()).isNull();
+    assertThat(e.endpoint()).isEqualTo("127.0.0.1:33820");
+    assertThat(e.actual()).isEqualTo(payments);
+    assertThat(e.expected()).containsExactlyInAnyOrder(
+        SpiffeId.parse("spiffe://example.org/frontend"), SpiffeId.parse("spiffe://example.org/team"));
+    assertThat(PeerIdentityException.forCaller(null, "127.0.0.1:1", policy, "no peer certificate"))
+        .hasMessageStartingWith("caller at 127.0.0.1:1 presented no SPIFFE ID (no peer certificate) and is not allowed by ");
   }
 
   @Test

@@ -67,14 +67,28 @@ class TlsModuleTest {
     assertThat(c.get(TlsModule.MIN_VERSION)).isEqualTo(MinTlsVersion.TLS_1_3);
     assertThat(c.get(TlsModule.MAX_CONNECTION_AGE)).isEqualTo(Duration.ofMinutes(30));
     assertThat(module.globalKeys()).extracting(ConfigKey::name).allMatch(n -> n.startsWith("mesh.tls."));
-    assertThat(module.serviceKeys()).extracting(ConfigKey::name).containsExactly("identity");
+    assertThat(c.get(TlsModule.HANDSHAKE_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(module.serviceKeys()).extracting(ConfigKey::name).containsExactly("identity", "tls.mode");
     assertThat(problems(c)).isEmpty();
   }
 
   @Test
   void badValuesAreRejectedByTheKeyParsers() {
-    assertThatThrownBy(() -> TlsModule.MODE.parser().parse("lenient")).hasMessageContaining("unknown TLS mode 'lenient'");
-    assertThatThrownBy(() -> TlsModule.MIN_VERSION.parser().parse("1.1")).hasMessageContaining("expected 1.3 or 1.2");
+    // The loader appends "(expected: <parser.expected()>)": parser messages must not say it again.
+    assertThatThrownBy(() -> TlsModule.MODE.parser().parse("lenient")).hasMessage("unknown TLS mode 'lenient'");
+    assertThatThrownBy(() -> TlsModule.MODE.parser().parse("strick"))
+        .hasMessage("unknown TLS mode 'strick', did you mean 'strict'?");
+    assertThatThrownBy(() -> TlsModule.MODE.parser().parse("Disabled"))
+        .hasMessage("unknown TLS mode 'Disabled', did you mean 'disabled'?");
+    assertThatThrownBy(() -> TlsModule.MIN_VERSION.parser().parse("1.1")).hasMessage("unsupported TLS version '1.1'");
+    assertThatThrownBy(() -> TlsModule.SOURCE.parser().parse("file"))
+        .hasMessage("unknown source 'file', did you mean 'files'?");
+    assertThatThrownBy(() -> TlsModule.SERVICE_MODE.parser().parse("disable"))
+        .hasMessage("unknown TLS mode 'disable', did you mean 'disabled'?");
+    assertThatThrownBy(() -> TlsModule.SERVICE_MODE.parser().parse("permissive"))
+        .hasMessageStartingWith("'permissive' is a server-side mode (mesh.tls.mode)");
+    assertThat(TlsModule.SERVICE_MODE.parser().parse("disabled")).isEqualTo(TlsMode.DISABLED);
+    assertThat(TlsModule.SERVICE_MODE.parser().parse("strict")).isEqualTo(TlsMode.STRICT);
     assertThatThrownBy(() -> TlsModule.IDENTITY.parser().parse("spiffe://example.org/a, spiffe://example.org"))
         .hasMessageContaining("needs a path");
     assertThatThrownBy(() -> TlsModule.IDENTITY.parser().parse("spiffe://EXAMPLE.org/a"))
@@ -90,8 +104,10 @@ class TlsModuleTest {
 
   @Test
   void keysOfAnotherSourceAreFlagged() {
-    List<ConfigProblem> p = problems(config(Map.of("mesh.tls.files.cert", "/x/svid.pem", "mesh.tls.workload-api.socket", "unix:/x"), Map.of()));
+    List<ConfigProblem> p = problems(config(Map.of("mesh.tls.files.cert", "/x/svid.pem", "mesh.tls.workload-api.socket", "unix:/x",
+        "mesh.tls.files.poll-interval", "2s"), Map.of()));
     assertThat(p).extracting(ConfigProblem::toString)
+        .contains("mesh.tls.files.poll-interval=2s: only used when mesh.tls.source=files (it is dev-ca)")
         .anyMatch(s -> s.contains("mesh.tls.files.cert") && s.contains("only used when mesh.tls.source=files (it is dev-ca)"))
         .anyMatch(s -> s.contains("mesh.tls.workload-api.socket"));
   }
@@ -105,9 +121,48 @@ class TlsModuleTest {
   @Test
   void maxConnectionAgeMustNotExceedTheSvidTtl() {
     List<ConfigProblem> p = problems(config(Map.of("mesh.tls.svid-ttl", "10m", "mesh.tls.max-connection-age", "1h"), Map.of()));
-    assertThat(p).extracting(ConfigProblem::key).containsExactly("mesh.tls.max-connection-age");
+    assertThat(p).extracting(ConfigProblem::toString).containsExactly(
+        "mesh.tls.max-connection-age=1h: must not exceed mesh.tls.svid-ttl (10m), "
+            + "or connections would outlive the certificate they were opened with");
     assertThat(MeshTlsExtension.maxConnectionAge(config(Map.of("mesh.tls.svid-ttl", "10m"), Map.of())))
         .isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
+  void serviceStrictNeedsTlsOn() {
+    List<ConfigProblem> p = problems(config(Map.of("mesh.tls.mode", "disabled"),
+        Map.of("orders", Map.of("tls.mode", "strict"), "legacy", Map.of("tls.mode", "disabled"))));
+    assertThat(p).extracting(ConfigProblem::toString).containsExactly(
+        "mesh.services.orders.tls.mode=strict: needs mesh.tls.mode=strict or permissive "
+            + "(it is disabled, so there is no TLS to call the service with)");
+  }
+
+  @Test
+  void serviceTlsModeDisabledMakesOnlyThatServicePlaintext() {
+    MeshConfig c = config(Map.of("mesh.tls.dev-ca.dir", dir.toString()),
+        Map.of("legacy", Map.of("tls.mode", "disabled"), "orders", Map.of("tls.mode", "strict")));
+    try (TestContext ctx = new TestContext(c); MeshTlsExtension ext = (MeshTlsExtension) module.create(ctx)) {
+      var ts = ext.transportSecurity().orElseThrow();
+      assertThat(ts.securesService("legacy")).isFalse();
+      assertThat(ts.securesService("orders")).isTrue();
+      assertThat(ts.securesService("unconfigured")).isTrue();
+      assertThatThrownBy(() -> ts.secure(null, "legacy"))
+          .hasMessageContaining("mesh.services.legacy.tls.mode=disabled");
+    }
+  }
+
+  @Test
+  void missingFilesAreAllNamedWithTheirKeysAtStart() {
+    MeshConfig c = config(Map.of("mesh.tls.source", "files",
+        "mesh.tls.files.cert", "/nonexistent/x.pem",
+        "mesh.tls.files.key", "/nonexistent/x-key.pem",
+        "mesh.tls.files.bundle", "/nonexistent/bundle.pem"), Map.of());
+    try (TestContext ctx = new TestContext(c)) {
+      assertThatThrownBy(() -> module.create(ctx))
+          .hasMessage("mesh.tls.files.cert=/nonexistent/x.pem: file not found; "
+              + "mesh.tls.files.key=/nonexistent/x-key.pem: file not found; "
+              + "mesh.tls.files.bundle=/nonexistent/bundle.pem: file not found");
+    }
   }
 
   @Test

@@ -41,17 +41,24 @@ public final class FilesSource extends MaterialPublisher {
   private final Path certFile;
   private final Path keyFile;
   private final Path bundleFile;
+  /** How messages name the files: the path, or {@code mesh.tls.files.cert=/path} in a MeshClient. */
+  private final String certName;
+  private final String keyName;
+  private final String bundleName;
   private final TrustDomain trustDomain;
   private final ScheduledFuture<?> poll;
   private byte[][] lastSeen;
 
   private FilesSource(
-      Path certFile, Path keyFile, Path bundleFile, TrustDomain trustDomain, Duration interval,
+      Path certFile, Path keyFile, Path bundleFile, List<String> names, TrustDomain trustDomain, Duration interval,
       ScheduledExecutorService scheduler, MeshClock clock) {
     super(clock);
     this.certFile = certFile;
     this.keyFile = keyFile;
     this.bundleFile = bundleFile;
+    this.certName = names.get(0);
+    this.keyName = names.get(1);
+    this.bundleName = names.get(2);
     this.trustDomain = trustDomain;
     byte[][] first = read();
     publish(parse(first));
@@ -68,7 +75,20 @@ public final class FilesSource extends MaterialPublisher {
   public static FilesSource start(
       Path certFile, Path keyFile, Path bundleFile, TrustDomain trustDomain, Duration interval,
       ScheduledExecutorService scheduler, MeshClock clock) {
-    return new FilesSource(certFile, keyFile, bundleFile, trustDomain, interval, scheduler, clock);
+    return new FilesSource(certFile, keyFile, bundleFile,
+        List.of(certFile.toString(), keyFile.toString(), bundleFile.toString()), trustDomain, interval, scheduler, clock);
+  }
+
+  /**
+   * As {@link #start}, with messages naming each file by {@code keys} (cert, key, bundle), e.g.
+   * {@code mesh.tls.files.cert=/run/svid.pem: file not found}.
+   */
+  public static FilesSource start(
+      Path certFile, Path keyFile, Path bundleFile, List<String> keys, TrustDomain trustDomain, Duration interval,
+      ScheduledExecutorService scheduler, MeshClock clock) {
+    List<String> names = List.of(
+        keys.get(0) + "=" + certFile, keys.get(1) + "=" + keyFile, keys.get(2) + "=" + bundleFile);
+    return new FilesSource(certFile, keyFile, bundleFile, names, trustDomain, interval, scheduler, clock);
   }
 
   private synchronized void poll() {
@@ -91,7 +111,7 @@ public final class FilesSource extends MaterialPublisher {
     } catch (IllegalArgumentException e) {
       fail(e.getMessage());
     } catch (RuntimeException e) {
-      fail("files source: unexpected error reloading " + certFile + ": " + e);
+      fail("files source: unexpected error reloading " + certName + ": " + e);
     }
   }
 
@@ -100,52 +120,59 @@ public final class FilesSource extends MaterialPublisher {
     recordFailure(message);
   }
 
+  /** Reads all three files; a failure names every file that could not be read, not only the first. */
   private byte[][] read() {
-    return new byte[][] {read(certFile), read(keyFile), read(bundleFile)};
-  }
-
-  private static byte[] read(Path p) {
-    try {
-      return Files.readAllBytes(p);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException(p + ": file not found");
-    } catch (IOException e) {
-      throw new IllegalArgumentException(p + ": cannot read (" + e.getMessage() + ")");
+    Path[] paths = {certFile, keyFile, bundleFile};
+    String[] names = {certName, keyName, bundleName};
+    byte[][] out = new byte[3][];
+    List<String> errors = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      try {
+        out[i] = Files.readAllBytes(paths[i]);
+      } catch (NoSuchFileException e) {
+        errors.add(names[i] + ": file not found");
+      } catch (IOException e) {
+        errors.add(names[i] + ": cannot read (" + e.getMessage() + ")");
+      }
     }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", errors));
+    }
+    return out;
   }
 
   private TlsMaterial parse(byte[][] files) {
-    List<X509Certificate> chain = Pem.certificates(files[0], certFile.toString());
-    PrivateKey key = Pem.privateKey(files[1], keyFile.toString());
-    List<X509Certificate> roots = Pem.certificates(files[2], bundleFile.toString());
+    List<X509Certificate> chain = Pem.certificates(files[0], certName);
+    PrivateKey key = Pem.privateKey(files[1], keyName);
+    List<X509Certificate> roots = Pem.certificates(files[2], bundleName);
     X509Svid svid;
     try {
       svid = X509Svid.of(chain, key);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(certFile + " with key " + keyFile + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(certName + " with key " + keyName + ": " + e.getMessage(), e);
     }
     if (!svid.spiffeId().trustDomain().equals(trustDomain)) {
       throw new IllegalArgumentException(
-          certFile + ": SVID " + svid.spiffeId() + " is not in trust domain " + trustDomain + " (mesh.trust-domain)");
+          certName + ": SVID " + svid.spiffeId() + " is not in trust domain " + trustDomain + " (mesh.trust-domain)");
     }
     long now = clock().wallMillis();
     if (!svid.isValidAt(now)) {
       throw new IllegalArgumentException(
-          certFile + ": SVID " + svid.spiffeId() + " is not valid now (" + svid.notBefore() + " to " + svid.notAfter()
+          certName + ": SVID " + svid.spiffeId() + " is not valid now (" + svid.notBefore() + " to " + svid.notAfter()
               + ", now " + Instant.ofEpochMilli(now) + ")");
     }
     TrustBundle bundle;
     try {
       bundle = TrustBundle.of(trustDomain, roots);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(bundleFile + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(bundleName + ": " + e.getMessage(), e);
     }
     TrustBundleSet set = TrustBundleSet.of(bundle);
     try {
       new SpiffeTrustManager(() -> set, clock()).verify(svid.chain().toArray(new X509Certificate[0]), null);
     } catch (CertificateException e) {
       throw new IllegalArgumentException(
-          certFile + ": SVID does not verify against the bundle in " + bundleFile + ": " + e.getMessage(), e);
+          certName + ": SVID does not verify against the bundle in " + bundleName + ": " + e.getMessage(), e);
     }
     return new TlsMaterial(svid, set);
   }

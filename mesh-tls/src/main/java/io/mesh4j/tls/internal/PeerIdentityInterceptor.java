@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -31,6 +32,7 @@ import okhttp3.Response;
 public final class PeerIdentityInterceptor implements Interceptor {
 
   private final Function<String, SpiffeHostnameVerifier> verifiers;
+  private final Predicate<String> secured;
   private final SpiffeTrustManager trustManager;
   private final Supplier<TrustBundleSet> bundles;
   /** Bundles each live session was last verified against; weak so closed sessions go away. */
@@ -38,7 +40,18 @@ public final class PeerIdentityInterceptor implements Interceptor {
 
   public PeerIdentityInterceptor(
       Function<String, SpiffeHostnameVerifier> verifiers, SpiffeTrustManager trustManager, Supplier<TrustBundleSet> bundles) {
+    this(verifiers, service -> true, trustManager, bundles);
+  }
+
+  /**
+   * @param secured which services are called over mTLS; requests to the others (a service with
+   *     {@code tls.mode=disabled}) pass unchecked
+   */
+  public PeerIdentityInterceptor(
+      Function<String, SpiffeHostnameVerifier> verifiers, Predicate<String> secured,
+      SpiffeTrustManager trustManager, Supplier<TrustBundleSet> bundles) {
     this.verifiers = verifiers;
+    this.secured = secured;
     this.trustManager = trustManager;
     this.bundles = bundles;
   }
@@ -47,7 +60,7 @@ public final class PeerIdentityInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     MeshAttempt attempt = chain.request().tag(MeshAttempt.class);
     Connection connection = chain.connection();
-    if (attempt == null || connection == null) {
+    if (attempt == null || connection == null || !secured.test(attempt.service())) {
       return chain.proceed(chain.request());
     }
     SpiffeHostnameVerifier verifier = verifiers.apply(attempt.service());

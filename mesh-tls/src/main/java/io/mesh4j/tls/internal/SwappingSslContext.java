@@ -30,11 +30,23 @@ public final class SwappingSslContext {
   private final TrustManager trustManager;
   private final TlsProtocols protocols;
   private final boolean needClientAuth;
+  private final java.time.Duration handshakeDeadline;
   private volatile SSLContext inner;
   private final SSLContext outer;
   private final SSLSocketFactory socketFactory = new ConfiguringSocketFactory();
 
   public SwappingSslContext(KeyManager km, TrustManager tm, TlsProtocols protocols, boolean needClientAuth) {
+    this(km, tm, protocols, needClientAuth, null);
+  }
+
+  /**
+   * @param handshakeDeadline for client sockets: the longest wait for the server during an explicit
+   *     {@code startHandshake()} (see {@link HandshakeDeadlineSocket}); null for none
+   */
+  public SwappingSslContext(
+      KeyManager km, TrustManager tm, TlsProtocols protocols, boolean needClientAuth,
+      java.time.Duration handshakeDeadline) {
+    this.handshakeDeadline = handshakeDeadline;
     this.keyManager = km;
     this.trustManager = tm;
     this.protocols = protocols;
@@ -76,10 +88,21 @@ public final class SwappingSslContext {
   }
 
   private Socket configure(Socket s) {
+    return configure(s, null);
+  }
+
+  private Socket configure(Socket s, String endpoint) {
     if (s instanceof SSLSocket) {
       ((SSLSocket) s).setSSLParameters(parameters());
+      if (handshakeDeadline != null && !needClientAuth) {
+        return new HandshakeDeadlineSocket((SSLSocket) s, endpoint, handshakeDeadline);
+      }
     }
     return s;
+  }
+
+  private static String endpoint(String host, int port) {
+    return (host != null && host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   private final class Spi extends SSLContextSpi {
@@ -146,7 +169,7 @@ public final class SwappingSslContext {
 
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-      return configure(delegate().createSocket(s, host, port, autoClose));
+      return configure(delegate().createSocket(s, host, port, autoClose), endpoint(host, port));
     }
 
     @Override
@@ -156,23 +179,24 @@ public final class SwappingSslContext {
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-      return configure(delegate().createSocket(host, port));
+      return configure(delegate().createSocket(host, port), endpoint(host, port));
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-      return configure(delegate().createSocket(host, port, localHost, localPort));
+      return configure(delegate().createSocket(host, port, localHost, localPort), endpoint(host, port));
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-      return configure(delegate().createSocket(host, port));
+      return configure(delegate().createSocket(host, port), endpoint(host.getHostAddress(), port));
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
         throws IOException {
-      return configure(delegate().createSocket(address, port, localAddress, localPort));
+      return configure(delegate().createSocket(address, port, localAddress, localPort),
+          endpoint(address.getHostAddress(), port));
     }
   }
 }
