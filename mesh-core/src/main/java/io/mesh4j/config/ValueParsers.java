@@ -116,7 +116,7 @@ public final class ValueParsers {
   /** A duration at least {@code min} (inclusive). */
   public static ValueParser<Duration> duration(Duration min) {
     String bound =
-        min.isZero() ? "" : min.equals(Duration.ofNanos(1)) ? ", greater than 0" : ", at least " + format(min);
+        min.isZero() ? "" : min.equals(Duration.ofNanos(1)) ? ", greater than 0" : ", at least " + formatDuration(min);
     String expected = "a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S" + bound;
     return of(
         expected,
@@ -245,8 +245,15 @@ public final class ValueParsers {
         });
   }
 
-  static String format(Duration d) {
+  /** A duration as users write it: {@code 1h}, {@code 10m}, {@code 30s}, {@code 250ms}; ISO-8601 otherwise. */
+  public static String formatDuration(Duration d) {
+    if (d.isNegative() || d.toNanos() % 1_000_000 != 0) {
+      return d.toString();
+    }
     long ms = d.toMillis();
+    if (ms > 0 && ms % 86_400_000L == 0) {
+      return ms / 86_400_000L + "d";
+    }
     if (ms > 0 && ms % 3_600_000 == 0) {
       return ms / 3_600_000 + "h";
     }
@@ -258,4 +265,5 @@ public final class ValueParsers {
     }
     return ms + "ms";
   }
+
 }
