@@ -58,6 +58,48 @@ class MeshClientTlsTest {
     }
   }
 
+  @Test
+  void meshRequestsNegotiateHttp2OverMutualTlsWithTheServiceAsAuthority() throws Exception {
+    Path ca = dir.resolve("ca");
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    X509Source ordersSrc = X509Sources.devCa(ca, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofHours(1), scheduler, MeshClock.SYSTEM);
+    MeshTls ordersTls = MeshTls.builder(ordersSrc).build();
+    try (mockwebserver3.MockWebServer server = new mockwebserver3.MockWebServer()) {
+      server.useHttps(ordersTls.serverContext().getSocketFactory());
+      server.requireClientAuth();
+      server.enqueue(new mockwebserver3.MockResponse.Builder().body("h2").build());
+      server.enqueue(new mockwebserver3.MockResponse.Builder().body("h2 again").build());
+      server.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      Path props = dir.resolve("mesh.properties");
+      Files.writeString(props, String.join("\n",
+          "mesh.service=frontend",
+          "mesh.trust-domain=example.org",
+          "mesh.tls.dev-ca.dir=" + ca,
+          "mesh.services.orders.endpoints=127.0.0.1:" + server.getPort(),
+          ""));
+      try (MeshClient mesh = MeshClient.fromProperties(props)) {
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+        for (String expected : new String[] {"h2", "h2 again"}) {
+          try (Response r = http.newCall(new Request.Builder().url("http://orders/items").build()).execute()) {
+            assertThat(r.protocol()).isEqualTo(okhttp3.Protocol.HTTP_2);
+            assertThat(r.body().string()).isEqualTo(expected);
+            assertThat(PeerIdentity.of(r.handshake())).hasToString("spiffe://example.org/orders");
+          }
+        }
+        mockwebserver3.RecordedRequest first = server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(first.getUrl().host()).isEqualTo("orders"); // :authority carries the service name
+        assertThat(first.getHandshake().peerCertificates()).isNotEmpty(); // the client presented its SVID
+        mockwebserver3.RecordedRequest second = server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(second.getConnectionIndex()).isEqualTo(first.getConnectionIndex()); // one multiplexed connection
+        TlsFixtures.shutdown(http);
+      }
+    } finally {
+      ordersTls.close();
+      ordersSrc.close();
+      scheduler.shutdownNow();
+    }
+  }
+
   /** A plain-HTTP JDK server answering "plain": what a not-yet-migrated backend looks like. */
   private static com.sun.net.httpserver.HttpServer plainServer() throws java.io.IOException {
     var server = com.sun.net.httpserver.HttpServer.create(
