@@ -10,4 +10,16 @@ public final class MeshClosedException extends IOException {
   public MeshClosedException(String service) {
     super("MeshClient is closed: cannot send request to service '" + service + "'");
   }
+
+  private MeshClosedException(String message, boolean unused) {
+    super(message);
+  }
+
+  /** The client was closed while this request (or the reading of its response) was under way. */
+  public static MeshClosedException duringRequest(String service) {
+    return new MeshClosedException(
+        "MeshClient closed while the request to service '" + service
+            + "' was in flight (close() cancels in-flight calls)",
+        true);
+  }
 }

@@ -346,6 +346,38 @@ class PipelineExtensionTest {
   }
 
   @Test
+  void closeEndsHeldResponsesForModulesAtOnceAndTheirBodiesFailAsClosed() throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    TestModule module = new TestModule();
+    module.stages.add(
+        stage(
+            MeshStage.Kind.CALL,
+            100,
+            chain -> {
+              chain.call().whenComplete(() -> events.add("released"));
+              return chain.proceed(chain.request());
+            }));
+    MockResponse slowBody =
+        new MockResponse.Builder().body("0123456789").throttleBody(1, 500, TimeUnit.MILLISECONDS).build();
+    try (Backends backends = Backends.answering(1, slowBody)) {
+      MeshClient mesh =
+          TestMesh.builder()
+              .module(module)
+              .property("mesh.services.orders.endpoints", backends.endpoints())
+              .build();
+      Response held = mesh.wrap(new OkHttpClient()).newCall(get("http://orders/")).execute();
+      assertThat(events).isEmpty();
+      mesh.close();
+      assertThat(events).containsExactly("released"); // not left until the caller closes the body
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> held.body().string())
+          .isInstanceOf(MeshClosedException.class)
+          .hasMessageContaining("in flight");
+      held.close();
+      assertThat(events).containsExactly("released"); // once
+    }
+  }
+
+  @Test
   void moduleNetworkInterceptorsRunForMeshAttemptsOnly() throws Exception {
     List<String> tagged = new CopyOnWriteArrayList<>();
     TestModule module = new TestModule();

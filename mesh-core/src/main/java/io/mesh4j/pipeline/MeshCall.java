@@ -26,6 +26,12 @@ public interface MeshCall {
   /** Monotonic time ({@link io.mesh4j.time.MeshClock#nanoTime()}) the mesh accepted the request. */
   long startNanos();
 
+  /**
+   * True once the service's {@code timeout} has expired and the mesh cancelled the call: a
+   * cancelled OkHttp call with this false was cancelled by its caller or by the mesh closing.
+   */
+  boolean deadlineExceeded();
+
   /** Attempts made so far, oldest first. */
   List<MeshAttempt> attempts();
 

@@ -71,4 +71,20 @@ class CrossHopTraceTest {
     assertThat(handlerSpanId.get()).isEqualTo(serverSpan.getSpanId());
     assertThat(handlerMdcTraceId.get()).isEqualTo(client.getTraceId());
   }
+
+  @Test
+  void serverSpanRedactsSigningQueryParametersLikeTheClientSpans() throws Exception {
+    try (MeshClient mesh = telemetry.mesh("127.0.0.1:" + server.getAddress().getPort()).build()) {
+      mesh.wrap(new OkHttpClient())
+          .newCall(new Request.Builder().url("http://orders/items?sig=secret&x=1").build())
+          .execute()
+          .close();
+    }
+    SpanData serverSpan =
+        await().atMost(Duration.ofSeconds(5)).until(() -> telemetry.spansOfKind(SpanKind.SERVER), s -> s.size() == 1).get(0);
+    assertThat(serverSpan.getAttributes().get(io.mesh4j.tracing.internal.HttpSemconv.URL_QUERY))
+        .isEqualTo("sig=REDACTED&x=1");
+    assertThat(telemetry.onlySpanOfKind(SpanKind.CLIENT).getAttributes().get(io.mesh4j.tracing.internal.HttpSemconv.URL_FULL))
+        .doesNotContain("secret");
+  }
 }

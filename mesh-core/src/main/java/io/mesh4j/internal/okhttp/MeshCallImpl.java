@@ -3,6 +3,7 @@ package io.mesh4j.internal.okhttp;
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.internal.runtime.ServiceRoute;
+import io.mesh4j.internal.runtime.TrackedCall;
 import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.pipeline.MeshCall;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ import java.util.Set;
 import okhttp3.Call;
 
 /** One logical mesh request. Attempts are recorded by the pipeline on the request's thread. */
-final class MeshCallImpl implements MeshCall {
+final class MeshCallImpl implements MeshCall, TrackedCall {
 
   private final ServiceRoute route;
   private final Call okHttpCall;
@@ -52,7 +53,8 @@ final class MeshCallImpl implements MeshCall {
     timedOut = true;
   }
 
-  boolean timedOut() {
+  @Override
+  public boolean deadlineExceeded() {
     return timedOut;
   }
 
@@ -93,7 +95,8 @@ final class MeshCallImpl implements MeshCall {
   }
 
   /** Ends the request for the caller; runs the registered actions once. */
-  void complete() {
+  @Override
+  public void complete() {
     List<Runnable> actions;
     synchronized (completionActions) {
       if (completed) {

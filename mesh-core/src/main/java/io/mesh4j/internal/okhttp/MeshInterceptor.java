@@ -6,6 +6,7 @@ import io.mesh4j.internal.runtime.MeshRuntime;
 import io.mesh4j.internal.runtime.ServiceRoute;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
@@ -48,19 +49,25 @@ public final class MeshInterceptor implements Interceptor {
       throw new MeshClosedException(route.serviceName());
     }
     MeshCallImpl call = new MeshCallImpl(route, chain.call(), runtime.clock().nanoTime());
-    runtime.inFlight().add(chain.call());
-    if (runtime.isClosed()) { // close() may have run between the check and add
-      runtime.inFlight().remove(chain.call());
+    runtime.inFlight().add(call);
+    Duration timeout = runtime.timeout(route.config());
+    ScheduledFuture<?> deadline;
+    try {
+      if (runtime.isClosed()) { // close() may have run between the check and add
+        throw new RejectedExecutionException("closed");
+      }
+      deadline = timeout == null ? null : scheduleDeadline(call, timeout);
+    } catch (RejectedExecutionException closing) {
+      runtime.inFlight().remove(call);
+      call.complete();
       throw new MeshClosedException(route.serviceName());
     }
-    Duration timeout = runtime.timeout(route.config());
-    ScheduledFuture<?> deadline = timeout == null ? null : scheduleDeadline(call, timeout);
     Runnable finish =
         () -> {
           if (deadline != null) {
             deadline.cancel(false);
           }
-          runtime.inFlight().remove(chain.call());
+          runtime.inFlight().remove(call);
           call.complete();
         };
     Response response;
@@ -83,13 +90,13 @@ public final class MeshInterceptor implements Interceptor {
 
   /** A failure the mesh caused by cancelling the call (deadline, close) is reported as such. */
   private IOException translate(IOException e, MeshCallImpl call, okhttp3.Call okHttpCall, Duration timeout) {
-    if (call.timedOut()) {
+    if (call.deadlineExceeded()) {
       MeshTimeoutException timedOut = new MeshTimeoutException(call.service(), timeout);
       timedOut.initCause(e);
       return timedOut;
     }
     if (runtime.isClosed() && okHttpCall.isCanceled()) {
-      MeshClosedException closed = new MeshClosedException(call.service());
+      MeshClosedException closed = MeshClosedException.duringRequest(call.service());
       closed.initCause(e);
       return closed;
     }

@@ -2,7 +2,6 @@ package io.mesh4j.internal.runtime;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import okhttp3.Call;
 
 /**
  * Mesh calls from start until their response body is closed, so that closing the client can
@@ -10,13 +9,13 @@ import okhttp3.Call;
  */
 public final class InFlightCalls {
 
-  private final Set<Call> calls = ConcurrentHashMap.newKeySet();
+  private final Set<TrackedCall> calls = ConcurrentHashMap.newKeySet();
 
-  public void add(Call call) {
+  public void add(TrackedCall call) {
     calls.add(call);
   }
 
-  public void remove(Call call) {
+  public void remove(TrackedCall call) {
     calls.remove(call);
   }
 
@@ -24,9 +23,14 @@ public final class InFlightCalls {
     return calls.size();
   }
 
+  /**
+   * Cancels every call and ends it at once, so modules release what they hold before they close
+   * (rather than when the caller eventually closes a body).
+   */
   void cancelAll() {
-    for (Call call : calls) {
-      call.cancel();
+    for (TrackedCall call : calls) {
+      call.okHttpCall().cancel();
+      call.complete();
     }
     calls.clear();
   }

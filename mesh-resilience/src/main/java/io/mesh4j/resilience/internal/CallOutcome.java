@@ -1,8 +1,6 @@
 package io.mesh4j.resilience.internal;
 
-import io.mesh4j.config.ServiceKeys;
 import io.mesh4j.pipeline.MeshCall;
-import java.time.Duration;
 
 /** Questions about how a logical call ended that several stages ask. */
 final class CallOutcome {
@@ -13,11 +11,7 @@ final class CallOutcome {
    * True when the call was cancelled by its caller (or the mesh closing) rather than by a timeout:
    * core's {@code timeout} and inbound deadlines cancel the call too, but those are failures.
    */
-  static boolean cancelledByCaller(MeshCall call, long nowNanos, boolean deadlineFired) {
-    if (!call.okHttpCall().isCanceled() || deadlineFired) {
-      return false;
-    }
-    Duration timeout = call.config().get(ServiceKeys.TIMEOUT);
-    return timeout == null || nowNanos - call.startNanos() < timeout.toNanos();
+  static boolean cancelledByCaller(MeshCall call, boolean inboundDeadlineFired) {
+    return call.okHttpCall().isCanceled() && !inboundDeadlineFired && !call.deadlineExceeded();
   }
 }

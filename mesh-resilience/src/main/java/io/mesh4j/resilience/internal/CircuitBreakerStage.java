@@ -60,7 +60,7 @@ final class CircuitBreakerStage implements MeshStage {
       long now = clock.nanoTime();
       CallDeadline deadline = chain.request().tag(CallDeadline.class);
       boolean deadlineFired = deadline != null && deadline.inboundFired();
-      if (CallOutcome.cancelledByCaller(call, now, deadlineFired)) {
+      if (CallOutcome.cancelledByCaller(call, deadlineFired)) {
         breaker.releasePermission(); // the service did nothing wrong
       } else {
         breaker.onError(now - start, TimeUnit.NANOSECONDS, e);

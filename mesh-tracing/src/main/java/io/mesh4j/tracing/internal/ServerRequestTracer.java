@@ -69,7 +69,7 @@ public final class ServerRequestTracer {
     span.setAttribute(HttpSemconv.URL_SCHEME, exchange instanceof HttpsExchange ? "https" : "http");
     span.setAttribute(HttpSemconv.URL_PATH, uri.getRawPath());
     if (uri.getRawQuery() != null) {
-      span.setAttribute(HttpSemconv.URL_QUERY, uri.getRawQuery());
+      span.setAttribute(HttpSemconv.URL_QUERY, UrlRedaction.query(uri.getRawQuery()));
     }
     String host = exchange.getRequestHeaders().getFirst("Host");
     if (host != null) {

@@ -33,4 +33,18 @@ final class UrlRedaction {
     }
     return b.build().toString();
   }
+
+  /** A raw query string ({@code url.query} of a server span) with signing parameters redacted. */
+  static String query(String rawQuery) {
+    StringBuilder out = new StringBuilder(rawQuery.length());
+    for (String pair : rawQuery.split("&", -1)) {
+      if (out.length() > 0) {
+        out.append('&');
+      }
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      out.append(eq >= 0 && SENSITIVE_QUERY.contains(name) ? name + "=" + REDACTED : pair);
+    }
+    return out.toString();
+  }
 }
