@@ -85,6 +85,14 @@ public final class MeshTlsExtension implements MeshExtension {
             + "set mesh.tls.mode=disabled or mesh.services.<name>.tls.mode=disabled for plaintext backends{}",
         mode.text(), source.svid().spiffeId(),
         plaintext.isEmpty() ? "" : " (plaintext now: " + String.join(", ", plaintext) + ")");
+    // files and workload-api hand out whatever identity they were given: say when it is not ours
+    SpiffeId expected = SpiffeId.of(TrustDomain.parse(config.trustDomain()), config.service());
+    if (!source.svid().spiffeId().equals(expected)) {
+      log.warn("this workload is mesh.service={} but its SVID is {} (expected {}): callers and servers"
+              + " will see {}; check mesh.tls.{} or mesh.service",
+          config.service(), source.svid().spiffeId(), expected, source.svid().spiffeId(),
+          config.get(TlsModule.SOURCE));
+    }
   }
 
   private static X509Source startSource(MeshContext context) {

@@ -56,7 +56,15 @@ public final class EventDispatcher {
 
   private static void logEvent(ResilienceEvent event) {
     switch (event.type()) {
-      case CIRCUIT_STATE_CHANGED, ENDPOINT_EJECTED, ENDPOINT_UNHEALTHY, PANIC_ENTERED -> log.warn("{}", event);
+      // a circuit closing again is recovery, not trouble
+      case CIRCUIT_STATE_CHANGED -> {
+        if (event.to() == io.mesh4j.resilience.CircuitState.CLOSED) {
+          log.info("{}", event);
+        } else {
+          log.warn("{}", event);
+        }
+      }
+      case ENDPOINT_EJECTED, ENDPOINT_UNHEALTHY, PANIC_ENTERED -> log.warn("{}", event);
       case ENDPOINT_READMITTED, ENDPOINT_HEALTHY, PANIC_EXITED -> log.info("{}", event);
       // per-request events: too many for INFO under load
       default -> log.debug("{}", event);
