@@ -7,10 +7,12 @@ import io.mesh4j.internal.runtime.ServiceRoute;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.pipeline.MeshAttempt;
+import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.spi.TransportSecurity;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -47,20 +49,26 @@ final class AttemptSender {
       meshChain = security.secure(meshChain, route.serviceName());
     }
     Interceptor.Chain network = meshChain;
+    List<MeshStage> stages = runtime.attemptStages();
     long started = runtime.clock().nanoTime();
     Response response;
     try {
-      StageChain attemptChain =
-          new StageChain(
-              runtime.attemptStages(),
-              0,
-              call,
-              attempt,
-              physical,
-              (r, attemptStageTimeout) ->
-                  withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
-                      .proceed(r));
-      response = attemptChain.proceed(physical);
+      if (stages.isEmpty()) {
+        // What an empty StageChain would do, without allocating it and its terminal per attempt.
+        response = withTimeout(network, callStageTimeout).proceed(physical);
+      } else {
+        StageChain attemptChain =
+            new StageChain(
+                stages,
+                0,
+                call,
+                attempt,
+                physical,
+                (r, attemptStageTimeout) ->
+                    withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
+                        .proceed(r));
+        response = attemptChain.proceed(physical);
+      }
     } catch (IOException | RuntimeException e) {
       pick.tracker().onComplete(runtime.clock().nanoTime() - started, false);
       throw e;

@@ -4,8 +4,10 @@ import io.mesh4j.MeshClosedException;
 import io.mesh4j.MeshTimeoutException;
 import io.mesh4j.internal.runtime.MeshRuntime;
 import io.mesh4j.internal.runtime.ServiceRoute;
+import io.mesh4j.pipeline.MeshStage;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
@@ -65,10 +67,12 @@ public final class MeshInterceptor implements Interceptor {
         };
     Response response;
     try {
+      List<MeshStage> stages = runtime.callStages();
       response =
-          new StageChain(
-                  runtime.callStages(), 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
-              .proceed(request);
+          stages.isEmpty() // as an empty StageChain would, without allocating it and its terminal
+              ? sender.send(chain, call, request, null)
+              : new StageChain(stages, 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
+                  .proceed(request);
     } catch (IOException e) {
       finish.run();
       throw translate(e, call, chain.call(), timeout);
