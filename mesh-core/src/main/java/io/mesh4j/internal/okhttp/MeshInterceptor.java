@@ -57,14 +57,7 @@ public final class MeshInterceptor implements Interceptor {
     }
     Duration timeout = runtime.timeout(route.config());
     ScheduledFuture<?> deadline = timeout == null ? null : scheduleDeadline(call, timeout);
-    Runnable finish =
-        () -> {
-          if (deadline != null) {
-            deadline.cancel(false);
-          }
-          runtime.inFlight().remove(chain.call());
-          call.complete();
-        };
+    CallEnd finish = new CallEnd(call, chain.call(), timeout, deadline);
     Response response;
     try {
       List<MeshStage> stages = runtime.callStages();
@@ -75,14 +68,46 @@ public final class MeshInterceptor implements Interceptor {
                   .proceed(request);
     } catch (IOException e) {
       finish.run();
-      throw translate(e, call, chain.call(), timeout);
+      throw finish.translate(e);
     } catch (RuntimeException e) {
       finish.run();
       throw e;
     }
-    CompletionBody body =
-        new CompletionBody(response.body(), finish, e -> translate(e, call, chain.call(), timeout));
+    CompletionBody body = new CompletionBody(response.body(), finish, finish);
     return response.newBuilder().body(body).build();
+  }
+
+  /**
+   * Ends one mesh call when its response body is done (or the call failed), and translates the
+   * body's read failures: one object per call for both.
+   */
+  private final class CallEnd implements Runnable, CompletionBody.FailureTranslator {
+
+    private final MeshCallImpl call;
+    private final okhttp3.Call okHttpCall;
+    private final Duration timeout;
+    private final ScheduledFuture<?> deadline;
+
+    CallEnd(MeshCallImpl call, okhttp3.Call okHttpCall, Duration timeout, ScheduledFuture<?> deadline) {
+      this.call = call;
+      this.okHttpCall = okHttpCall;
+      this.timeout = timeout;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public void run() {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      runtime.inFlight().remove(okHttpCall);
+      call.complete();
+    }
+
+    @Override
+    public IOException translate(IOException failure) {
+      return MeshInterceptor.this.translate(failure, call, okHttpCall, timeout);
+    }
   }
 
   /** A failure the mesh caused by cancelling the call (deadline, close) is reported as such. */
