@@ -27,6 +27,7 @@ import okhttp3.Response;
 final class AttemptSender {
 
   private final MeshRuntime runtime;
+  private final EndpointUrls endpointUrls = new EndpointUrls();
 
   AttemptSender(MeshRuntime runtime) {
     this.runtime = runtime;
@@ -122,16 +123,9 @@ final class AttemptSender {
     return header == null ? null : logical.header(header);
   }
 
-  private static Request rewrite(
+  private Request rewrite(
       Request logical, Endpoint endpoint, boolean secure, MeshAttempt attempt, OriginalHeaders original) {
-    HttpUrl url =
-        logical
-            .url()
-            .newBuilder()
-            .scheme(secure ? "https" : "http")
-            .host(endpoint.host())
-            .port(endpoint.port())
-            .build();
+    HttpUrl url = endpointUrls.rewrite(logical.url(), endpoint, secure);
     Request.Builder b = logical.newBuilder().url(url);
     if (logical.header("Host") == null) {
       // The backend sees the logical name, as it would through a sidecar.
