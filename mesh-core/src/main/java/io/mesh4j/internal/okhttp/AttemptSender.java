@@ -7,10 +7,12 @@ import io.mesh4j.internal.runtime.ServiceRoute;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.pipeline.MeshAttempt;
+import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.spi.TransportSecurity;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -25,6 +27,7 @@ import okhttp3.Response;
 final class AttemptSender {
 
   private final MeshRuntime runtime;
+  private final EndpointUrls endpointUrls = new EndpointUrls();
 
   AttemptSender(MeshRuntime runtime) {
     this.runtime = runtime;
@@ -47,20 +50,26 @@ final class AttemptSender {
       meshChain = security.secure(meshChain, route.serviceName());
     }
     Interceptor.Chain network = meshChain;
+    List<MeshStage> stages = runtime.attemptStages();
     long started = runtime.clock().nanoTime();
     Response response;
     try {
-      StageChain attemptChain =
-          new StageChain(
-              runtime.attemptStages(),
-              0,
-              call,
-              attempt,
-              physical,
-              (r, attemptStageTimeout) ->
-                  withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
-                      .proceed(r));
-      response = attemptChain.proceed(physical);
+      if (stages.isEmpty()) {
+        // What an empty StageChain would do, without allocating it and its terminal per attempt.
+        response = withTimeout(network, callStageTimeout).proceed(physical);
+      } else {
+        StageChain attemptChain =
+            new StageChain(
+                stages,
+                0,
+                call,
+                attempt,
+                physical,
+                (r, attemptStageTimeout) ->
+                    withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
+                        .proceed(r));
+        response = attemptChain.proceed(physical);
+      }
     } catch (IOException | RuntimeException e) {
       pick.tracker().onComplete(runtime.clock().nanoTime() - started, false);
       throw e;
@@ -114,16 +123,9 @@ final class AttemptSender {
     return header == null ? null : logical.header(header);
   }
 
-  private static Request rewrite(
+  private Request rewrite(
       Request logical, Endpoint endpoint, boolean secure, MeshAttempt attempt, OriginalHeaders original) {
-    HttpUrl url =
-        logical
-            .url()
-            .newBuilder()
-            .scheme(secure ? "https" : "http")
-            .host(endpoint.host())
-            .port(endpoint.port())
-            .build();
+    HttpUrl url = endpointUrls.rewrite(logical.url(), endpoint, secure);
     Request.Builder b = logical.newBuilder().url(url);
     if (logical.header("Host") == null) {
       // The backend sees the logical name, as it would through a sidecar.

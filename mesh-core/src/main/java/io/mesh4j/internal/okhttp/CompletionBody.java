@@ -1,7 +1,7 @@
 package io.mesh4j.internal.okhttp;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
 import okio.Buffer;
@@ -21,9 +21,13 @@ final class CompletionBody extends ResponseBody {
     IOException translate(IOException failure);
   }
 
+  // A field updater rather than an AtomicBoolean: one object less per response.
+  private static final AtomicIntegerFieldUpdater<CompletionBody> DONE =
+      AtomicIntegerFieldUpdater.newUpdater(CompletionBody.class, "done");
+
   private final ResponseBody delegate;
   private final Runnable onComplete;
-  private final AtomicBoolean done = new AtomicBoolean();
+  private volatile int done; // 0, then 1 once onComplete ran
   private final BufferedSource source;
 
   CompletionBody(ResponseBody delegate, Runnable onComplete, FailureTranslator translator) {
@@ -59,7 +63,7 @@ final class CompletionBody extends ResponseBody {
   }
 
   private void complete() {
-    if (done.compareAndSet(false, true)) {
+    if (DONE.compareAndSet(this, 0, 1)) {
       onComplete.run();
     }
   }

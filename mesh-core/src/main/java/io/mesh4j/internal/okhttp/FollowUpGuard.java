@@ -17,15 +17,16 @@ final class FollowUpGuard implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Response response = chain.proceed(chain.request());
-    if (chain.request().tag(MeshAttempt.class) == null) {
-      return response;
-    }
-    OriginalHeaders original = chain.request().tag(OriginalHeaders.class);
     int code = response.code();
     boolean followUp = (code >= 300 && code < 400) || code == 503;
-    if (original == null
-        || !followUp
+    if (!followUp
         || (response.header("Location") == null && response.header("Retry-After") == null)) {
+      return response;
+    }
+    // Tags are looked up only now: each Java tag(Class) lookup allocates (OkHttp maps the class
+    // to a KClass), and most responses are no follow-up.
+    OriginalHeaders original = chain.request().tag(OriginalHeaders.class);
+    if (original == null || chain.request().tag(MeshAttempt.class) == null) {
       return response;
     }
     original.headers = response.headers();

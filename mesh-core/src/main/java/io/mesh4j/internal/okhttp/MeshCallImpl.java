@@ -23,8 +23,9 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
   private volatile List<MeshAttempt> attempts = List.of();
   private volatile Set<Endpoint> tried = Set.of();
   private volatile boolean timedOut;
-  private final List<Runnable> completionActions = new ArrayList<>(2); // guarded by itself
-  private boolean completed; // guarded by completionActions
+  // Created by the first whenComplete: most requests (no stage registers an action) never need it.
+  private List<Runnable> completionActions; // guarded by this
+  private boolean completed; // guarded by this
 
   MeshCallImpl(ServiceRoute route, Call okHttpCall, long startNanos) {
     this.route = route;
@@ -38,6 +39,13 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
 
   synchronized MeshAttempt newAttempt(Endpoint endpoint) {
     MeshAttempt attempt = new MeshAttempt(route.serviceName(), endpoint, attempts.size() + 1);
+    if (attempts.isEmpty()) {
+      // The usual case, without the copies: what List.copyOf of one element returns, and an
+      // immutable one-element set (contains(null) is false, as for the LinkedHashSet view below).
+      attempts = List.of(attempt);
+      tried = Collections.singleton(endpoint);
+      return attempt;
+    }
     List<MeshAttempt> nextAttempts = new ArrayList<>(attempts);
     nextAttempts.add(attempt);
     attempts = List.copyOf(nextAttempts);
@@ -85,8 +93,12 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
 
   @Override
   public void whenComplete(Runnable action) {
-    synchronized (completionActions) {
+    java.util.Objects.requireNonNull(action, "action");
+    synchronized (this) {
       if (!completed) {
+        if (completionActions == null) {
+          completionActions = new ArrayList<>(2);
+        }
         completionActions.add(action);
         return;
       }
@@ -98,13 +110,16 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
   @Override
   public void complete() {
     List<Runnable> actions;
-    synchronized (completionActions) {
+    synchronized (this) {
       if (completed) {
         return;
       }
       completed = true;
-      actions = List.copyOf(completionActions);
-      completionActions.clear();
+      actions = completionActions;
+      completionActions = null;
+    }
+    if (actions == null) {
+      return;
     }
     for (Runnable action : actions) {
       try {

@@ -4,8 +4,10 @@ import io.mesh4j.MeshClosedException;
 import io.mesh4j.MeshTimeoutException;
 import io.mesh4j.internal.runtime.MeshRuntime;
 import io.mesh4j.internal.runtime.ServiceRoute;
+import io.mesh4j.pipeline.MeshStage;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,30 +64,57 @@ public final class MeshInterceptor implements Interceptor {
       call.complete();
       throw new MeshClosedException(route.serviceName());
     }
-    Runnable finish =
-        () -> {
-          if (deadline != null) {
-            deadline.cancel(false);
-          }
-          runtime.inFlight().remove(call);
-          call.complete();
-        };
+    CallEnd finish = new CallEnd(call, chain.call(), timeout, deadline);
     Response response;
     try {
+      List<MeshStage> stages = runtime.callStages();
       response =
-          new StageChain(
-                  runtime.callStages(), 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
-              .proceed(request);
+          stages.isEmpty() // as an empty StageChain would, without allocating it and its terminal
+              ? sender.send(chain, call, request, null)
+              : new StageChain(stages, 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
+                  .proceed(request);
     } catch (IOException e) {
       finish.run();
-      throw translate(e, call, chain.call(), timeout);
+      throw finish.translate(e);
     } catch (RuntimeException e) {
       finish.run();
       throw e;
     }
-    CompletionBody body =
-        new CompletionBody(response.body(), finish, e -> translate(e, call, chain.call(), timeout));
+    CompletionBody body = new CompletionBody(response.body(), finish, finish);
     return response.newBuilder().body(body).build();
+  }
+
+  /**
+   * Ends one mesh call when its response body is done (or the call failed), and translates the
+   * body's read failures: one object per call for both.
+   */
+  private final class CallEnd implements Runnable, CompletionBody.FailureTranslator {
+
+    private final MeshCallImpl call;
+    private final okhttp3.Call okHttpCall;
+    private final Duration timeout;
+    private final ScheduledFuture<?> deadline;
+
+    CallEnd(MeshCallImpl call, okhttp3.Call okHttpCall, Duration timeout, ScheduledFuture<?> deadline) {
+      this.call = call;
+      this.okHttpCall = okHttpCall;
+      this.timeout = timeout;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public void run() {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      runtime.inFlight().remove(call);
+      call.complete();
+    }
+
+    @Override
+    public IOException translate(IOException failure) {
+      return MeshInterceptor.this.translate(failure, call, okHttpCall, timeout);
+    }
   }
 
   /** A failure the mesh caused by cancelling the call (deadline, close) is reported as such. */
