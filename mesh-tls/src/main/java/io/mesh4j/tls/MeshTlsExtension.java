@@ -37,8 +37,10 @@ public final class MeshTlsExtension implements MeshExtension {
   private final List<Interceptor> interceptors;
   private final TransportSecurity transportSecurity;
   private volatile boolean closed;
+  private final java.util.concurrent.ExecutorService sourceThread; // null unless the source polls files
 
-  private MeshTlsExtension(MeshContext context, X509Source source) {
+  private MeshTlsExtension(MeshContext context, X509Source source, java.util.concurrent.ExecutorService sourceThread) {
+    this.sourceThread = sourceThread;
     this.config = context.config();
     this.mode = config.get(TlsModule.MODE);
     this.source = source;
@@ -59,16 +61,33 @@ public final class MeshTlsExtension implements MeshExtension {
     if (config.get(TlsModule.MODE) == TlsMode.DISABLED) {
       log.warn("mTLS is disabled (mesh.tls.mode=disabled): mesh routes are called over plaintext HTTP, "
           + "unauthenticated and unencrypted, although mesh-tls is on the class path");
-      return new MeshTlsExtension(context, null);
+      return new MeshTlsExtension(context, null, null);
     }
     io.mesh4j.tls.internal.JdkVersionGuard.check();
-    X509Source source = startSource(context);
+    // Polling files (reads plus chain validation) gets a thread of its own, so a slow file system
+    // cannot delay the request deadlines and discovery work on the client's shared scheduler.
+    java.util.concurrent.ScheduledExecutorService filesThread =
+        config.get(TlsModule.SOURCE).equals("files")
+            ? java.util.concurrent.Executors.newSingleThreadScheduledExecutor(context.threadFactory("tls-files"))
+            : null;
+    X509Source source;
     try {
-      MeshTlsExtension ext = new MeshTlsExtension(context, source);
+      source = startSource(context, filesThread);
+    } catch (RuntimeException e) {
+      if (filesThread != null) {
+        filesThread.shutdownNow();
+      }
+      throw e;
+    }
+    try {
+      MeshTlsExtension ext = new MeshTlsExtension(context, source, filesThread);
       ext.logStartup();
       return ext;
     } catch (RuntimeException e) {
       source.close();
+      if (filesThread != null) {
+        filesThread.shutdownNow();
+      }
       throw e;
     }
   }
@@ -95,7 +114,8 @@ public final class MeshTlsExtension implements MeshExtension {
     }
   }
 
-  private static X509Source startSource(MeshContext context) {
+  private static X509Source startSource(
+      MeshContext context, java.util.concurrent.ScheduledExecutorService filesThread) {
     MeshConfig c = context.config();
     TrustDomain td = TrustDomain.parse(c.trustDomain());
     switch (c.get(TlsModule.SOURCE)) {
@@ -105,7 +125,7 @@ public final class MeshTlsExtension implements MeshExtension {
             Path.of(c.get(TlsModule.FILES_CERT)), Path.of(c.get(TlsModule.FILES_KEY)),
             Path.of(c.get(TlsModule.FILES_BUNDLE)),
             List.of(TlsModule.FILES_CERT.name(), TlsModule.FILES_KEY.name(), TlsModule.FILES_BUNDLE.name()),
-            td, c.get(TlsModule.FILES_POLL_INTERVAL), context.scheduler(), context.clock());
+            td, c.get(TlsModule.FILES_POLL_INTERVAL), filesThread, context.clock());
       case "workload-api":
         String socket = c.isSet(TlsModule.WORKLOAD_API_SOCKET)
             ? c.get(TlsModule.WORKLOAD_API_SOCKET) : System.getenv("SPIFFE_ENDPOINT_SOCKET");
@@ -195,6 +215,14 @@ public final class MeshTlsExtension implements MeshExtension {
     }
     if (source != null) {
       source.close();
+    }
+    if (sourceThread != null) {
+      sourceThread.shutdownNow();
+      try {
+        sourceThread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -100,6 +100,33 @@ class MeshClientTlsTest {
     }
   }
 
+  @Test
+  void filesSourcePollsOnAThreadOfItsOwnThatCloseStops() throws Exception {
+    io.mesh4j.testing.tls.TestCa ca = io.mesh4j.testing.tls.TestCa.root("example.org");
+    Path cert = dir.resolve("svid.pem");
+    Path key = dir.resolve("svid_key.pem");
+    Path bundle = dir.resolve("bundle.pem");
+    ca.svid("spiffe://example.org/frontend").writePem(cert, key);
+    PemFiles.writeBundle(TrustBundle.of(TrustDomain.parse("example.org"), java.util.List.of(ca.certificate())), bundle);
+    io.mesh4j.testing.LeakCheck leaks = io.mesh4j.testing.LeakCheck.snapshot();
+    MeshClient mesh =
+        MeshClient.builder()
+            .service("frontend")
+            .environment(java.util.Map.of())
+            .systemProperties(new java.util.Properties())
+            .property("mesh.trust-domain", "example.org")
+            .property("mesh.tls.source", "files")
+            .property("mesh.tls.files.cert", cert.toString())
+            .property("mesh.tls.files.key", key.toString())
+            .property("mesh.tls.files.bundle", bundle.toString())
+            .build();
+    assertThat(io.mesh4j.testing.LeakCheck.meshThreads())
+        .extracting(Thread::getName)
+        .anyMatch(n -> n.startsWith("mesh4j-tls-files-"));
+    mesh.close();
+    leaks.assertNoNewMeshThreads();
+  }
+
   /** A plain-HTTP JDK server answering "plain": what a not-yet-migrated backend looks like. */
   private static com.sun.net.httpserver.HttpServer plainServer() throws java.io.IOException {
     var server = com.sun.net.httpserver.HttpServer.create(
