@@ -66,6 +66,9 @@ final class CircuitBreakerStage implements MeshStage {
         breaker.onError(now - start, TimeUnit.NANOSECONDS, e);
       }
       throw e;
+    } catch (Error e) {
+      breaker.releasePermission(); // never keep a half-open permit: the breaker would stay stuck
+      throw e;
     }
     long elapsed = clock.nanoTime() - start;
     if (service.failureStatuses().contains(response.code())) {

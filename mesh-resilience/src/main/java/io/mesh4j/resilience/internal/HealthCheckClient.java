@@ -34,6 +34,10 @@ final class HealthCheckClient implements AutoCloseable {
         new ThreadPoolExecutor(
             0, 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), context.threadFactory("health-check"));
     Dispatcher dispatcher = new Dispatcher(executor);
+    // The dispatcher queues calls beyond these limits; the pool must never refuse one (a refused
+    // call fails like a failed probe and would mark a healthy endpoint down).
+    dispatcher.setMaxRequests(16);
+    dispatcher.setMaxRequestsPerHost(16);
     this.client =
         new OkHttpClient.Builder()
             .dispatcher(dispatcher)
@@ -66,6 +70,11 @@ final class HealthCheckClient implements AutoCloseable {
   public void close() {
     client.dispatcher().cancelAll();
     executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     pool.evictAll();
   }
 }

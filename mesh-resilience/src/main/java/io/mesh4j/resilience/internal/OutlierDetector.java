@@ -73,6 +73,8 @@ final class OutlierDetector {
     EndpointStats s = stats.computeIfAbsent(endpoint, e -> new EndpointStats());
     if (success) {
       s.consecutiveFailures.set(0);
+    } else if (s.ejected) {
+      // attempts already in flight or sent in panic mode: the ejection has counted them already
     } else if (s.consecutiveFailures.incrementAndGet() >= threshold) {
       tryEject(endpoint, s);
     }
@@ -132,6 +134,7 @@ final class OutlierDetector {
       if (left <= 0) {
         s.ejected = false;
         s.lastReadmitted = now;
+        s.consecutiveFailures.set(0); // a fresh start: one failure must not eject it again
       }
     }
     if (left > 0) {

@@ -42,8 +42,13 @@ final class OutlierFeedbackStage implements MeshStage {
     Response response;
     try {
       response = chain.proceed(chain.request());
-    } catch (IOException | RuntimeException e) {
-      if (!chain.call().okHttpCall().isCanceled()) { // a cancelled call says nothing of the endpoint
+    } catch (IOException e) {
+      // A cancelled call says nothing of the endpoint, and neither does a failure of our own
+      // (the caller's request body throwing, a protocol error): count connect failures, resets
+      // and timeouts only, as documented.
+      AttemptProgress progress = chain.request().tag(AttemptProgress.class);
+      boolean connected = progress != null && progress.connected();
+      if (!chain.call().okHttpCall().isCanceled() && FailureKind.of(e, connected) != FailureKind.OTHER) {
         detector.record(attempt.endpoint(), false);
       }
       throw e;

@@ -70,7 +70,12 @@ final class RetryStage implements MeshStage {
         if (!safe || !policy.retryOn().failure(kind)) {
           throw e;
         }
-        if (!mayRetry(service, chain, attempt, kind.name().toLowerCase(java.util.Locale.ROOT))) {
+        Duration backoff = retryBackoff(service, chain, attempt, kind.name().toLowerCase(java.util.Locale.ROOT));
+        if (backoff == null) {
+          throw e;
+        }
+        sleep(backoff);
+        if (chain.call().okHttpCall().isCanceled()) {
           throw e;
         }
         continue;
@@ -78,32 +83,39 @@ final class RetryStage implements MeshStage {
       if (last || !repeatable || !policy.retryOn().status(response.code())) {
         return response;
       }
-      if (!mayRetry(service, chain, attempt, "HTTP " + response.code())) {
+      Duration backoff = retryBackoff(service, chain, attempt, "HTTP " + response.code());
+      if (backoff == null) {
         return response;
       }
-      response.close(); // discarded: its body was never handed to the caller
+      // discarded (its body was never handed to the caller): free its connection before waiting
+      response.close();
+      sleep(backoff);
+      if (chain.call().okHttpCall().isCanceled()) {
+        throw new IOException("Canceled");
+      }
     }
   }
 
-  /** Budget, deadline and backoff; true when the next attempt should go, after waiting the backoff. */
-  private boolean mayRetry(ServiceResilience service, MeshChain chain, int attempt, String reason)
-      throws IOException {
+  /**
+   * Budget and deadline: the backoff to wait before the next attempt, or null when there is to be
+   * no next attempt.
+   */
+  private Duration retryBackoff(ServiceResilience service, MeshChain chain, int attempt, String reason) {
     MeshCall call = chain.call();
     Duration backoff = service.retryPolicy().backoff().before(attempt);
     CallDeadline deadline = chain.request().tag(CallDeadline.class);
     if (deadline != null && deadline.deadline().remaining().compareTo(backoff) <= 0) {
-      return false; // the retry could not finish in time anyway
+      return null; // the retry could not finish in time anyway
     }
     if (!service.retryBudget().tryRetry()) {
       service.events().emit(ResilienceEvent.Type.RETRY_BUDGET_EXHAUSTED, service.name(), null, reason);
-      return false;
+      return null;
     }
     var last = call.attempts().isEmpty() ? null : call.attempts().get(call.attempts().size() - 1);
     service
         .events()
         .emit(ResilienceEvent.retry(service.name(), last == null ? null : last.endpoint(), reason, attempt + 1, backoff));
-    sleep(backoff);
-    return !call.okHttpCall().isCanceled();
+    return backoff;
   }
 
   private static boolean isRepeatable(Request request) {
