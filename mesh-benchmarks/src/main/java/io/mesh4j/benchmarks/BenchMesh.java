@@ -44,6 +44,29 @@ final class BenchMesh {
     return b;
   }
 
+  /** One request; fails the benchmark on anything but 200. Returns the body length (a JMH sink). */
+  static int call(okhttp3.OkHttpClient client, okhttp3.Request request) throws java.io.IOException {
+    try (okhttp3.Response response = client.newCall(request).execute()) {
+      if (response.code() != 200) {
+        throw new java.io.IOException("unexpected " + response.code());
+      }
+      return response.body().bytes().length;
+    }
+  }
+
+  /** Stops a plain OkHttpClient's dispatcher threads and pooled connections. */
+  static void shutdown(okhttp3.OkHttpClient client) {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+
+  /** Scores that include connection setup are not comparable: fail when keep-alive did not hold. */
+  static void checkKeepAlive(int connections, int max, String what) {
+    if (connections > max) {
+      throw new IllegalStateException(connections + " connections for " + what + ": keep-alive failed");
+    }
+  }
+
   private static String key(String suffix) {
     return "mesh.services." + SERVICE + "." + suffix;
   }

@@ -76,8 +76,7 @@ public final class LoadHarness {
       targets.put(Mode.MESH, new Target(mesh.wrap(plain), i -> viaMesh));
       new LoadHarness(options, targets).warmUpAndMeasure();
     } finally {
-      plain.dispatcher().executorService().shutdown();
-      plain.connectionPool().evictAll();
+      BenchMesh.shutdown(plain);
     }
   }
 

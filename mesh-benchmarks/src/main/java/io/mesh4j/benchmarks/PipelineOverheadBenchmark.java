@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.Response;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -68,35 +67,24 @@ public class PipelineOverheadBenchmark {
     int connections = backend.accepted();
     mesh.close();
     meshWithDeadline.close();
-    plain.dispatcher().executorService().shutdown();
-    plain.connectionPool().evictAll();
+    BenchMesh.shutdown(plain);
     backend.close();
-    if (connections > 6) {
-      throw new IllegalStateException(connections + " connections for 3 clients: keep-alive failed");
-    }
+    BenchMesh.checkKeepAlive(connections, 6, "3 clients");
   }
 
   @Benchmark
   public int direct() throws IOException {
-    return call(plain, directRequest);
+    return BenchMesh.call(plain, directRequest);
   }
 
   @Benchmark
   public int mesh() throws IOException {
-    return call(wrapped, meshRequest);
+    return BenchMesh.call(wrapped, meshRequest);
   }
 
   @Benchmark
   public int meshWithTimeout() throws IOException {
-    return call(wrappedWithDeadline, meshRequest);
+    return BenchMesh.call(wrappedWithDeadline, meshRequest);
   }
 
-  private static int call(OkHttpClient client, Request request) throws IOException {
-    try (Response response = client.newCall(request).execute()) {
-      if (response.code() != 200) {
-        throw new IOException("unexpected " + response.code());
-      }
-      return response.body().bytes().length;
-    }
-  }
 }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
-import okhttp3.Response;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -126,42 +125,31 @@ public class TracingOverheadBenchmark {
     sdkSampledOffMesh.close();
     sdk.close();
     sdkSampledOff.close();
-    plain.dispatcher().executorService().shutdown();
-    plain.connectionPool().evictAll();
+    BenchMesh.shutdown(plain);
     backend.close();
-    if (connections > 8) {
-      throw new IllegalStateException(connections + " connections for 4 meshes: keep-alive failed");
-    }
+    BenchMesh.checkKeepAlive(connections, 8, "4 meshes");
   }
 
   @Benchmark
   public int tracingDisabled() throws IOException {
-    return call(disabled);
+    return BenchMesh.call(disabled, request);
   }
 
   @Benchmark
   public int tracingNoop() throws IOException {
-    return call(noop);
+    return BenchMesh.call(noop, request);
   }
 
   @Benchmark
   public int tracingSdk() throws IOException {
-    return call(withSdk);
+    return BenchMesh.call(withSdk, request);
   }
 
   @Benchmark
   public int tracingSdkSampledOff() throws IOException {
-    return call(withSdkSampledOff);
+    return BenchMesh.call(withSdkSampledOff, request);
   }
 
-  private int call(OkHttpClient client) throws IOException {
-    try (Response response = client.newCall(request).execute()) {
-      if (response.code() != 200) {
-        throw new IOException("unexpected " + response.code());
-      }
-      return response.body().bytes().length;
-    }
-  }
 
   /** Ends of sampled spans are turned into SpanData by the processor, then dropped here. */
   private static final class DroppingSpanExporter implements SpanExporter {
