@@ -1,7 +1,14 @@
 package io.mesh4j;
 
+import io.mesh4j.config.ConfigDiff;
+import io.mesh4j.config.ConfigStatus;
 import io.mesh4j.config.MeshConfig;
+import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.MeshConfigLoader;
+import io.mesh4j.event.MeshEvents;
+import io.mesh4j.internal.runtime.ConfigApplier;
+import io.mesh4j.internal.runtime.ConfigLoading;
+import io.mesh4j.internal.runtime.ConfigWatcher;
 import io.mesh4j.config.PropertySource;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.internal.okhttp.MeshInterceptor;
@@ -37,19 +44,28 @@ public final class MeshClient implements AutoCloseable {
   /** The classpath resource {@link #fromClasspath()} reads. */
   public static final String CLASSPATH_RESOURCE = "mesh.properties";
 
-  private final MeshConfig config;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MeshClient.class);
+
   private final MeshRuntime runtime;
+  private final ConfigLoading loading;
+  private final ConfigApplier applier;
   private final MeshInterceptor interceptor;
   private final List<Interceptor> networkInterceptors;
+  private volatile ConfigWatcher watcher;
 
-  private MeshClient(MeshConfig config, MeshRuntime runtime) {
-    this.config = config;
+  private MeshClient(MeshRuntime runtime, ConfigLoading loading) {
     this.runtime = runtime;
+    this.loading = loading;
+    this.applier = new ConfigApplier(runtime, loading.origin());
     this.interceptor = new MeshInterceptor(runtime);
     this.networkInterceptors = interceptor.networkInterceptors();
   }
 
-  /** Reads and validates a properties file, then starts the mesh it describes. */
+  /**
+   * Reads and validates a properties file, then starts the mesh it describes. The file is watched
+   * ({@code mesh.config.watch}, on by default): a valid edit applies live, an invalid one is
+   * rejected whole and logged, and the last good configuration keeps serving.
+   */
   public static MeshClient fromProperties(Path file) {
     return builder().propertiesFile(file).build();
   }
@@ -63,9 +79,99 @@ public final class MeshClient implements AutoCloseable {
     return new Builder();
   }
 
-  /** The validated configuration this client runs with. */
+  /** The validated configuration this client runs with now (it changes with live reloads). */
   public MeshConfig config() {
-    return config;
+    return runtime.config();
+  }
+
+  /** Which configuration runs now, where it came from, and the last rejected change. */
+  public ConfigStatus configStatus() {
+    return applier.status();
+  }
+
+  /**
+   * Reads the client's sources again (files, classpath resources, builder properties, then
+   * environment and system properties, as at startup) and applies the result, as the file watch
+   * does. Keys that need a new client keep their running values (logged, and in {@link
+   * #configStatus()}).
+   *
+   * @return what changed in the running client (empty when nothing did)
+   * @throws MeshConfigException when the configuration is invalid: nothing was applied
+   * @throws IllegalStateException when the client is closed
+   */
+  public ConfigDiff reload() {
+    requireOpen();
+    MeshConfig loaded;
+    try {
+      loaded = loading.load();
+    } catch (MeshConfigException e) {
+      throw applier.rejected(loading.origin(), e.problems());
+    }
+    return applier.apply(loaded, loading.origin());
+  }
+
+  /**
+   * Applies a configuration built in code, for an application that gets its settings from
+   * elsewhere (a control plane, a database): build it with {@link #configLoader()}. It is checked
+   * again with this client's validators; keys that need a new client keep their running values.
+   *
+   * @return what changed in the running client
+   * @throws MeshConfigException when it is invalid here: nothing was applied
+   */
+  public ConfigDiff apply(MeshConfig next) {
+    requireOpen();
+    Objects.requireNonNull(next, "config");
+    List<io.mesh4j.config.ConfigProblem> problems = new ArrayList<>();
+    for (io.mesh4j.config.ConfigValidator v : runtime.plugins().validators()) {
+      v.validate(next, problems);
+    }
+    if (!problems.isEmpty()) {
+      throw applier.rejected(APPLY_ORIGIN, problems);
+    }
+    return applier.apply(next, APPLY_ORIGIN);
+  }
+
+  /**
+   * A loader with this client's keys, validators, environment and system properties, to build a
+   * configuration for {@link #apply}: add sources ({@code PropertySource.fromMap(...)}) and load.
+   */
+  public MeshConfigLoader.Builder configLoader() {
+    return loading.loaderWithoutSources();
+  }
+
+  /** This client's events: endpoints ejected, circuits opened, configuration applied, ... */
+  public MeshEvents events() {
+    return runtime.events();
+  }
+
+  private void requireOpen() {
+    if (runtime.isClosed()) {
+      throw new IllegalStateException("MeshClient is closed");
+    }
+  }
+
+  /** The file watch's reload: outcomes are logged and recorded by the applier, never thrown. */
+  private void reloadFromWatch() {
+    try {
+      reload();
+    } catch (MeshConfigException e) {
+      // logged at ERROR and recorded as the last rejection; the last good config keeps serving
+    } catch (IllegalStateException e) {
+      // closed meanwhile
+    } catch (RuntimeException e) {
+      log.error("mesh4j configuration reload from {} failed; the running configuration is kept",
+          loading.origin(), e);
+    }
+  }
+
+  private void watch(Map<Path, java.util.Optional<java.nio.ByteBuffer>> initial) {
+    MeshConfig config = runtime.config();
+    if (loading.files().isEmpty() || !config.get(MeshConfig.CONFIG_WATCH)) {
+      return;
+    }
+    watcher = ConfigWatcher.start(
+        loading.files(), initial, config.get(MeshConfig.CONFIG_WATCH_INTERVAL),
+        runtime.threadFactory("config-watch"), this::reloadFromWatch);
   }
 
   /**
@@ -115,21 +221,30 @@ public final class MeshClient implements AutoCloseable {
    */
   @Override
   public void close() {
+    ConfigWatcher w = watcher;
+    if (w != null) {
+      w.close(); // a reload under way finishes first; none starts after
+    }
     runtime.close();
   }
 
   @Override
   public String toString() {
+    MeshConfig config = runtime.config();
     return "MeshClient{service=" + config.service() + ", services=" + config.services().keySet() + "}";
   }
+
+  private static final String APPLY_ORIGIN = "MeshClient.apply";
 
   /** Configures a {@link MeshClient} from files and properties set in code. */
   public static final class Builder {
     // Resolved at build(), so classLoader(...) applies whatever the call order.
     private final List<java.util.function.Function<ClassLoader, PropertySource>> sources = new ArrayList<>();
+    private final List<Path> files = new ArrayList<>();
+    private final List<String> origins = new ArrayList<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
-    private Properties systemProperties = System.getProperties();
+    private Properties systemProperties; // null: the JVM's, read again on each reload
     private MeshClock clock = MeshClock.SYSTEM;
     private ClassLoader classLoader;
     private final List<MeshModule> modules = new ArrayList<>();
@@ -140,13 +255,17 @@ public final class MeshClient implements AutoCloseable {
 
     /** Adds a properties file; later sources override earlier ones key by key. */
     public Builder propertiesFile(Path file) {
+      Objects.requireNonNull(file, "file");
       sources.add(loader -> PropertySource.fromFile(file));
+      files.add(file);
+      origins.add(file.getFileName() != null ? file.getFileName().toString() : file.toString());
       return this;
     }
 
     /** Adds a properties resource from the classpath. */
     public Builder classpathProperties(String resource) {
       sources.add(loader -> PropertySource.fromClasspath(loader, resource));
+      origins.add("classpath:" + resource);
       return this;
     }
 
@@ -210,18 +329,31 @@ public final class MeshClient implements AutoCloseable {
     public MeshClient build() {
       ClassLoader loader = loader();
       Plugins plugins = Plugins.load(loader, modules, discoveryProviders, policies);
-      MeshConfigLoader.Builder configLoader =
-          MeshConfigLoader.builder()
-              .schema(plugins.schema())
-              .environment(environment)
-              .systemProperties(systemProperties);
-      sources.forEach(source -> configLoader.source(source.apply(loader)));
+      List<java.util.function.Supplier<PropertySource>> suppliers = new ArrayList<>();
+      sources.forEach(source -> suppliers.add(() -> source.apply(loader)));
       if (!properties.isEmpty()) {
-        configLoader.source(PropertySource.fromMap(properties, "MeshClient.Builder"));
+        Map<String, String> inCode = Map.copyOf(new LinkedHashMap<>(properties));
+        suppliers.add(() -> PropertySource.fromMap(inCode, "MeshClient.Builder"));
       }
-      plugins.validators().forEach(configLoader::validator);
-      MeshConfig config = configLoader.load();
-      return new MeshClient(config, MeshRuntime.start(config, plugins, clock));
+      Properties fixed = systemProperties;
+      ConfigLoading loading = new ConfigLoading(
+          plugins, suppliers, files, environment, () -> fixed != null ? fixed : System.getProperties(), origin());
+      // read before loading: an edit made while the client starts is then seen as a change
+      Map<Path, java.util.Optional<java.nio.ByteBuffer>> contents = ConfigWatcher.read(files);
+      MeshConfig config = loading.load();
+      MeshClient client = new MeshClient(MeshRuntime.start(config, plugins, clock), loading);
+      try {
+        client.watch(contents);
+      } catch (RuntimeException e) {
+        client.close();
+        throw e;
+      }
+      return client;
+    }
+
+    /** The last source named, as logs and the status name the configuration. */
+    private String origin() {
+      return origins.isEmpty() ? "MeshClient.Builder" : origins.get(origins.size() - 1);
     }
 
     private ClassLoader loader() {

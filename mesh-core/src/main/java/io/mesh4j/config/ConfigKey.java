@@ -21,6 +21,7 @@ public final class ConfigKey<T> {
   private final T defaultValue;
   private final boolean required;
   private final String description;
+  private final boolean appliesLive;
 
   private ConfigKey(Builder<T> b) {
     this.name = b.name;
@@ -29,6 +30,7 @@ public final class ConfigKey<T> {
     this.defaultValue = b.defaultValue;
     this.required = b.required;
     this.description = b.description;
+    this.appliesLive = b.appliesLive != null ? b.appliesLive : b.scope == Scope.SERVICE;
   }
 
   /** A key with one value for the whole mesh, named in full ({@code mesh.tls.mode}). */
@@ -73,6 +75,15 @@ public final class ConfigKey<T> {
     return description;
   }
 
+  /**
+   * True when a changed value takes effect in a running client (a config reload); false when it
+   * needs a new client. Every per-service key applies live (modules follow the service's
+   * lifecycle); a global key applies live only when its owner says so.
+   */
+  public boolean appliesLive() {
+    return appliesLive;
+  }
+
   /** How the key is written in a file: {@code mesh.services.<name>.timeout} for a service key. */
   public String displayName() {
     return scope == Scope.GLOBAL ? name : "mesh.services.<name>." + name;
@@ -91,6 +102,7 @@ public final class ConfigKey<T> {
     private T defaultValue;
     private boolean required;
     private String description = "";
+    private Boolean appliesLive;
 
     private Builder(String name, Scope scope, ValueParser<T> parser) {
       this.name = Objects.requireNonNull(name, "name");
@@ -110,6 +122,18 @@ public final class ConfigKey<T> {
 
     public Builder<T> description(String text) {
       this.description = Objects.requireNonNull(text, "description");
+      return this;
+    }
+
+    /**
+     * A global key whose owner applies a changed value in a running client ({@link
+     * io.mesh4j.spi.MeshExtension#onConfigChanged}); global keys need a restart otherwise.
+     */
+    public Builder<T> appliesLive() {
+      if (scope != Scope.GLOBAL) {
+        throw new IllegalStateException("per-service keys always apply live: " + name);
+      }
+      this.appliesLive = true;
       return this;
     }
 

@@ -27,6 +27,39 @@ public final class MeshConfig {
           .description("SPIFFE trust domain of this workload and, by default, of the services it calls.")
           .build();
 
+  /** {@code mesh.locality.region}: the region this workload runs in. */
+  public static final ConfigKey<String> LOCALITY_REGION = localityKey("region");
+
+  /** {@code mesh.locality.zone}: the zone this workload runs in, for zone-aware routing. */
+  public static final ConfigKey<String> LOCALITY_ZONE = localityKey("zone");
+
+  /** {@code mesh.locality.sub-zone}: the sub-zone (rack, node group) this workload runs in. */
+  public static final ConfigKey<String> LOCALITY_SUB_ZONE = localityKey("sub-zone");
+
+  /** {@code mesh.config.watch}: whether {@code MeshClient.fromProperties(path)} reloads its file on change. */
+  public static final ConfigKey<Boolean> CONFIG_WATCH =
+      ConfigKey.global("mesh.config.watch", ValueParsers.bool())
+          .defaultValue(Boolean.TRUE)
+          .description("Watch the properties file a client was created from and apply valid edits live.")
+          .build();
+
+  /** {@code mesh.config.watch-interval}: how often the file is checked. */
+  public static final ConfigKey<java.time.Duration> CONFIG_WATCH_INTERVAL =
+      ConfigKey.global(
+              "mesh.config.watch-interval",
+              ValueParsers.duration(java.time.Duration.ofMillis(10), java.time.Duration.ofHours(1)))
+          .defaultValue(java.time.Duration.ofSeconds(1))
+          .description("How often the watched properties file is checked for changes.")
+          .build();
+
+  private static ConfigKey<String> localityKey(String part) {
+    return ConfigKey.global("mesh.locality." + part, ValueParsers.nonEmpty())
+        .appliesLive()
+        .description("This workload's " + part + ", matched against endpoints' " + part
+            + " by zone-aware balancing; applies live.")
+        .build();
+  }
+
   private final Map<String, Object> globals;
   private final SortedMap<String, ServiceConfig> services;
 
@@ -43,6 +76,11 @@ public final class MeshConfig {
   /** The trust domain ({@code mesh.trust-domain}). */
   public String trustDomain() {
     return get(TRUST_DOMAIN);
+  }
+
+  /** This workload's locality ({@code mesh.locality.*}); {@link io.mesh4j.discovery.Locality#UNKNOWN} when unset. */
+  public io.mesh4j.discovery.Locality locality() {
+    return new io.mesh4j.discovery.Locality(get(LOCALITY_REGION), get(LOCALITY_ZONE), get(LOCALITY_SUB_ZONE));
   }
 
   /** A global key's value, or its default. */
@@ -67,6 +105,45 @@ public final class MeshConfig {
 
   public Optional<ServiceConfig> service(String name) {
     return Optional.ofNullable(services.get(Objects.requireNonNull(name, "name")));
+  }
+
+  /** The global values set explicitly, by full key name. */
+  Map<String, Object> globalValues() {
+    return globals;
+  }
+
+  /**
+   * This configuration with the named global keys as {@code running} has them (set or unset): how a
+   * reload keeps the running value of keys that need a restart while the rest of the edit applies.
+   */
+  public MeshConfig withGlobalsOf(MeshConfig running, java.util.Collection<String> keys) {
+    Map<String, Object> merged = new java.util.HashMap<>(globals);
+    for (String key : keys) {
+      Object value = running.globals.get(key);
+      if (value == null) {
+        merged.remove(key);
+      } else {
+        merged.put(key, value);
+      }
+    }
+    return new MeshConfig(merged, services);
+  }
+
+  /** This configuration with one service's configuration replaced (or added). */
+  public MeshConfig withService(ServiceConfig service) {
+    Map<String, ServiceConfig> next = new TreeMap<>(services);
+    next.put(service.name(), service);
+    return new MeshConfig(globals, next);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MeshConfig other && globals.equals(other.globals) && services.equals(other.services);
+  }
+
+  @Override
+  public int hashCode() {
+    return globals.hashCode() * 31 + services.hashCode();
   }
 
   @Override

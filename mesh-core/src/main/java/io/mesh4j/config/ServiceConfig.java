@@ -59,6 +59,44 @@ public final class ServiceConfig {
     return values.containsKey(key.name()) || defaults.containsKey(key.name());
   }
 
+  /**
+   * The key names whose effective value differs between this and {@code other} (set here, in
+   * {@code mesh.defaults}, or by default), relative to {@code mesh.services.<name>.}.
+   */
+  public java.util.Set<String> changedKeys(ServiceConfig other) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    names.addAll(values.keySet());
+    names.addAll(defaults.keySet());
+    names.addAll(other.values.keySet());
+    names.addAll(other.defaults.keySet());
+    java.util.Set<String> changed = new java.util.TreeSet<>();
+    for (String name : names) {
+      if (!Objects.equals(raw(name), other.raw(name))) {
+        changed.add(name);
+      }
+    }
+    return changed;
+  }
+
+  /** The value set for the service, else in {@code mesh.defaults}; null when neither sets it. */
+  private Object raw(String keyName) {
+    Object v = values.get(keyName);
+    return v != null ? v : defaults.get(keyName);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ServiceConfig other
+        && name.equals(other.name)
+        && values.equals(other.values)
+        && defaults.equals(other.defaults);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, values, defaults);
+  }
+
   @Override
   public String toString() {
     return "ServiceConfig{" + name + ", " + values + "}";

@@ -130,6 +130,20 @@ public final class ValueParsers {
         });
   }
 
+  /** A duration from {@code min} to {@code max} (both inclusive). */
+  public static ValueParser<Duration> duration(Duration min, Duration max) {
+    ValueParser<Duration> atLeast = duration(min);
+    return of(
+        atLeast.expected() + ", at most " + formatDuration(max),
+        s -> {
+          Duration d = atLeast.parse(s);
+          if (d.compareTo(max) > 0) {
+            throw new IllegalArgumentException("too long duration");
+          }
+          return d;
+        });
+  }
+
   /** A strictly positive duration. */
   public static ValueParser<Duration> positiveDuration() {
     return duration(Duration.ofNanos(1));

@@ -9,6 +9,11 @@ import java.util.List;
  * A source of endpoints, found with {@link java.util.ServiceLoader} and chosen per service with
  * {@code mesh.services.<name>.discovery=<name()>}. Push-based, like gRPC's NameResolver: the
  * provider calls the context's listener whenever it learns something.
+ *
+ * <p>Per client, {@link #open} is called once, when the first service that uses the provider
+ * starts; the returned backend then {@linkplain DiscoveryBackend#watch watches} each such service
+ * and is closed with the client. Neither may block the caller: the client's startup waits for a
+ * first answer only up to {@code discovery.initial-wait}, per request.
  */
 public interface DiscoveryProvider {
 
@@ -28,9 +33,6 @@ public interface DiscoveryProvider {
   /** Cross-key checks for one service that uses this provider. */
   default void validate(ServiceConfig service, List<ConfigProblem> problems) {}
 
-  /**
-   * Starts watching one service. Must not block for long: do slow work on the scheduler or on
-   * threads from {@link DiscoveryContext#threadFactory}. Report results through the listener.
-   */
-  Discovery start(DiscoveryContext context);
+  /** Opens the provider's backend for one client; must not block. */
+  DiscoveryBackend open(DiscoveryBackendContext context);
 }

@@ -15,7 +15,11 @@ public interface MeshCall {
   /** The logical service name (the request's host). */
   String service();
 
+  /** The service's configuration as captured when the request started. */
   ServiceConfig config();
+
+  /** The service as captured when the request started: configuration and discovery attributes. */
+  io.mesh4j.spi.ServiceSnapshot serviceSnapshot();
 
   /** The name of the service's load-balancing policy ({@code mesh.services.<name>.lb}). */
   String loadBalancer();
@@ -27,10 +31,30 @@ public interface MeshCall {
   long startNanos();
 
   /**
-   * True once the service's {@code timeout} has expired and the mesh cancelled the call: a
-   * cancelled OkHttp call with this false was cancelled by its caller or by the mesh closing.
+   * True once the call's deadline has passed and the mesh cancelled the call: a cancelled OkHttp
+   * call with this false was cancelled by its caller or by the mesh closing.
    */
   boolean deadlineExceeded();
+
+  /**
+   * Nanoseconds left until the call's deadline (negative once passed), or {@link Long#MAX_VALUE}
+   * when it has none. The deadline is the service's {@code timeout}, unless a stage {@linkplain
+   * #limitDeadline limited} it further.
+   */
+  long remainingNanos();
+
+  /**
+   * Brings the call's deadline forward to {@code remaining} from now when that is earlier (a later
+   * one is ignored), for example to honour the deadline of the request being served. The mesh keeps
+   * one timer per call; when it fires the call fails with {@link io.mesh4j.MeshTimeoutException}
+   * whose message names {@code source}.
+   *
+   * @param source what the deadline is, for the message: {@code "the caller's deadline
+   *     (x-mesh-deadline-ms)"}
+   * @throws io.mesh4j.MeshTimeoutException when {@code remaining} is not positive: the call has no
+   *     time left and must not proceed
+   */
+  void limitDeadline(java.time.Duration remaining, String source) throws io.mesh4j.MeshTimeoutException;
 
   /** Attempts made so far, oldest first. */
   List<MeshAttempt> attempts();

@@ -18,8 +18,17 @@ public interface MeshStage {
 
   Kind kind();
 
-  /** Lower runs outside higher, within a kind. Tracing ~100, circuit breaking ~200, retries ~300. */
+  /**
+   * Lower runs outside higher, within a kind. Two stages of one kind may not share an order: the
+   * client refuses to start, naming both. The built-in orders are in {@link StageOrder}; pick a
+   * free one between the neighbours you need.
+   */
   int order();
+
+  /** A short name for messages: {@code retry}, {@code tracing}. */
+  default String name() {
+    return getClass().getSimpleName();
+  }
 
   Response intercept(MeshChain chain) throws IOException;
 }

@@ -1,14 +1,21 @@
 package io.mesh4j.spi;
 
 import io.mesh4j.config.MeshConfig;
+import io.mesh4j.discovery.DiscoveryStatus;
+import io.mesh4j.event.MeshEvents;
 import io.mesh4j.time.MeshClock;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
 /** What a {@link io.mesh4j.MeshClient} lends to the modules it starts. */
 public interface MeshContext {
 
+  /**
+   * The configuration running now. It changes with live reloads: read it when needed rather than
+   * keeping it, and follow services through {@link MeshExtension}'s per-service calls.
+   */
   MeshConfig config();
 
   MeshClock clock();
@@ -25,6 +32,9 @@ public interface MeshContext {
    */
   ThreadFactory threadFactory(String purpose);
 
+  /** The client's event bus: publish what the module does, subscribe to what others do. */
+  MeshEvents events();
+
   /**
    * Re-applies the {@link EndpointFilter}s to the service's last discovered endpoints and hands
    * the result to its load balancer: call it when a filter's verdict changed (an endpoint was
@@ -33,17 +43,26 @@ public interface MeshContext {
   void refreshEndpoints(String service);
 
   /**
-   * Another module's running extension, for cooperation between modules (tracing recording
-   * resilience events, for example). Complete from {@link MeshExtension#started()} on; empty for
-   * a module that is not on the classpath.
+   * Asks the service's discovery for a new resolution (rate-limited), for a module that learns an
+   * address is stale. Ignored for unknown services.
+   */
+  void refreshDiscovery(String service);
+
+  /**
+   * Another module's running extension, for cooperation between modules. Complete from {@link
+   * MeshExtension#started()} on; empty for a module that is not on the classpath. Prefer {@link
+   * #events()} where events say enough.
    */
   <T extends MeshExtension> Optional<T> extension(Class<T> type);
 
-  /** The services this mesh routes, by name. */
-  java.util.Set<String> services();
+  /** The services this mesh routes now, by name. */
+  Set<String> services();
+
+  /** The current snapshot of a service, or empty for one the mesh does not route (now). */
+  Optional<ServiceSnapshot> service(String name);
 
   /** What the mesh knows of a service's endpoints now, or empty for an unknown service. */
-  Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service);
+  Optional<DiscoveryStatus> discoveryStatus(String service);
 
   /**
    * The transport security of mesh connections (mTLS), once every module has started: for a

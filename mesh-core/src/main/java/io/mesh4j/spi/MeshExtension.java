@@ -1,5 +1,7 @@
 package io.mesh4j.spi;
 
+import io.mesh4j.config.MeshConfig;
+import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.pipeline.MeshStage;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +32,33 @@ public interface MeshExtension extends AutoCloseable {
   default List<EndpointFilter> endpointFilters() {
     return List.of();
   }
+
+  /**
+   * A service became a mesh route: at startup (before {@link #started()}) or when a configuration
+   * change adds it. Called before its first request, on the thread that applies the change; create
+   * the service's state here. Must be quick; an exception refuses the configuration that added it.
+   */
+  default void onServiceAdded(ServiceConfig service) {}
+
+  /**
+   * A running service's configuration changed. Keep what still holds (a circuit's state when only
+   * the timeout changed, an endpoint's statistics) and rebuild what the change touched. Requests
+   * already under way may still use the previous state. Must be quick and should not throw.
+   */
+  default void onServiceUpdated(ServiceConfig previous, ServiceConfig current) {}
+
+  /**
+   * A service was removed: release everything kept for it (timers, threads, memory). Requests to
+   * it that are still under way finish without the released state. Must be quick and should not
+   * throw.
+   */
+  default void onServiceRemoved(ServiceConfig last) {}
+
+  /**
+   * Global keys this module declared {@linkplain io.mesh4j.config.ConfigKey#appliesLive() live}
+   * changed (the services' changes come through the per-service calls).
+   */
+  default void onConfigChanged(MeshConfig previous, MeshConfig current) {}
 
   /**
    * Called once after every module and every service of the client has started: the place for

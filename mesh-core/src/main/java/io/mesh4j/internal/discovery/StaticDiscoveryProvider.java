@@ -2,8 +2,8 @@ package io.mesh4j.internal.discovery;
 
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ValueParsers;
-import io.mesh4j.discovery.Discovery;
-import io.mesh4j.discovery.DiscoveryContext;
+import io.mesh4j.discovery.DiscoveryBackend;
+import io.mesh4j.discovery.DiscoveryBackendContext;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.discovery.Endpoint;
 import java.util.ArrayList;
@@ -38,10 +38,13 @@ public final class StaticDiscoveryProvider implements DiscoveryProvider {
   }
 
   @Override
-  public Discovery start(DiscoveryContext context) {
-    // The list never changes: one complete snapshot is the whole job.
-    context.listener().onEndpoints(context.config().get(ENDPOINTS));
-    return () -> {};
+  public DiscoveryBackend open(DiscoveryBackendContext context) {
+    // The list is in the service's config: one complete snapshot per watch is the whole job (an
+    // edit of the file starts a new watch with the new list).
+    return service -> {
+      service.listener().onEndpoints(service.config().get(ENDPOINTS));
+      return () -> {};
+    };
   }
 
   static List<Endpoint> parseEndpoints(String text) {

@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.EndpointPicker;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.PickRequest;
 import java.util.List;
@@ -23,13 +24,13 @@ class ConsistentHashPicker extends EndpointPicker {
   }
 
   @Override
-  final int choose(PickRequest request) {
+  protected final int choose(PickRequest request) {
     String key = request.hashKey();
     return key == null ? sampler.sample() : lookup.ownerOf(lookup.slotFor(XxHash64.hash(key, 0)));
   }
 
   @Override
-  final int chooseAvoiding(PickRequest request, int firstChoice) {
+  protected final int chooseAvoiding(PickRequest request, int firstChoice) {
     String key = request.hashKey();
     Set<Endpoint> avoid = request.avoid();
     if (key == null || countNotIn(avoid) == 0) {

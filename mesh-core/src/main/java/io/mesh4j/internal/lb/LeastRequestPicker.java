@@ -1,5 +1,7 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.OutstandingRequests;
+import io.mesh4j.lb.PowerOfTwoChoicesPicker;
 import io.mesh4j.discovery.Endpoint;
 import java.util.List;
 
@@ -11,7 +13,7 @@ final class LeastRequestPicker extends PowerOfTwoChoicesPicker<OutstandingReques
   }
 
   @Override
-  boolean prefersSecond(int first, int second) {
+  protected boolean prefersSecond(int first, int second) {
     // outstanding(b) / weight(b) < outstanding(a) / weight(a), without division
     return (long) loads[second].get() * endpoints[first].weight()
         < (long) loads[first].get() * endpoints[second].weight();

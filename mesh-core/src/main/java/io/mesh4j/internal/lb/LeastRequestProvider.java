@@ -1,5 +1,10 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.LoadBalancerUpdate;
+import io.mesh4j.lb.SnapshotLoadBalancer;
+import io.mesh4j.lb.PickerFactory;
+import io.mesh4j.lb.EndpointStates;
+import io.mesh4j.lb.OutstandingRequests;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerContext;
@@ -26,7 +31,7 @@ public final class LeastRequestProvider implements LoadBalancerProvider {
         new EndpointStates<>(OutstandingRequests::new, OutstandingRequests[]::new);
 
     @Override
-    public Picker newPicker(List<Endpoint> endpoints) {
+    public Picker newPicker(List<Endpoint> endpoints, LoadBalancerUpdate update) {
       return new LeastRequestPicker(endpoints, loads.retain(endpoints));
     }
 

@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.SnapshotLoadBalancer;
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ValueParser;
 import io.mesh4j.config.ValueParsers;
@@ -33,8 +34,8 @@ public final class MaglevProvider implements LoadBalancerProvider {
 
   @Override
   public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
-    int tableSize = context.config().get(TABLE_SIZE);
-    return new SnapshotLoadBalancer(context, endpoints -> new MaglevPicker(endpoints, tableSize));
+    return new SnapshotLoadBalancer(
+        context, (endpoints, update) -> new MaglevPicker(endpoints, update.config().get(TABLE_SIZE)));
   }
 
   static ValueParser<Integer> primeTableSize() {

@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.OutstandingRequests;
 import io.mesh4j.time.MeshClock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

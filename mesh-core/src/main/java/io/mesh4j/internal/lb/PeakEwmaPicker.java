@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.PowerOfTwoChoicesPicker;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.time.MeshClock;
 import java.util.List;
@@ -21,7 +22,7 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker<PeakEwmaLoad> {
   }
 
   @Override
-  boolean prefersSecond(int first, int second) {
+  protected boolean prefersSecond(int first, int second) {
     long now = clock.nanoTime(); // once per pick, for both candidates
     return cost(second, now) < cost(first, now);
   }

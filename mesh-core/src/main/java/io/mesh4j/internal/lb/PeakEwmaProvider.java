@@ -1,5 +1,9 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.LoadBalancerUpdate;
+import io.mesh4j.lb.SnapshotLoadBalancer;
+import io.mesh4j.lb.PickerFactory;
+import io.mesh4j.lb.EndpointStates;
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ValueParsers;
 import io.mesh4j.discovery.Endpoint;
@@ -37,29 +41,38 @@ public final class PeakEwmaProvider implements LoadBalancerProvider {
 
   @Override
   public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
-    return new SnapshotLoadBalancer(
-        context, new Pickers(context.clock(), context.config().get(DECAY)));
+    return new SnapshotLoadBalancer(context, new Pickers(context.clock()));
   }
 
-  /** Keeps each endpoint's latency estimate and outstanding count across updates. */
+  /**
+   * Keeps each endpoint's latency estimate and outstanding count across updates. A changed {@code
+   * lb.peak-ewma.decay} starts every estimate afresh with the new time constant.
+   */
   static final class Pickers implements PickerFactory {
     private final MeshClock clock;
-    private final EndpointStates<PeakEwmaLoad> loads;
+    private Duration decay;
+    private EndpointStates<PeakEwmaLoad> loads;
 
-    Pickers(MeshClock clock, Duration decay) {
+    Pickers(MeshClock clock) {
       this.clock = clock;
-      long decayNanos = decay.toNanos();
-      this.loads = new EndpointStates<>(() -> new PeakEwmaLoad(clock, decayNanos), PeakEwmaLoad[]::new);
     }
 
     @Override
-    public Picker newPicker(List<Endpoint> endpoints) {
+    public Picker newPicker(List<Endpoint> endpoints, LoadBalancerUpdate update) {
+      Duration configured = update.config().get(DECAY);
+      if (!configured.equals(decay)) {
+        long decayNanos = configured.toNanos();
+        decay = configured;
+        loads = new EndpointStates<>(() -> new PeakEwmaLoad(clock, decayNanos), PeakEwmaLoad[]::new);
+      }
       return new PeakEwmaPicker(endpoints, loads.retain(endpoints), clock);
     }
 
     @Override
     public void forgetAll() {
-      loads.clear();
+      if (loads != null) {
+        loads.clear();
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.EndpointPicker;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.PickRequest;
 import java.util.List;
@@ -15,7 +16,7 @@ final class RandomPicker extends EndpointPicker {
   }
 
   @Override
-  int choose(PickRequest request) {
+  protected int choose(PickRequest request) {
     return sampler.sample();
   }
 }

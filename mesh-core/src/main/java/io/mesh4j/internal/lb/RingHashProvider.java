@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.SnapshotLoadBalancer;
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ValueParsers;
 import io.mesh4j.lb.LoadBalancer;
@@ -34,7 +35,7 @@ public final class RingHashProvider implements LoadBalancerProvider {
 
   @Override
   public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
-    int minRingSize = context.config().get(MIN_RING_SIZE);
-    return new SnapshotLoadBalancer(context, endpoints -> new RingHashPicker(endpoints, minRingSize));
+    return new SnapshotLoadBalancer(
+        context, (endpoints, update) -> new RingHashPicker(endpoints, update.config().get(MIN_RING_SIZE)));
   }
 }

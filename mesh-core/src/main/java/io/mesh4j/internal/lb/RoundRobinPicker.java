@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.EndpointPicker;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.PickRequest;
 import java.util.List;
@@ -18,7 +19,7 @@ final class RoundRobinPicker extends EndpointPicker {
   }
 
   @Override
-  int choose(PickRequest request) {
+  protected int choose(PickRequest request) {
     // floorMod keeps the index valid after the counter wraps past Integer.MAX_VALUE
     return Math.floorMod(next.getAndIncrement(), endpoints.length);
   }

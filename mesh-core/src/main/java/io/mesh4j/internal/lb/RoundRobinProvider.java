@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.SnapshotLoadBalancer;
 import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerContext;
 import io.mesh4j.lb.LoadBalancerProvider;
@@ -14,6 +15,6 @@ public final class RoundRobinProvider implements LoadBalancerProvider {
 
   @Override
   public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
-    return new SnapshotLoadBalancer(context, RoundRobinPicker::new);
+    return new SnapshotLoadBalancer(context, (endpoints, update) -> new RoundRobinPicker(endpoints));
   }
 }

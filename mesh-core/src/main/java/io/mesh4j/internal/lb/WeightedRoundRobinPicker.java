@@ -1,5 +1,6 @@
 package io.mesh4j.internal.lb;
 
+import io.mesh4j.lb.EndpointPicker;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.PickRequest;
 import java.util.List;
@@ -20,7 +21,7 @@ final class WeightedRoundRobinPicker extends EndpointPicker {
   }
 
   @Override
-  int choose(PickRequest request) {
+  protected int choose(PickRequest request) {
     return schedule[Math.floorMod(next.getAndIncrement(), schedule.length)];
   }
 }

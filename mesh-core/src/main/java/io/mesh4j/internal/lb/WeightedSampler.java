@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Draws endpoint indices at random in proportion to {@link Endpoint#weight()}. Immutable. */
-final class WeightedSampler {
+public final class WeightedSampler {
 
   private final int size;
   /** Running sums of the weights; null when all weights are equal and a plain nextInt suffices. */
@@ -16,7 +16,7 @@ final class WeightedSampler {
     this.cumulative = cumulative;
   }
 
-  static WeightedSampler of(Endpoint[] endpoints) {
+  public static WeightedSampler of(Endpoint[] endpoints) {
     boolean uniform = true;
     long[] cumulative = new long[endpoints.length];
     long sum = 0;
@@ -28,7 +28,7 @@ final class WeightedSampler {
     return new WeightedSampler(endpoints.length, uniform ? null : cumulative);
   }
 
-  int sample() {
+  public int sample() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     if (cumulative == null) {
       return size == 1 ? 0 : random.nextInt(size);
@@ -40,7 +40,7 @@ final class WeightedSampler {
   }
 
   /** A weighted draw different from {@code taken} (when there is more than one endpoint). */
-  int sampleOtherThan(int taken) {
+  public int sampleOtherThan(int taken) {
     if (size == 1) {
       return taken;
     }

@@ -1,5 +1,9 @@
 package io.mesh4j.internal.okhttp;
 
+import io.mesh4j.internal.runtime.RouteSnapshot;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import io.mesh4j.NoHealthyEndpointException;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.internal.runtime.MeshRuntime;
@@ -35,19 +39,19 @@ final class AttemptSender {
 
   Response send(Interceptor.Chain chain, MeshCallImpl call, Request logical, Duration callStageTimeout)
       throws IOException {
-    ServiceRoute route = call.route();
-    PickResult pick = pick(route, call, logical);
+    RouteSnapshot snapshot = call.snapshot();
+    PickResult pick = pick(snapshot, call, logical);
     Endpoint endpoint = pick.endpoint();
     MeshAttempt attempt = call.newAttempt(endpoint);
     TransportSecurity security = runtime.transportSecurityOrNull();
-    boolean secure = security != null && security.securesService(route.serviceName());
+    boolean secure = security != null && security.securesService(snapshot);
     OriginalHeaders original = new OriginalHeaders();
     Request physical = rewrite(logical, endpoint, secure, attempt, original);
 
     Interceptor.Chain meshChain =
         chain.withRetryOnConnectionFailure(false).withConnectionPool(runtime.connectionPool());
     if (secure) {
-      meshChain = security.secure(meshChain, route.serviceName());
+      meshChain = security.secure(meshChain, snapshot);
     }
     Interceptor.Chain network = meshChain;
     List<MeshStage> stages = runtime.attemptStages();
@@ -72,6 +76,9 @@ final class AttemptSender {
       }
     } catch (IOException | RuntimeException e) {
       pick.tracker().onComplete(runtime.clock().nanoTime() - started, false);
+      if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException) {
+        snapshot.route().requestDiscoveryRefresh(); // the address may be stale
+      }
       throw e;
     }
     pick.tracker().onComplete(runtime.clock().nanoTime() - started, response.code() < 500);
@@ -92,17 +99,18 @@ final class AttemptSender {
         .withWriteTimeout(millis, TimeUnit.MILLISECONDS);
   }
 
-  private PickResult pick(ServiceRoute route, MeshCallImpl call, Request logical) throws IOException {
-    PickRequest pickRequest = new PickRequest(hashKey(route, logical), call.triedEndpoints());
-    PickResult pick = route.pick(pickRequest);
+  private PickResult pick(RouteSnapshot snapshot, MeshCallImpl call, Request logical) throws IOException {
+    PickRequest pickRequest = new PickRequest(hashKey(snapshot, logical), call.triedEndpoints());
+    PickResult pick = snapshot.pick(pickRequest);
+    ServiceRoute route = snapshot.route();
     if (pick.isPending()) {
       try {
-        route.awaitFirstAnswer(runtime.initialWait(route.config()).toNanos());
+        route.awaitFirstAnswer(snapshot.initialWait().toNanos());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted waiting for discovery of " + route.serviceName());
+        throw new InterruptedIOException("interrupted waiting for discovery of " + snapshot.name());
       }
-      pick = route.pick(pickRequest);
+      pick = snapshot.pick(pickRequest);
     }
     if (!pick.hasEndpoint()) {
       Throwable cause = route.discoveryError();
@@ -110,16 +118,15 @@ final class AttemptSender {
       if (cause != null) {
         reason = "discovery failed: " + cause.getMessage();
       } else if (pick.isPending()) {
-        reason =
-            "discovery gave no answer within " + runtime.initialWait(route.config()).toMillis() + "ms";
+        reason = "discovery gave no answer within " + snapshot.initialWait().toMillis() + "ms";
       }
-      throw new NoHealthyEndpointException(route.serviceName(), reason, cause);
+      throw new NoHealthyEndpointException(snapshot.name(), reason, cause);
     }
     return pick;
   }
 
-  private static String hashKey(ServiceRoute route, Request logical) {
-    String header = route.hashHeader();
+  private static String hashKey(RouteSnapshot snapshot, Request logical) {
+    String header = snapshot.hashHeader();
     return header == null ? null : logical.header(header);
   }
 

@@ -1,11 +1,14 @@
 package io.mesh4j.internal.okhttp;
 
+import io.mesh4j.MeshTimeoutException;
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Endpoint;
-import io.mesh4j.internal.runtime.ServiceRoute;
+import io.mesh4j.internal.runtime.RouteSnapshot;
 import io.mesh4j.internal.runtime.TrackedCall;
 import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.pipeline.MeshCall;
+import io.mesh4j.spi.ServiceSnapshot;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -13,32 +16,40 @@ import java.util.List;
 import java.util.Set;
 import okhttp3.Call;
 
-/** One logical mesh request. Attempts are recorded by the pipeline on the request's thread. */
+/**
+ * One logical mesh request, on the route snapshot it started with. Attempts are recorded by the
+ * pipeline on the request's thread; the deadline is kept by {@link CallDeadline}.
+ */
 final class MeshCallImpl implements MeshCall, TrackedCall {
 
-  private final ServiceRoute route;
+  private final RouteSnapshot snapshot;
   private final Call okHttpCall;
   private final long startNanos;
+  private final CallDeadline deadline;
   // Copy-on-write: attempts are few (usually one), reads happen on every pick and stage.
   private volatile List<MeshAttempt> attempts = List.of();
   private volatile Set<Endpoint> tried = Set.of();
-  private volatile boolean timedOut;
   // Created by the first whenComplete: most requests (no stage registers an action) never need it.
   private List<Runnable> completionActions; // guarded by this
   private boolean completed; // guarded by this
 
-  MeshCallImpl(ServiceRoute route, Call okHttpCall, long startNanos) {
-    this.route = route;
+  MeshCallImpl(RouteSnapshot snapshot, Call okHttpCall, long startNanos, CallDeadline deadline) {
+    this.snapshot = snapshot;
     this.okHttpCall = okHttpCall;
     this.startNanos = startNanos;
+    this.deadline = deadline;
   }
 
-  ServiceRoute route() {
-    return route;
+  RouteSnapshot snapshot() {
+    return snapshot;
+  }
+
+  CallDeadline deadline() {
+    return deadline;
   }
 
   synchronized MeshAttempt newAttempt(Endpoint endpoint) {
-    MeshAttempt attempt = new MeshAttempt(route.serviceName(), endpoint, attempts.size() + 1);
+    MeshAttempt attempt = new MeshAttempt(snapshot.name(), endpoint, attempts.size() + 1);
     if (attempts.isEmpty()) {
       // The usual case, without the copies: what List.copyOf of one element returns, and an
       // immutable one-element set (contains(null) is false, as for the LinkedHashSet view below).
@@ -57,28 +68,39 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
     return attempt;
   }
 
-  void markTimedOut() {
-    timedOut = true;
+  @Override
+  public boolean deadlineExceeded() {
+    return deadline.exceeded();
   }
 
   @Override
-  public boolean deadlineExceeded() {
-    return timedOut;
+  public long remainingNanos() {
+    return deadline.remainingNanos();
+  }
+
+  @Override
+  public void limitDeadline(Duration remaining, String source) throws MeshTimeoutException {
+    deadline.limit(remaining, source);
   }
 
   @Override
   public String service() {
-    return route.serviceName();
+    return snapshot.name();
   }
 
   @Override
   public ServiceConfig config() {
-    return route.config();
+    return snapshot.config();
+  }
+
+  @Override
+  public ServiceSnapshot serviceSnapshot() {
+    return snapshot;
   }
 
   @Override
   public String loadBalancer() {
-    return route.policyName();
+    return snapshot.policyName();
   }
 
   @Override
@@ -118,6 +140,7 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
       actions = completionActions;
       completionActions = null;
     }
+    deadline.cancel();
     if (actions == null) {
       return;
     }

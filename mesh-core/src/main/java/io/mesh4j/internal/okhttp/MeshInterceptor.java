@@ -1,23 +1,22 @@
 package io.mesh4j.internal.okhttp;
 
 import io.mesh4j.MeshClosedException;
-import io.mesh4j.MeshTimeoutException;
+import io.mesh4j.ServiceRemovedException;
 import io.mesh4j.internal.runtime.MeshRuntime;
+import io.mesh4j.internal.runtime.RouteSnapshot;
 import io.mesh4j.internal.runtime.ServiceRoute;
 import io.mesh4j.pipeline.MeshStage;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
  * The application interceptor a wrapped client gets. A request whose host names a configured
- * service goes through the mesh pipeline; any other request passes through exactly as the wrapped
+ * service goes through the mesh pipeline on the service's current snapshot; a host that was a
+ * service and was removed fails closed; any other request passes through exactly as the wrapped
  * client would send it.
  */
 public final class MeshInterceptor implements Interceptor {
@@ -31,8 +30,8 @@ public final class MeshInterceptor implements Interceptor {
   }
 
   /** The network interceptors a wrapped client gets along with this one, outermost first. */
-  public java.util.List<Interceptor> networkInterceptors() {
-    java.util.List<Interceptor> out = new java.util.ArrayList<>();
+  public List<Interceptor> networkInterceptors() {
+    List<Interceptor> out = new java.util.ArrayList<>();
     out.add(new FollowUpGuard());
     for (Interceptor i : runtime.networkInterceptors()) {
       out.add(new MeshOnlyInterceptor(i));
@@ -43,28 +42,33 @@ public final class MeshInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    ServiceRoute route = runtime.route(request.url().host());
+    String host = request.url().host();
+    ServiceRoute route = runtime.route(host);
     if (route == null) {
+      if (runtime.wasRemoved(host)) {
+        throw new ServiceRemovedException(host);
+      }
       return chain.proceed(request);
     }
     if (runtime.isClosed()) {
-      throw new MeshClosedException(route.serviceName());
+      throw new MeshClosedException(route.name());
     }
-    MeshCallImpl call = new MeshCallImpl(route, chain.call(), runtime.clock().nanoTime());
+    RouteSnapshot snapshot = route.current();
+    long start = runtime.clock().nanoTime();
+    CallDeadline deadline = new CallDeadline(snapshot.name(), chain.call(), runtime.clock(), runtime.scheduler());
+    MeshCallImpl call = new MeshCallImpl(snapshot, chain.call(), start, deadline);
     runtime.inFlight().add(call);
-    Duration timeout = runtime.timeout(route.config());
-    ScheduledFuture<?> deadline;
     try {
       if (runtime.isClosed()) { // close() may have run between the check and add
         throw new RejectedExecutionException("closed");
       }
-      deadline = timeout == null ? null : scheduleDeadline(call, timeout);
+      deadline.start(snapshot.timeout(), start);
     } catch (RejectedExecutionException closing) {
       runtime.inFlight().remove(call);
       call.complete();
-      throw new MeshClosedException(route.serviceName());
+      throw new MeshClosedException(route.name());
     }
-    CallEnd finish = new CallEnd(call, chain.call(), timeout, deadline);
+    CallEnd finish = new CallEnd(call);
     Response response;
     try {
       List<MeshStage> stages = runtime.callStages();
@@ -91,56 +95,34 @@ public final class MeshInterceptor implements Interceptor {
   private final class CallEnd implements Runnable, CompletionBody.FailureTranslator {
 
     private final MeshCallImpl call;
-    private final okhttp3.Call okHttpCall;
-    private final Duration timeout;
-    private final ScheduledFuture<?> deadline;
 
-    CallEnd(MeshCallImpl call, okhttp3.Call okHttpCall, Duration timeout, ScheduledFuture<?> deadline) {
+    CallEnd(MeshCallImpl call) {
       this.call = call;
-      this.okHttpCall = okHttpCall;
-      this.timeout = timeout;
-      this.deadline = deadline;
     }
 
     @Override
     public void run() {
-      if (deadline != null) {
-        deadline.cancel(false);
-      }
       runtime.inFlight().remove(call);
       call.complete();
     }
 
+    /** A failure the mesh caused by cancelling the call (deadline, close) is reported as such. */
     @Override
     public IOException translate(IOException failure) {
-      return MeshInterceptor.this.translate(failure, call, okHttpCall, timeout);
+      if (failure instanceof io.mesh4j.MeshTimeoutException) {
+        return failure;
+      }
+      if (call.deadlineExceeded()) {
+        IOException timedOut = call.deadline().exception();
+        timedOut.initCause(failure);
+        return timedOut;
+      }
+      if (runtime.isClosed() && call.okHttpCall().isCanceled()) {
+        MeshClosedException closed = MeshClosedException.duringRequest(call.service());
+        closed.initCause(failure);
+        return closed;
+      }
+      return failure;
     }
-  }
-
-  /** A failure the mesh caused by cancelling the call (deadline, close) is reported as such. */
-  private IOException translate(IOException e, MeshCallImpl call, okhttp3.Call okHttpCall, Duration timeout) {
-    if (call.deadlineExceeded()) {
-      MeshTimeoutException timedOut = new MeshTimeoutException(call.service(), timeout);
-      timedOut.initCause(e);
-      return timedOut;
-    }
-    if (runtime.isClosed() && okHttpCall.isCanceled()) {
-      MeshClosedException closed = MeshClosedException.duringRequest(call.service());
-      closed.initCause(e);
-      return closed;
-    }
-    return e;
-  }
-
-  private ScheduledFuture<?> scheduleDeadline(MeshCallImpl call, Duration timeout) {
-    return runtime
-        .scheduler()
-        .schedule(
-            () -> {
-              call.markTimedOut();
-              call.okHttpCall().cancel();
-            },
-            timeout.toNanos(),
-            TimeUnit.NANOSECONDS);
   }
 }

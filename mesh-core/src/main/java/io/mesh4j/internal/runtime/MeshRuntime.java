@@ -1,25 +1,35 @@
 package io.mesh4j.internal.runtime;
 
 import io.mesh4j.MeshException;
+import io.mesh4j.config.ConfigDiff;
+import io.mesh4j.config.ConfigProblem;
 import io.mesh4j.config.MeshConfig;
+import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ServiceConfig;
-import io.mesh4j.discovery.Discovery;
-import io.mesh4j.discovery.DiscoveryContext;
-import io.mesh4j.discovery.DiscoveryListener;
+import io.mesh4j.discovery.DiscoveryBackend;
+import io.mesh4j.discovery.DiscoveryBackendContext;
 import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.discovery.DiscoveryStatus;
+import io.mesh4j.discovery.Locality;
+import io.mesh4j.event.MeshEvents;
+import io.mesh4j.event.ServiceAdded;
+import io.mesh4j.event.ServiceRemoved;
+import io.mesh4j.event.ServiceUpdated;
 import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.MeshModule;
+import io.mesh4j.spi.ServiceSnapshot;
 import io.mesh4j.spi.TransportSecurity;
 import io.mesh4j.time.MeshClock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -31,20 +41,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything one {@link io.mesh4j.MeshClient} owns while it runs: the scheduler, the routes of
- * its services, the modules' extensions and the connection pool of mesh routes. Closing it stops
- * all of them.
+ * Everything one {@link io.mesh4j.MeshClient} owns while it runs: the scheduler, the route table,
+ * the modules' extensions, the discovery backends, the event bus and the connection pool of mesh
+ * routes. Applies configuration changes to all of them; closing stops all of them.
  */
-public final class MeshRuntime implements MeshContext, AutoCloseable {
+public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MeshRuntime.class);
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
-  private final MeshConfig config;
+  private final Plugins plugins;
   private final MeshClock clock;
   private final String clientId;
   private final ScheduledThreadPoolExecutor scheduler;
-  private final Map<String, ServiceRoute> routes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final EventBus events = new EventBus();
+  private final RouteTable routes = new RouteTable();
+  private final Map<String, DiscoveryBackend> backends = new ConcurrentHashMap<>();
   private final List<MeshExtension> extensions = new ArrayList<>();
   private final List<MeshStage> callStages = new ArrayList<>();
   private final List<MeshStage> attemptStages = new ArrayList<>();
@@ -52,11 +64,15 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
   private final List<EndpointFilter> endpointFilters = new ArrayList<>();
   private final ConnectionPool connectionPool = new ConnectionPool(32, 5, TimeUnit.MINUTES);
   private final InFlightCalls inFlight = new InFlightCalls();
+  /** Serializes configuration changes with each other and with close(). */
+  private final Object changes = new Object();
+  private volatile MeshConfig config;
   private TransportSecurity transportSecurity;
   private volatile boolean closed;
 
-  private MeshRuntime(MeshConfig config, MeshClock clock) {
+  private MeshRuntime(MeshConfig config, Plugins plugins, MeshClock clock) {
     this.config = config;
+    this.plugins = plugins;
     this.clock = clock;
     this.clientId = Integer.toString(CLIENT_IDS.incrementAndGet());
     this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("scheduler"));
@@ -66,10 +82,12 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
 
   /** Starts modules, then each service's balancer and discovery; on failure stops what started. */
   public static MeshRuntime start(MeshConfig config, Plugins plugins, MeshClock clock) {
-    MeshRuntime runtime = new MeshRuntime(config, clock);
+    MeshRuntime runtime = new MeshRuntime(config, plugins, clock);
     try {
-      runtime.startModules(plugins);
-      runtime.startServices(plugins);
+      runtime.startModules();
+      synchronized (runtime.changes) {
+        runtime.commitAdded(runtime.prepareAdded(config.services().values()));
+      }
       runtime.extensions.forEach(MeshExtension::started);
       return runtime;
     } catch (RuntimeException e) {
@@ -78,7 +96,7 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
     }
   }
 
-  private void startModules(Plugins plugins) {
+  private void startModules() {
     for (MeshModule module : plugins.modules()) {
       MeshExtension extension;
       try {
@@ -106,77 +124,133 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
               });
       log.debug("module {} started", module.artifactId());
     }
-    callStages.sort(Comparator.comparingInt(MeshStage::order));
-    attemptStages.sort(Comparator.comparingInt(MeshStage::order));
+    StageOrdering.sort(callStages);
+    StageOrdering.sort(attemptStages);
   }
 
-  private void startServices(Plugins plugins) {
-    for (ServiceConfig service : config.services().values()) {
-      ServiceRoute route = new ServiceRoute(
-              service, clock, plugins.policy(service), plugins.hashHeader(service), endpointFilters);
-      routes.put(service.name(), route);
-      DiscoveryProvider provider = plugins.discoveryProvider(service);
-      Discovery discovery = provider.start(discoveryContext(service, route));
-      route.attach(discovery);
-      log.info(
-          "service '{}': discovery={}, lb={}", service.name(), provider.name(), route.policyName());
-      if (route.hashHeader() == null && plugins.hashesRequests(service)) {
-        log.warn(
-            "service '{}' uses lb={} without mesh.services.{}.lb.hash-header: every request is"
-                + " balanced at random, not by key",
-            service.name(),
-            route.policyName(),
-            service.name());
+  /**
+   * Applies a validated configuration whose restart-only keys already hold their running values:
+   * services added (all or none: a service that fails to start refuses the whole change), removed
+   * and updated, then live global keys.
+   *
+   * @throws MeshConfigException when an added service could not start; nothing was applied
+   * @throws IllegalStateException when the client is closed
+   */
+  public void apply(MeshConfig next, ConfigDiff diff) {
+    synchronized (changes) {
+      if (closed) {
+        throw new IllegalStateException("MeshClient is closed");
+      }
+      MeshConfig previous = config;
+      List<ServiceConfig> added = new ArrayList<>();
+      diff.servicesAdded().forEach(name -> added.add(next.services().get(name)));
+      List<ServiceRoute> started = prepareAdded(added);
+      config = next;
+      for (String name : diff.servicesRemoved()) {
+        removeService(previous.services().get(name));
+      }
+      diff.servicesUpdated().forEach(
+          (name, keys) -> updateService(previous.services().get(name), next.services().get(name), keys));
+      commitAdded(started);
+      if (!diff.liveGlobals().isEmpty()) {
+        if (!previous.locality().equals(next.locality())) {
+          routes.all().forEach(ServiceRoute::localityChanged);
+        }
+        for (MeshExtension e : extensions) {
+          notifyModule(e, "onConfigChanged", () -> e.onConfigChanged(previous, next));
+        }
       }
     }
   }
 
-  private DiscoveryContext discoveryContext(ServiceConfig service, DiscoveryListener listener) {
-    MeshRuntime runtime = this;
-    return new DiscoveryContext() {
-      @Override
-      public String serviceName() {
-        return service.name();
+  /**
+   * Tells modules of each new service and starts its route, unpublished. On any failure, undoes
+   * what it did and refuses with the service named.
+   */
+  private List<ServiceRoute> prepareAdded(java.util.Collection<ServiceConfig> services) {
+    List<ServiceRoute> started = new ArrayList<>();
+    List<Runnable> undo = new ArrayList<>();
+    for (ServiceConfig service : services) {
+      try {
+        for (MeshExtension e : extensions) {
+          e.onServiceAdded(service);
+          undo.add(() -> notifyModule(e, "onServiceRemoved", () -> e.onServiceRemoved(service)));
+        }
+        ServiceRoute route = ServiceRoute.start(service, this);
+        started.add(route);
+        undo.add(route::close);
+      } catch (RuntimeException e) {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+          undo.get(i).run();
+        }
+        if (e instanceof MeshException) {
+          throw e;
+        }
+        throw new MeshConfigException(List.of(new ConfigProblem(
+            "mesh.services." + service.name(), null, null, "the service could not start: " + e)));
       }
-
-      @Override
-      public ServiceConfig config() {
-        return service;
-      }
-
-      @Override
-      public MeshConfig meshConfig() {
-        return config;
-      }
-
-      @Override
-      public MeshClock clock() {
-        return clock;
-      }
-
-      @Override
-      public ScheduledExecutorService scheduler() {
-        return scheduler;
-      }
-
-      @Override
-      public ThreadFactory threadFactory(String purpose) {
-        return runtime.threadFactory(purpose);
-      }
-
-      @Override
-      public DiscoveryListener listener() {
-        return listener;
-      }
-    };
+    }
+    return started;
   }
 
-  /** The route of a configured service, or null when {@code host} is not a mesh service. */
+  /** Publishes routes started by {@link #prepareAdded}: requests reach them from now on. */
+  private void commitAdded(List<ServiceRoute> started) {
+    for (ServiceRoute route : started) {
+      routes.put(route);
+      RouteSnapshot s = route.current();
+      log.info("service '{}': discovery={}, lb={}", route.name(),
+          plugins.discoveryProvider(s.config()).name(), s.policyName());
+      if (s.hashHeader() == null && plugins.hashesRequests(s.config())) {
+        log.warn("service '{}' uses lb={} without mesh.services.{}.lb.hash-header: every request is"
+            + " balanced at random, not by key", route.name(), s.policyName(), route.name());
+      }
+      events.publish(new ServiceAdded(route.name()));
+    }
+  }
+
+  /** New requests fail closed at once; modules release the service; in-flight requests finish. */
+  private void removeService(ServiceConfig last) {
+    ServiceRoute route = routes.remove(last.name());
+    for (MeshExtension e : extensions) {
+      notifyModule(e, "onServiceRemoved", () -> e.onServiceRemoved(last));
+    }
+    if (route != null) {
+      route.close();
+    }
+    log.info("service '{}' removed: new requests to it fail closed", last.name());
+    events.publish(new ServiceRemoved(last.name()));
+  }
+
+  private void updateService(ServiceConfig previous, ServiceConfig next, Set<String> changedKeys) {
+    for (MeshExtension e : extensions) {
+      notifyModule(e, "onServiceUpdated", () -> e.onServiceUpdated(previous, next));
+    }
+    ServiceRoute route = routes.get(next.name());
+    if (route != null) {
+      route.reconfigure(next);
+    }
+    events.publish(new ServiceUpdated(next.name(), changedKeys));
+  }
+
+  /** A module failing to follow a change must not stop the others from following it. */
+  private static void notifyModule(MeshExtension extension, String what, Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.error("module extension {} failed in {}", extension.getClass().getName(), what, e);
+    }
+  }
+
+  /** The route of a service, or null when {@code host} is not (or no longer) a mesh service. */
   public ServiceRoute route(String host) {
     return routes.get(host);
   }
 
-  /** The running extension of the given type, if a module contributed one. */
+  /** True when {@code host} was a mesh service and was removed from the configuration. */
+  public boolean wasRemoved(String host) {
+    return routes.wasRemoved(host);
+  }
+
   @Override
   public <T extends MeshExtension> Optional<T> extension(Class<T> type) {
     for (MeshExtension e : extensions) {
@@ -216,12 +290,53 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
     return inFlight;
   }
 
-  public Duration timeout(ServiceConfig service) {
-    return service.get(Plugins.TIMEOUT);
+  public Plugins plugins() {
+    return plugins;
   }
 
-  public Duration initialWait(ServiceConfig service) {
-    return service.get(Plugins.INITIAL_WAIT);
+  @Override
+  public List<EndpointFilter> endpointFilters() {
+    return endpointFilters;
+  }
+
+  @Override
+  public Locality locality() {
+    return config.locality();
+  }
+
+  @Override
+  public DiscoveryBackend backend(DiscoveryProvider provider) {
+    return backends.computeIfAbsent(provider.name(), name -> provider.open(backendContext()));
+  }
+
+  private DiscoveryBackendContext backendContext() {
+    MeshRuntime runtime = this;
+    return new DiscoveryBackendContext() {
+      @Override
+      public MeshConfig meshConfig() {
+        return config;
+      }
+
+      @Override
+      public MeshClock clock() {
+        return clock;
+      }
+
+      @Override
+      public ScheduledExecutorService scheduler() {
+        return scheduler;
+      }
+
+      @Override
+      public ThreadFactory threadFactory(String purpose) {
+        return runtime.threadFactory(purpose);
+      }
+
+      @Override
+      public MeshEvents events() {
+        return events;
+      }
+    };
   }
 
   @Override
@@ -230,20 +345,34 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
     if (route != null && !closed) {
       // Off the caller's thread: a module may call this from inside a request or a filter.
       try {
-        scheduler.execute(route::refresh);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+        scheduler.execute(route::refreshEndpoints);
+      } catch (RejectedExecutionException e) {
         // closing: nothing left to refresh
       }
     }
   }
 
   @Override
-  public java.util.Set<String> services() {
-    return java.util.Set.copyOf(config.services().keySet());
+  public void refreshDiscovery(String service) {
+    ServiceRoute route = routes.get(service);
+    if (route != null && !closed) {
+      route.requestDiscoveryRefresh();
+    }
   }
 
   @Override
-  public Optional<io.mesh4j.discovery.DiscoveryStatus> discoveryStatus(String service) {
+  public Set<String> services() {
+    return Set.copyOf(routes.names());
+  }
+
+  @Override
+  public Optional<ServiceSnapshot> service(String name) {
+    ServiceRoute route = routes.get(name);
+    return route == null ? Optional.empty() : Optional.of(route.current());
+  }
+
+  @Override
+  public Optional<DiscoveryStatus> discoveryStatus(String service) {
     ServiceRoute route = routes.get(service);
     return route == null ? Optional.empty() : Optional.of(route.status());
   }
@@ -269,25 +398,34 @@ public final class MeshRuntime implements MeshContext, AutoCloseable {
   }
 
   @Override
+  public MeshEvents events() {
+    return events;
+  }
+
+  @Override
   public ThreadFactory threadFactory(String purpose) {
     return new MeshThreadFactory(purpose + "-" + clientId);
   }
 
   /**
    * Stops in the reverse order of starting: no new mesh requests, in-flight ones cancelled,
-   * discovery and balancers, modules, the scheduler, then the pooled connections.
+   * routes (discovery and balancers), discovery backends, modules, the scheduler, then the pooled
+   * connections. Waits for a configuration change under way to finish first.
    */
   @Override
   public void close() {
-    synchronized (this) {
+    synchronized (changes) {
       if (closed) {
         return;
       }
       closed = true;
     }
     inFlight.cancelAll();
-    for (ServiceRoute route : routes.values()) {
-      closeQuietly(route, "service " + route.serviceName());
+    for (ServiceRoute route : routes.all()) {
+      route.close();
+    }
+    for (DiscoveryBackend backend : backends.values()) {
+      closeQuietly(backend, "discovery backend");
     }
     for (int i = extensions.size() - 1; i >= 0; i--) {
       closeQuietly(extensions.get(i), "module extension");

@@ -31,6 +31,8 @@ public final class Plugins {
   private final List<MeshModule> modules;
   private final Map<String, DiscoveryProvider> discoveryProviders;
   private final Map<String, LoadBalancerProvider> policies;
+  private final ModuleCatalog catalog;
+  private final ConfigSchema schema;
 
   /** {@code mesh.services.<name>.discovery}: which provider finds the service's endpoints. */
   final ConfigKey<String> discoveryKey;
@@ -44,20 +46,25 @@ public final class Plugins {
   private Plugins(
       List<MeshModule> modules,
       Map<String, DiscoveryProvider> discoveryProviders,
-      Map<String, LoadBalancerProvider> policies) {
+      Map<String, LoadBalancerProvider> policies,
+      ModuleCatalog catalog) {
     this.modules = List.copyOf(modules);
     this.discoveryProviders = discoveryProviders;
     this.policies = policies;
+    this.catalog = catalog;
     this.discoveryKey =
-        ConfigKey.service("discovery", namedPlugin("discovery provider", discoveryProviders.keySet()))
+        ConfigKey.service(
+                "discovery",
+                namedPlugin("discovery provider", discoveryProviders.keySet(), catalog::discoveryProviderOwner))
             .defaultValue("static")
             .description("Where the service's endpoints come from.")
             .build();
     this.policyKey =
-        ConfigKey.service("lb", namedPlugin("load-balancing policy", policies.keySet()))
+        ConfigKey.service("lb", namedPlugin("load-balancing policy", policies.keySet(), catalog::policyOwner))
             .defaultValue(DEFAULT_POLICY)
             .description("How requests are spread over the service's endpoints.")
             .build();
+    this.schema = buildSchema();
   }
 
   /**
@@ -90,7 +97,7 @@ public final class Plugins {
         throw new MeshException(
             "mesh-core is incomplete: no '" + DEFAULT_POLICY + "' load-balancing policy on the classpath");
       }
-      return new Plugins(modules, discovery, policies);
+      return new Plugins(modules, discovery, policies, ModuleCatalog.load(loader));
     } catch (ServiceConfigurationError e) {
       throw new MeshException("cannot load a mesh4j plug-in: " + e.getMessage(), e);
     }
@@ -117,6 +124,22 @@ public final class Plugins {
     return policies.get(service.get(policyKey));
   }
 
+  /** A load-balancing policy by name, for parents creating children. */
+  java.util.Optional<LoadBalancerProvider> policy(String name) {
+    return java.util.Optional.ofNullable(policies.get(name));
+  }
+
+  /** The keys a service's discovery depends on: its provider and that provider's own keys. */
+  java.util.Set<String> discoveryKeyNames(ServiceConfig service) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    names.add(discoveryKey.name());
+    DiscoveryProvider p = discoveryProvider(service);
+    if (p != null) {
+      p.serviceKeys().forEach(k -> names.add(k.name()));
+    }
+    return names;
+  }
+
   /** The value of {@code lb.hash-header} when the service's policy declares that key, else null. */
   String hashHeader(ServiceConfig service) {
     for (ConfigKey<?> key : policy(service).serviceKeys()) {
@@ -135,8 +158,15 @@ public final class Plugins {
 
   /** Every key of core and of each plug-in present, plus hints for known modules that are absent. */
   public ConfigSchema schema() {
+    return schema;
+  }
+
+  private ConfigSchema buildSchema() {
     ConfigSchema.Builder schema = ConfigSchema.builder();
     schema.globalKey(MeshConfig.SERVICE).globalKey(MeshConfig.TRUST_DOMAIN);
+    schema.globalKey(MeshConfig.LOCALITY_REGION).globalKey(MeshConfig.LOCALITY_ZONE)
+        .globalKey(MeshConfig.LOCALITY_SUB_ZONE);
+    schema.globalKey(MeshConfig.CONFIG_WATCH).globalKey(MeshConfig.CONFIG_WATCH_INTERVAL);
     schema.serviceKey(discoveryKey).serviceKey(policyKey).serviceKey(TIMEOUT).serviceKey(INITIAL_WAIT);
     for (DiscoveryProvider p : discoveryProviders.values()) {
       p.globalKeys().forEach(schema::globalKey);
@@ -151,12 +181,11 @@ public final class Plugins {
       m.globalKeys().forEach(schema::globalKey);
       m.serviceKeys().forEach(schema::serviceKey);
     }
-    KnownModules.KEY_PATTERNS.forEach(
-        (artifact, patterns) -> {
-          if (!present.contains(artifact)) {
-            patterns.forEach(p -> schema.moduleHint(p, artifact));
-          }
-        });
+    for (ModuleCatalog.Entry entry : catalog.entries()) {
+      if (!present.contains(entry.artifactId())) {
+        entry.keyPatterns().forEach(p -> schema.moduleHint(p, entry.artifactId()));
+      }
+    }
     return schema.build();
   }
 
@@ -208,17 +237,10 @@ public final class Plugins {
     }
   }
 
-  /** A parser for a plug-in name that says which module to add for a known but absent one. */
-  private static io.mesh4j.config.ValueParser<String> namedPlugin(String what, java.util.Set<String> names) {
-    boolean discovery = what.startsWith("discovery");
-    java.util.Set<String> elsewhere = new java.util.TreeSet<>();
-    if (discovery) {
-      elsewhere.addAll(KnownModules.DISCOVERY_MODULE_PROVIDERS);
-      elsewhere.removeAll(names);
-    }
-    String expected =
-        "one of " + String.join(", ", names)
-            + (elsewhere.isEmpty() ? "" : " (" + String.join(", ", elsewhere) + " with mesh-discovery)");
+  /** A parser for a plug-in name that says which module to add for a declared but absent one. */
+  private static io.mesh4j.config.ValueParser<String> namedPlugin(
+      String what, java.util.Set<String> names, java.util.function.Function<String, java.util.Optional<String>> owner) {
+    String expected = "one of " + String.join(", ", names);
     return ValueParsers.of(
         expected,
         s -> {
@@ -226,10 +248,11 @@ public final class Plugins {
           if (names.contains(v)) {
             return v;
           }
-          if (elsewhere.contains(v)) {
+          java.util.Optional<String> artifact = owner.apply(v);
+          if (artifact.isPresent()) {
             throw new IllegalArgumentException(
-                "discovery provider '" + v + "' requires module mesh-discovery"
-                    + " (add io.mesh4j:mesh-discovery to the classpath)");
+                what + " '" + v + "' requires module " + artifact.get()
+                    + " (add io.mesh4j:" + artifact.get() + " to the classpath)");
           }
           throw new IllegalArgumentException(
               "unknown " + what + " '" + v + "'"

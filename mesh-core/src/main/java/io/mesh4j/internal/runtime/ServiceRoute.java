@@ -2,218 +2,398 @@ package io.mesh4j.internal.runtime;
 
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Discovery;
+import io.mesh4j.discovery.DiscoveryContext;
 import io.mesh4j.discovery.DiscoveryListener;
+import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.discovery.DiscoveryStatus;
+import io.mesh4j.discovery.DiscoveryUpdate;
 import io.mesh4j.discovery.Endpoint;
-import io.mesh4j.lb.LoadBalancer;
-import io.mesh4j.lb.LoadBalancerContext;
+import io.mesh4j.discovery.EndpointHealth;
+import io.mesh4j.discovery.Locality;
+import io.mesh4j.discovery.ServiceAttributes;
 import io.mesh4j.lb.LoadBalancerProvider;
-import io.mesh4j.lb.PickRequest;
-import io.mesh4j.lb.PickResult;
-import io.mesh4j.lb.Picker;
+import io.mesh4j.lb.LoadBalancerUpdate;
 import io.mesh4j.spi.EndpointFilter;
-import io.mesh4j.time.MeshClock;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One configured service at run time: receives discovery snapshots, feeds its load balancer, and
- * serves picks from the balancer's latest picker. Listener calls are serialized on this object;
- * picks read one volatile field.
+ * One service while the mesh routes it, across configuration changes: it runs the service's
+ * discovery subscription, turns each answer into the eligible endpoints (source health, then the
+ * modules' filters), feeds them to the active load balancer, switches policies gracefully, and
+ * publishes the {@link RouteSnapshot} requests start on. Every change is serialized on this
+ * object; requests only read the volatile snapshot.
  */
-public final class ServiceRoute implements DiscoveryListener, LoadBalancerContext, AutoCloseable {
+public final class ServiceRoute {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceRoute.class);
-  private static final Picker PENDING = request -> PickResult.noEndpointYet();
+  /** Discovery refreshes asked for by failing connections: at most one per this interval. */
+  static final long REFRESH_MIN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String name;
-  private final ServiceConfig config;
-  private final MeshClock clock;
-  private final String policyName;
-  private final LoadBalancer loadBalancer;
-  private final String hashHeader;
-  private final List<EndpointFilter> filters;
-  private final CountDownLatch firstAnswer = new CountDownLatch(1);
-
-  private volatile Picker picker = PENDING;
-  private volatile Throwable errorWithoutEndpoints;
-  private List<Endpoint> lastGood; // guarded by this: as discovered
-  private List<Endpoint> lastEligible; // guarded by this: after filters, as the balancer has it
-  private Throwable lastError; // guarded by this
-  private long lastUpdateNanos = -1; // guarded by this
-  private Discovery discovery; // guarded by this
+  private final RouteContext context;
+  private final DiscoveryState discovery;
+  private final AtomicLong lastRefreshNanos = new AtomicLong();
+  private volatile RouteSnapshot current;
+  private ServiceConfig config; // guarded by this
+  private Balancer active; // guarded by this
+  private Balancer pending; // guarded by this: a new policy not yet ready
+  private LoadBalancerUpdate lastFed; // guarded by this: what the balancers last got
+  private Locality fedLocality; // guarded by this
+  private Discovery subscription; // guarded by this
+  private long generation; // guarded by this: of the subscription whose answers count
   private boolean closed; // guarded by this
 
-  ServiceRoute(
-      ServiceConfig config,
-      MeshClock clock,
-      LoadBalancerProvider policy,
-      String hashHeader,
-      List<EndpointFilter> filters) {
-    this.name = config.name();
-    this.hashHeader = hashHeader;
-    this.filters = List.copyOf(filters);
-    this.config = config;
-    this.clock = clock;
-    this.policyName = policy.name();
-    this.loadBalancer = policy.newLoadBalancer(this);
+  private ServiceRoute(String name, RouteContext context) {
+    this.name = name;
+    this.context = context;
+    this.discovery = new DiscoveryState(name, context.events());
+    this.lastRefreshNanos.set(context.clock().nanoTime() - REFRESH_MIN_INTERVAL_NANOS);
   }
 
-  synchronized void attach(Discovery running) {
-    if (closed) {
-      running.close();
-    } else {
-      this.discovery = running;
+  /**
+   * Creates the route with its balancer and starts discovery (whose first answer may arrive before
+   * this returns). On failure, whatever started is stopped.
+   */
+  static ServiceRoute start(ServiceConfig config, RouteContext context) {
+    ServiceRoute route = new ServiceRoute(config.name(), context);
+    try {
+      synchronized (route) {
+        route.config = config;
+        route.active = route.newBalancer(config);
+        route.publishSnapshot();
+        route.subscribe(config);
+      }
+      return route;
+    } catch (RuntimeException e) {
+      route.close();
+      throw e;
     }
   }
 
-  @Override
-  public String serviceName() {
+  public String name() {
     return name;
   }
 
-  @Override
-  public ServiceConfig config() {
-    return config;
+  /** The snapshot a request starting now runs on. */
+  public RouteSnapshot current() {
+    return current;
   }
 
-  @Override
-  public MeshClock clock() {
-    return clock;
-  }
-
-  /** The request header whose value is the hash key for consistent-hash policies, or null. */
-  public String hashHeader() {
-    return hashHeader;
-  }
-
-  public String policyName() {
-    return policyName;
-  }
-
-  @Override
-  public void updatePicker(Picker next) {
-    this.picker = next;
-  }
-
-  public PickResult pick(PickRequest request) {
-    return picker.pick(request);
-  }
-
-  /** Waits until discovery has answered once (endpoints or an error), at most the given time. */
-  public boolean awaitFirstAnswer(long timeoutNanos) throws InterruptedException {
-    return firstAnswer.await(timeoutNanos, TimeUnit.NANOSECONDS);
-  }
-
-  /** The discovery error that left this service with no endpoint list at all, or null. */
-  public Throwable discoveryError() {
-    return errorWithoutEndpoints;
-  }
-
-  @Override
-  public synchronized void onEndpoints(List<Endpoint> endpoints) {
-    if (closed) {
+  /** Applies a changed configuration: discovery, policy and snapshot follow what changed. */
+  synchronized void reconfigure(ServiceConfig next) {
+    if (closed || next.equals(config)) {
       return;
     }
-    List<Endpoint> snapshot = List.copyOf(endpoints);
-    lastUpdateNanos = clock.nanoTime();
-    if (lastError != null) {
-      log.info("discovery for service '{}' recovered: {} endpoints", name, snapshot.size());
+    ServiceConfig previous = config;
+    config = next;
+    Plugins plugins = context.plugins();
+    if (plugins.policy(next) != plugins.policy(previous)) {
+      switchPolicy(next);
     }
-    lastError = null;
-    errorWithoutEndpoints = null;
-    if (!snapshot.equals(lastGood)) {
-      lastGood = snapshot;
-      log.debug("service '{}' endpoints: {}", name, snapshot);
-      if (snapshot.isEmpty()) {
-        log.warn("service '{}' has no endpoints: its requests will fail", name);
+    if (discoveryChanged(previous, next)) {
+      subscribe(next);
+    }
+    publishSnapshot();
+    rebalance(false);
+  }
+
+  private boolean discoveryChanged(ServiceConfig previous, ServiceConfig next) {
+    Set<String> keys = context.plugins().discoveryKeyNames(previous);
+    keys.addAll(context.plugins().discoveryKeyNames(next));
+    for (String changed : previous.changedKeys(next)) {
+      if (keys.contains(changed)) {
+        return true;
       }
-      applyFilters();
     }
-    firstAnswer.countDown();
+    return false;
   }
 
-  /** Re-runs the endpoint filters on the last discovered list (a verdict changed). */
-  public synchronized void refresh() {
-    if (!closed && lastGood != null) {
-      applyFilters();
+  /** The new policy gets the current endpoints at once and takes over when it has a picker. */
+  private void switchPolicy(ServiceConfig next) {
+    if (pending != null) {
+      pending.close();
+    }
+    Balancer candidate = newBalancer(next);
+    log.info("service '{}' switches load balancing from {} to {}", name, active.policyName(), candidate.policyName());
+    if (lastFed == null) {
+      promote(candidate); // nothing to balance yet: nothing to wait for
+      return;
+    }
+    pending = candidate;
+    candidate.update(lastFed.withConfig(next));
+    // a policy that publishes asynchronously is promoted by onFirstPicker later
+  }
+
+  private Balancer newBalancer(ServiceConfig service) {
+    LoadBalancerProvider policy = context.plugins().policy(service);
+    return new Balancer(name, policy, context, this::balancerReady);
+  }
+
+  private void balancerReady(Balancer balancer) {
+    synchronized (this) {
+      if (balancer == pending && !closed) {
+        promote(balancer);
+      }
     }
   }
 
-  /** A snapshot of what this route knows, for metrics. */
-  public synchronized DiscoveryStatus status() {
-    return new DiscoveryStatus(
-        name,
-        lastGood == null ? List.of() : lastGood,
-        lastEligible == null ? List.of() : lastEligible,
-        lastUpdateNanos,
-        lastError);
+  private void promote(Balancer next) {
+    Balancer old = active;
+    active = next;
+    pending = null;
+    publishSnapshot();
+    if (old != null && old != next) {
+      old.close(); // requests that started on it finish with its last picker
+    }
   }
 
-  private void applyFilters() {
-    List<Endpoint> eligible = lastGood;
-    for (EndpointFilter filter : filters) {
+  private void publishSnapshot() {
+    DiscoveryUpdate good = discovery.lastGood();
+    current = new RouteSnapshot(
+        this, config, good == null ? ServiceAttributes.EMPTY : good.attributes(), active,
+        context.plugins().hashHeader(config));
+  }
+
+  /** Starts a (new) subscription; answers of an older one are ignored from now on. */
+  private void subscribe(ServiceConfig service) {
+    DiscoveryProvider provider = context.plugins().discoveryProvider(service);
+    long gen = ++generation;
+    Discovery previous = subscription;
+    subscription = null;
+    Discovery started;
+    try {
+      started = context.backend(provider).watch(new Watch(gen, service));
+    } catch (RuntimeException e) {
+      if (previous == null) {
+        throw e;
+      }
+      generation = gen - 1; // keep the running subscription: better stale than nothing
+      subscription = previous;
+      log.error("discovery '{}' for service '{}' failed to start; keeping the previous subscription",
+          provider.name(), name, e);
+      return;
+    }
+    if (closed || gen != generation) {
+      started.close();
+    } else {
+      subscription = started;
+    }
+    if (previous != null) {
+      closeQuietly(previous);
+    }
+  }
+
+  private synchronized void onUpdate(long gen, DiscoveryUpdate update) {
+    if (closed || gen != generation) {
+      return;
+    }
+    ServiceAttributes before = discovery.lastGood() == null ? null : discovery.lastGood().attributes();
+    if (!discovery.accept(update, context.clock().nanoTime())) {
+      return;
+    }
+    if (!update.attributes().equals(before)) {
+      publishSnapshot();
+    }
+    rebalance(false);
+  }
+
+  private synchronized void onError(long gen, Throwable error) {
+    if (closed || gen != generation) {
+      return;
+    }
+    discovery.fail(error, context.clock().nanoTime());
+  }
+
+  /** The modules' filters changed their verdict: recompute the eligible endpoints. */
+  synchronized void refreshEndpoints() {
+    if (!closed) {
+      rebalance(false);
+    }
+  }
+
+  /** The client's locality changed: every balancer gets it with a fresh update. */
+  synchronized void localityChanged() {
+    if (!closed) {
+      rebalance(true);
+    }
+  }
+
+  private void rebalance(boolean force) {
+    DiscoveryUpdate good = discovery.lastGood();
+    if (good == null) {
+      return;
+    }
+    List<Endpoint> eligible = applyFilters(sourceHealthy(good.endpoints()));
+    discovery.eligible(eligible);
+    LoadBalancerUpdate update = new LoadBalancerUpdate(eligible, config, good.attributes());
+    Locality locality = context.locality();
+    if (!force && update.equals(lastFed) && locality.equals(fedLocality)) {
+      return;
+    }
+    lastFed = update;
+    fedLocality = locality;
+    active.update(update);
+    if (pending != null) {
+      pending.update(update);
+    }
+  }
+
+  /**
+   * Endpoints the source reports healthy; when it reports none healthy, all of them (panic, as
+   * Envoy: better a degraded endpoint than none).
+   */
+  private static List<Endpoint> sourceHealthy(List<Endpoint> endpoints) {
+    List<Endpoint> healthy = null;
+    for (int i = 0; i < endpoints.size(); i++) {
+      Endpoint e = endpoints.get(i);
+      if (e.health() != EndpointHealth.HEALTHY) {
+        if (healthy == null) {
+          healthy = new ArrayList<>(endpoints.subList(0, i));
+        }
+      } else if (healthy != null) {
+        healthy.add(e);
+      }
+    }
+    if (healthy == null) {
+      return endpoints;
+    }
+    return healthy.isEmpty() ? endpoints : List.copyOf(healthy);
+  }
+
+  private List<Endpoint> applyFilters(List<Endpoint> endpoints) {
+    List<Endpoint> eligible = endpoints;
+    for (EndpointFilter filter : context.endpointFilters()) {
       try {
         eligible = List.copyOf(filter.filter(name, eligible));
       } catch (RuntimeException e) {
         log.error("endpoint filter {} failed for service '{}'; ignoring it", filter, name, e);
       }
     }
-    if (eligible.equals(lastEligible)) {
-      return;
+    return eligible;
+  }
+
+  /**
+   * A connection to an endpoint failed: ask discovery for a fresh answer, at most once per second,
+   * off the caller's thread.
+   */
+  public void requestDiscoveryRefresh() {
+    long now = context.clock().nanoTime();
+    long last = lastRefreshNanos.get();
+    if (now - last < REFRESH_MIN_INTERVAL_NANOS || !lastRefreshNanos.compareAndSet(last, now)) {
+      return; // asked recently, or another thread asks at this moment
     }
-    lastEligible = eligible;
     try {
-      loadBalancer.updateEndpoints(eligible);
-    } catch (RuntimeException e) {
-      log.error("load balancer '{}' of service '{}' rejected an update", policyName, name, e);
+      context.scheduler().execute(this::refreshDiscovery);
+    } catch (RejectedExecutionException e) {
+      // closing
     }
   }
 
-  @Override
-  public synchronized void onError(Throwable error) {
-    if (closed) {
-      return;
+  private void refreshDiscovery() {
+    Discovery running;
+    synchronized (this) {
+      running = closed ? null : subscription;
     }
-    if (lastError == null || !String.valueOf(lastError).equals(String.valueOf(error))) {
-      if (lastGood != null) {
-        log.warn(
-            "discovery for service '{}' failed, keeping the last {} endpoints: {}",
-            name,
-            lastGood.size(),
-            error.toString());
-      } else {
-        log.warn("discovery for service '{}' failed and has no endpoints yet: {}", name, error.toString());
+    if (running != null) {
+      try {
+        running.refresh();
+      } catch (RuntimeException e) {
+        log.warn("discovery refresh of service '{}' failed", name, e);
       }
     }
-    lastError = error;
-    lastUpdateNanos = clock.nanoTime();
-    if (lastGood == null) {
-      errorWithoutEndpoints = error;
-    }
-    firstAnswer.countDown();
   }
 
-  @Override
-  public void close() {
+  public boolean awaitFirstAnswer(long timeoutNanos) throws InterruptedException {
+    return discovery.awaitFirstAnswer(timeoutNanos);
+  }
+
+  /** The discovery error that left this service with no endpoint list at all, or null. */
+  public Throwable discoveryError() {
+    return discovery.errorWithoutEndpoints();
+  }
+
+  synchronized DiscoveryStatus status() {
+    return discovery.status();
+  }
+
+  /** Stops discovery and the balancers. Requests under way finish on their snapshot's last picker. */
+  void close() {
     Discovery running;
+    Balancer[] balancers;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      running = discovery;
-      discovery = null;
+      running = subscription;
+      subscription = null;
+      balancers = new Balancer[] {active, pending};
+      active = null;
+      pending = null;
     }
-    try {
-      if (running != null) {
-        running.close();
+    if (running != null) {
+      closeQuietly(running);
+    }
+    for (Balancer b : balancers) {
+      if (b != null) {
+        b.close();
       }
-    } finally {
-      loadBalancer.close();
+    }
+  }
+
+  private void closeQuietly(Discovery d) {
+    try {
+      d.close();
+    } catch (RuntimeException e) {
+      log.warn("closing discovery of service '{}' failed", name, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceRoute{" + name + "}";
+  }
+
+  /** One subscription's context: its answers count only while it is the route's latest. */
+  private final class Watch implements DiscoveryContext, DiscoveryListener {
+    private final long gen;
+    private final ServiceConfig service;
+
+    Watch(long gen, ServiceConfig service) {
+      this.gen = gen;
+      this.service = service;
+    }
+
+    @Override
+    public String serviceName() {
+      return name;
+    }
+
+    @Override
+    public ServiceConfig config() {
+      return service;
+    }
+
+    @Override
+    public DiscoveryListener listener() {
+      return this;
+    }
+
+    @Override
+    public void onUpdate(DiscoveryUpdate update) {
+      ServiceRoute.this.onUpdate(gen, java.util.Objects.requireNonNull(update, "update"));
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      ServiceRoute.this.onError(gen, java.util.Objects.requireNonNull(error, "error"));
     }
   }
 }

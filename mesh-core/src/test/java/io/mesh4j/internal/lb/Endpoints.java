@@ -13,6 +13,18 @@ final class Endpoints {
 
   private Endpoints() {}
 
+  /** An update with these endpoints and default keys, for calling a picker factory directly. */
+  static io.mesh4j.lb.LoadBalancerUpdate update(List<Endpoint> endpoints) {
+    return update(endpoints, java.util.Map.of());
+  }
+
+  /** An update with these endpoints and service keys. */
+  static io.mesh4j.lb.LoadBalancerUpdate update(
+      List<Endpoint> endpoints, java.util.Map<io.mesh4j.config.ConfigKey<?>, ?> keys) {
+    return new io.mesh4j.lb.LoadBalancerUpdate(
+        endpoints, io.mesh4j.config.ServiceConfig.of("orders", keys), io.mesh4j.discovery.ServiceAttributes.EMPTY);
+  }
+
   static Endpoint endpoint(int i) {
     return Endpoint.of("10.0.0." + i, 8080);
   }

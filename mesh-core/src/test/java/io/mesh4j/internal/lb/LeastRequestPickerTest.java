@@ -23,11 +23,11 @@ class LeastRequestPickerTest {
   @Test
   void avoidsTheEndpointWithManyOutstandingCalls() {
     List<Endpoint> three = Endpoints.endpoints(3);
-    Picker onlyFirst = pickers.newPicker(List.of(three.get(0)));
+    Picker onlyFirst = newPicker(List.of(three.get(0)));
     for (int i = 0; i < 50; i++) {
       onlyFirst.pick(PickRequest.empty()); // 50 calls in flight, never completed
     }
-    Picker picker = pickers.newPicker(three);
+    Picker picker = newPicker(three);
 
     var counts = tally(picker, 1000);
 
@@ -37,7 +37,7 @@ class LeastRequestPickerTest {
   @Test
   void completedCallsNoLongerCount() {
     List<Endpoint> two = Endpoints.endpoints(2);
-    Picker picker = pickers.newPicker(two);
+    Picker picker = newPicker(two);
     PickResult first = picker.pick(PickRequest.empty());
     first.tracker().onComplete(1_000, true);
 
@@ -51,12 +51,12 @@ class LeastRequestPickerTest {
   void outstandingCountsSurviveAnEndpointUpdate() {
     Endpoint a = endpoint(1);
     Endpoint b = endpoint(2);
-    Picker onlyA = pickers.newPicker(List.of(a));
+    Picker onlyA = newPicker(List.of(a));
     for (int i = 0; i < 20; i++) {
       onlyA.pick(PickRequest.empty()); // 20 calls in flight on a
     }
 
-    Picker both = pickers.newPicker(List.of(a.withWeight(1), b));
+    Picker both = newPicker(List.of(a.withWeight(1), b));
     Map<Endpoint, Integer> next20 = new HashMap<>();
     for (int i = 0; i < 20; i++) {
       next20.merge(both.pick(PickRequest.empty()).endpoint(), 1, Integer::sum);
@@ -70,7 +70,7 @@ class LeastRequestPickerTest {
   void idleEndpointsShareTrafficByWeight() {
     List<Endpoint> endpoints = weighted(1, 3);
 
-    var counts = tally(pickers.newPicker(endpoints), 100_000);
+    var counts = tally(newPicker(endpoints), 100_000);
 
     assertThat(share(counts, endpoints.get(0), 100_000)).isCloseTo(0.25, within(0.02));
   }
@@ -78,7 +78,7 @@ class LeastRequestPickerTest {
   @Test
   void busyEndpointsCarryOutstandingCallsInProportionToWeight() {
     List<Endpoint> endpoints = weighted(1, 3);
-    Picker picker = pickers.newPicker(endpoints);
+    Picker picker = newPicker(endpoints);
     Map<Endpoint, Integer> inFlight = new HashMap<>();
 
     for (int i = 0; i < 400; i++) {
@@ -87,5 +87,9 @@ class LeastRequestPickerTest {
 
     assertThat(inFlight.get(endpoints.get(0))).isBetween(95, 105);
     assertThat(inFlight.get(endpoints.get(1))).isBetween(295, 305);
+  }
+
+  private io.mesh4j.lb.Picker newPicker(List<Endpoint> endpoints) {
+    return pickers.newPicker(endpoints, Endpoints.update(endpoints));
   }
 }

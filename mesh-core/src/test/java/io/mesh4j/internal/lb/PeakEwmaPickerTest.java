@@ -33,14 +33,14 @@ class PeakEwmaPickerTest {
           return now.get() / MS;
         }
       };
-  private final PeakEwmaProvider.Pickers pickers = new PeakEwmaProvider.Pickers(clock, DECAY);
+  private final PeakEwmaProvider.Pickers pickers = new PeakEwmaProvider.Pickers(clock);
 
   private final Endpoint fast = endpoint(1);
   private final Endpoint slow = endpoint(2);
 
   @Test
   void shiftsTrafficAwayFromASlowEndpointAndBackAfterItRecoversAndTheEstimateDecays() {
-    ConcurrentLoad load = new ConcurrentLoad(pickers.newPicker(List.of(fast, slow)));
+    ConcurrentLoad load = new ConcurrentLoad(newPicker(List.of(fast, slow)));
 
     // one request a millisecond; fast answers in 10ms, slow in 200ms, for 10 seconds
     load.run(10_000, 200);
@@ -95,9 +95,9 @@ class PeakEwmaPickerTest {
 
   @Test
   void anEndpointWithoutSamplesIsTriedOnceButNotFloodedBeforeItAnswers() {
-    Picker picker = pickers.newPicker(List.of(fast));
+    Picker picker = newPicker(List.of(fast));
     complete(picker.pick(PickRequest.empty()), 10);
-    Picker withNew = pickers.newPicker(List.of(fast, slow));
+    Picker withNew = newPicker(List.of(fast, slow));
 
     int toNew = 0;
     for (int i = 0; i < 50; i++) { // none of these calls completes
@@ -111,10 +111,10 @@ class PeakEwmaPickerTest {
 
   @Test
   void latencyEstimateSurvivesAnEndpointUpdate() {
-    Picker before = pickers.newPicker(List.of(fast, slow));
+    Picker before = newPicker(List.of(fast, slow));
     slowShare(before, 200, 200);
 
-    Picker after = pickers.newPicker(List.of(fast, slow, endpoint(3)));
+    Picker after = newPicker(List.of(fast, slow, endpoint(3)));
     complete(after.pick(new PickRequest(null, java.util.Set.of(fast, slow))), 10); // measure the new one
 
     // a forgotten estimate would make slow look new, and so tried at once
@@ -216,5 +216,9 @@ class PeakEwmaPickerTest {
       }
     }
     assertThat(load.toString()).contains("latencyNanos=");
+  }
+
+  private io.mesh4j.lb.Picker newPicker(List<Endpoint> endpoints) {
+    return pickers.newPicker(endpoints, Endpoints.update(endpoints, java.util.Map.of(PeakEwmaProvider.DECAY, DECAY)));
   }
 }

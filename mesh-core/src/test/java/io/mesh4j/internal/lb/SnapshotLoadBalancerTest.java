@@ -1,17 +1,24 @@
 package io.mesh4j.internal.lb;
 
 import static io.mesh4j.internal.lb.Endpoints.endpoint;
+import static io.mesh4j.internal.lb.Endpoints.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.discovery.Locality;
+import io.mesh4j.lb.EndpointStates;
 import io.mesh4j.lb.LoadBalancerContext;
+import io.mesh4j.lb.LoadBalancerProvider;
+import io.mesh4j.lb.OutstandingRequests;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.lb.SnapshotLoadBalancer;
 import io.mesh4j.time.MeshClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 class SnapshotLoadBalancerTest {
@@ -25,24 +32,34 @@ class SnapshotLoadBalancerTest {
         }
 
         @Override
-        public ServiceConfig config() {
-          throw new UnsupportedOperationException("not read by SnapshotLoadBalancer");
+        public MeshClock clock() {
+          return MeshClock.SYSTEM;
         }
 
         @Override
-        public MeshClock clock() {
-          return MeshClock.SYSTEM;
+        public Locality locality() {
+          return Locality.UNKNOWN;
+        }
+
+        @Override
+        public ScheduledExecutorService scheduler() {
+          throw new UnsupportedOperationException("not used by SnapshotLoadBalancer");
         }
 
         @Override
         public void updatePicker(Picker picker) {
           published.add(picker);
         }
+
+        @Override
+        public Optional<LoadBalancerProvider> policy(String name) {
+          return Optional.empty();
+        }
       };
 
   @Test
   void anEmptyListPublishesAPickerThatNamesTheService() {
-    new SnapshotLoadBalancer(context, RoundRobinPicker::new).updateEndpoints(List.of());
+    new SnapshotLoadBalancer(context, (endpoints, u) -> new RoundRobinPicker(endpoints)).update(update(List.of()));
 
     PickResult result = published.get(0).pick(PickRequest.empty());
 
@@ -56,13 +73,31 @@ class SnapshotLoadBalancerTest {
     List<List<Endpoint>> built = new ArrayList<>();
     new SnapshotLoadBalancer(
             context,
-            endpoints -> {
+            (endpoints, u) -> {
               built.add(endpoints);
               return new RoundRobinPicker(endpoints);
             })
-        .updateEndpoints(List.of(endpoint(1, 2), endpoint(2), endpoint(1, 5)));
+        .update(update(List.of(endpoint(1, 2), endpoint(2), endpoint(1, 5))));
 
     assertThat(built).containsExactly(List.of(endpoint(1, 2), endpoint(2)));
+  }
+
+  @Test
+  void balancesOverTheLowestPriorityPresentSoTrafficFailsOverWhenItIsGone() {
+    Endpoint primary = endpoint(1);
+    Endpoint failover = endpoint(2).toBuilder().priority(1).build();
+    Endpoint lastResort = endpoint(3).toBuilder().priority(2).build();
+    List<List<Endpoint>> built = new ArrayList<>();
+    SnapshotLoadBalancer lb =
+        new SnapshotLoadBalancer(context, (endpoints, u) -> {
+          built.add(endpoints);
+          return new RoundRobinPicker(endpoints);
+        });
+
+    lb.update(update(List.of(failover, primary, lastResort)));
+    lb.update(update(List.of(failover, lastResort)));
+
+    assertThat(built).containsExactly(List.of(primary), List.of(failover));
   }
 
   @Test

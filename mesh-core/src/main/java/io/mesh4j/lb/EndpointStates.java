@@ -1,4 +1,4 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.lb;
 
 import io.mesh4j.discovery.Endpoint;
 import java.util.HashMap;
@@ -12,19 +12,19 @@ import java.util.function.Supplier;
  * weight or metadata keeps the endpoint's counters. Not thread-safe: used only on the serialized
  * update path; pickers get plain arrays.
  */
-final class EndpointStates<S> {
+public final class EndpointStates<S> {
 
   private final Supplier<S> newState;
   private final IntFunction<S[]> newArray;
   private Map<String, S> byAuthority = new HashMap<>();
 
-  EndpointStates(Supplier<S> newState, IntFunction<S[]> newArray) {
+  public EndpointStates(Supplier<S> newState, IntFunction<S[]> newArray) {
     this.newState = newState;
     this.newArray = newArray;
   }
 
   /** States for {@code endpoints}, in order: kept for those that remain, new for new ones; others dropped. */
-  S[] retain(List<Endpoint> endpoints) {
+  public S[] retain(List<Endpoint> endpoints) {
     Map<String, S> next = new HashMap<>();
     S[] states = newArray.apply(endpoints.size());
     for (int i = 0; i < states.length; i++) {
@@ -37,7 +37,7 @@ final class EndpointStates<S> {
     return states;
   }
 
-  void clear() {
+  public void clear() {
     byAuthority = new HashMap<>();
   }
 }

@@ -1,21 +1,22 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.lb;
 
-import io.mesh4j.lb.CallTracker;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Per-endpoint count of attempts picked and not yet completed. It outlives pickers: the load
  * balancer hands the same instance to each new snapshot while the endpoint remains.
  */
-class OutstandingRequests implements CallTracker {
+public class OutstandingRequests implements CallTracker {
 
   private final AtomicInteger outstanding = new AtomicInteger();
 
-  final void started() {
+  /** An attempt on the endpoint was picked. */
+  public final void started() {
     outstanding.incrementAndGet();
   }
 
-  final int get() {
+  /** Attempts picked and not yet completed. */
+  public final int get() {
     return outstanding.get();
   }
 

@@ -1,10 +1,6 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.lb;
 
 import io.mesh4j.discovery.Endpoint;
-import io.mesh4j.lb.CallTracker;
-import io.mesh4j.lb.PickRequest;
-import io.mesh4j.lb.PickResult;
-import io.mesh4j.lb.Picker;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,16 +10,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * index, and the shared handling of {@link PickRequest#avoid()}. Results are built once per
  * snapshot so that the pick path does not allocate.
  */
-abstract class EndpointPicker implements Picker {
+public abstract class EndpointPicker implements Picker {
 
-  final Endpoint[] endpoints;
+  /** The endpoints, in the order given; a subclass chooses an index into this array. */
+  protected final Endpoint[] endpoints;
   private final PickResult[] results;
 
   /**
    * @param trackers one per endpoint, in the same order, told when an attempt ends; null when the
    *     policy does not track calls
    */
-  EndpointPicker(List<Endpoint> endpoints, CallTracker[] trackers) {
+  protected EndpointPicker(List<Endpoint> endpoints, CallTracker[] trackers) {
     this.endpoints = endpoints.toArray(new Endpoint[0]);
     this.results = new PickResult[this.endpoints.length];
     for (int i = 0; i < results.length; i++) {
@@ -32,10 +29,10 @@ abstract class EndpointPicker implements Picker {
   }
 
   /** The policy's choice for this request, ignoring {@code avoid}. */
-  abstract int choose(PickRequest request);
+  protected abstract int choose(PickRequest request);
 
   /** Called once for the endpoint finally picked, before the result is handed out. */
-  void onPicked(int index) {}
+  protected void onPicked(int index) {}
 
   @Override
   public final PickResult pick(PickRequest request) {
@@ -53,7 +50,7 @@ abstract class EndpointPicker implements Picker {
    * choice when every endpoint is avoided. The default spreads retries uniformly over the others, so
    * that one failing endpoint's retries do not all land on its neighbour.
    */
-  int chooseAvoiding(PickRequest request, int firstChoice) {
+  protected int chooseAvoiding(PickRequest request, int firstChoice) {
     Set<Endpoint> avoid = request.avoid();
     int allowed = countNotIn(avoid);
     if (allowed == 0) {
@@ -68,7 +65,7 @@ abstract class EndpointPicker implements Picker {
     return firstChoice; // unreachable: allowed > skip
   }
 
-  final int countNotIn(Set<Endpoint> avoid) {
+  protected final int countNotIn(Set<Endpoint> avoid) {
     int allowed = 0;
     for (Endpoint e : endpoints) {
       if (!avoid.contains(e)) {

@@ -1,7 +1,7 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.lb;
 
 import io.mesh4j.discovery.Endpoint;
-import io.mesh4j.lb.PickRequest;
+import io.mesh4j.internal.lb.WeightedSampler;
 import java.util.List;
 
 /**
@@ -9,19 +9,20 @@ import java.util.List;
  * keep the less loaded one. Nearly as good as scanning for the least loaded endpoint, O(1), and it
  * does not stampede the single least loaded endpoint when many clients share stale load views.
  */
-abstract class PowerOfTwoChoicesPicker<L extends OutstandingRequests> extends EndpointPicker {
+public abstract class PowerOfTwoChoicesPicker<L extends OutstandingRequests> extends EndpointPicker {
 
-  final L[] loads;
+  /** Per-endpoint load, in the order of {@link #endpoints}. */
+  protected final L[] loads;
   private final WeightedSampler sampler;
 
-  PowerOfTwoChoicesPicker(List<Endpoint> endpoints, L[] loads) {
+  protected PowerOfTwoChoicesPicker(List<Endpoint> endpoints, L[] loads) {
     super(endpoints, loads);
     this.loads = loads;
     this.sampler = WeightedSampler.of(this.endpoints);
   }
 
   @Override
-  final int choose(PickRequest request) {
+  protected final int choose(PickRequest request) {
     int first = sampler.sample();
     int second = sampler.sampleOtherThan(first);
     // on a tie the first, itself a weighted draw, wins: idle endpoints share traffic by weight
@@ -29,10 +30,10 @@ abstract class PowerOfTwoChoicesPicker<L extends OutstandingRequests> extends En
   }
 
   /** True when {@code second} is strictly less loaded than {@code first}, per unit of weight. */
-  abstract boolean prefersSecond(int first, int second);
+  protected abstract boolean prefersSecond(int first, int second);
 
   @Override
-  final void onPicked(int index) {
+  protected final void onPicked(int index) {
     loads[index].started();
   }
 }

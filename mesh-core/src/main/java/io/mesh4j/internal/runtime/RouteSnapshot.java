@@ -1,0 +1,95 @@
+package io.mesh4j.internal.runtime;
+
+import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.config.ServiceKeys;
+import io.mesh4j.discovery.ServiceAttributes;
+import io.mesh4j.lb.PickRequest;
+import io.mesh4j.lb.PickResult;
+import io.mesh4j.spi.ServiceSnapshot;
+import java.time.Duration;
+
+/**
+ * A service as one request sees it from start to end: its configuration, discovery attributes,
+ * the balancer it picks from, and the values the pipeline reads per request, resolved once.
+ * Immutable; the route publishes a new one when any of these change.
+ */
+public final class RouteSnapshot implements ServiceSnapshot {
+
+  private final ServiceRoute route;
+  private final ServiceConfig config;
+  private final ServiceAttributes attributes;
+  private final Balancer balancer;
+  private final String hashHeader;
+  private final Duration timeout;
+  private final Duration initialWait;
+
+  RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
+      String hashHeader) {
+    this.route = route;
+    this.config = config;
+    this.attributes = attributes;
+    this.balancer = balancer;
+    this.hashHeader = hashHeader;
+    this.timeout = config.get(ServiceKeys.TIMEOUT);
+    this.initialWait = config.get(ServiceKeys.DISCOVERY_INITIAL_WAIT);
+  }
+
+  @Override
+  public String name() {
+    return route.name();
+  }
+
+  @Override
+  public ServiceConfig config() {
+    return config;
+  }
+
+  @Override
+  public ServiceAttributes attributes() {
+    return attributes;
+  }
+
+  public ServiceRoute route() {
+    return route;
+  }
+
+  /** The name of the load-balancing policy this snapshot picks with. */
+  public String policyName() {
+    return balancer.policyName();
+  }
+
+  /** The request header whose value is the hash key for consistent-hash policies, or null. */
+  public String hashHeader() {
+    return hashHeader;
+  }
+
+  /** The whole-request deadline ({@code timeout}), or null for none. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** How long a request waits for discovery's first answer. */
+  public Duration initialWait() {
+    return initialWait;
+  }
+
+  /**
+   * A pick from this snapshot's balancer. When the policy was switched before it ever had
+   * endpoints (so the old one will never have any), the route's current balancer answers instead.
+   */
+  public PickResult pick(PickRequest request) {
+    PickResult result = balancer.pick(request);
+    if (result.isPending() && balancer.isClosed()) {
+      RouteSnapshot now = route.current();
+      if (now != this) {
+        return now.pick(request);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "RouteSnapshot{" + name() + ", lb=" + policyName() + "}";
+  }
+}
