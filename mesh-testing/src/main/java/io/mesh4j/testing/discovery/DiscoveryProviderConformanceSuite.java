@@ -1,24 +1,54 @@
 package io.mesh4j.testing.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.config.ConfigKey;
+import io.mesh4j.config.ConfigProblem;
+import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.discovery.Discovery;
+import io.mesh4j.discovery.DiscoveryBackend;
+import io.mesh4j.discovery.DiscoveryBackendContext;
+import io.mesh4j.discovery.DiscoveryContext;
+import io.mesh4j.discovery.DiscoveryListener;
 import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.discovery.DiscoveryStatus;
+import io.mesh4j.discovery.DiscoveryUpdate;
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.discovery.EndpointHealth;
+import io.mesh4j.discovery.Locality;
 import io.mesh4j.testing.LeakCheck;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every discovery provider must do, checked through a real {@link MeshClient}. A provider's
- * test subclasses this and says how to publish endpoints in its backend.
+ * test subclasses this and says how to publish endpoints in its backend (and, where the backend
+ * can, how to change them, break it, and point at one that is not there).
  */
 public abstract class DiscoveryProviderConformanceSuite {
+
+  /** Endpoint attributes a backend can express. */
+  public enum Attribute {
+    WEIGHT,
+    LOCALITY,
+    PRIORITY,
+    HEALTH,
+    METADATA
+  }
 
   /** The provider under test. */
   protected abstract DiscoveryProvider provider();
@@ -32,6 +62,27 @@ public abstract class DiscoveryProviderConformanceSuite {
   /** Replaces the published list; return false when the provider's backend cannot change. */
   protected boolean republish(String service, List<Endpoint> endpoints) throws Exception {
     return false;
+  }
+
+  /** The endpoint attributes the backend carries (weight only, by default). */
+  protected Set<Attribute> supportedAttributes() {
+    return EnumSet.of(Attribute.WEIGHT);
+  }
+
+  /**
+   * Makes the backend fail for the service (stop the server, make the file unreadable); return
+   * false when the backend cannot fail. The mesh must keep the last good endpoints and say why.
+   */
+  protected boolean breakBackend(String service) throws Exception {
+    return false;
+  }
+
+  /**
+   * Properties pointing the service at a backend that does not answer (a closed port, a
+   * blackholed address), or empty when the provider has no backend to be missing.
+   */
+  protected Optional<Map<String, String>> unreachableBackend(String service) throws Exception {
+    return Optional.empty();
   }
 
   /** How long a change may take to be seen (polling providers need more). */
@@ -66,6 +117,39 @@ public abstract class DiscoveryProviderConformanceSuite {
   }
 
   @Test
+  void deliversTheAttributesItsBackendCarries() throws Exception {
+    Set<Attribute> supported = supportedAttributes();
+    Endpoint.Builder a = Endpoint.builder("127.0.0.1", 18081);
+    Endpoint.Builder b = Endpoint.builder("127.0.0.1", 18082);
+    if (supported.contains(Attribute.WEIGHT)) {
+      a.weight(3);
+    }
+    if (supported.contains(Attribute.LOCALITY)) {
+      a.locality(new Locality("eu", "eu-1a", ""));
+      b.locality(Locality.zone("eu-1b"));
+    }
+    if (supported.contains(Attribute.PRIORITY)) {
+      b.priority(1);
+    }
+    if (supported.contains(Attribute.HEALTH)) {
+      b.health(EndpointHealth.DRAINING);
+    }
+    if (supported.contains(Attribute.METADATA)) {
+      a.metadata("version", "v2");
+    }
+    List<Endpoint> endpoints = List.of(a.build(), b.build());
+    RecordingProvider recording = new RecordingProvider(provider());
+    try (MeshClient mesh = start(publish("orders", endpoints), recording)) {
+      await()
+          .atMost(propagationTimeout())
+          .untilAsserted(
+              () -> assertThat(recording.lastSnapshot()).containsExactlyInAnyOrderElementsOf(endpoints));
+      assertThat(mesh.discoveryStatus("orders").orElseThrow().discovered())
+          .containsExactlyInAnyOrderElementsOf(endpoints);
+    }
+  }
+
+  @Test
   void deliversCompleteSnapshotsOnChange() throws Exception {
     List<Endpoint> first = List.of(Endpoint.of("127.0.0.1", 18081), Endpoint.of("127.0.0.1", 18082));
     List<Endpoint> second = List.of(Endpoint.of("127.0.0.1", 18082), Endpoint.of("127.0.0.1", 18083));
@@ -80,6 +164,76 @@ public abstract class DiscoveryProviderConformanceSuite {
         assertThat(sorted(snapshot)).isIn(first, second);
       }
     }
+  }
+
+  @Test
+  void refreshReturnsAtOnceAndAChangeIsStillSeen() throws Exception {
+    List<Endpoint> first = List.of(Endpoint.of("127.0.0.1", 18081));
+    List<Endpoint> second = List.of(Endpoint.of("127.0.0.1", 18084));
+    RecordingProvider recording = new RecordingProvider(provider());
+    try (MeshClient mesh = start(publish("orders", first), recording)) {
+      await().atMost(propagationTimeout()).until(() -> first.equals(sorted(recording.lastSnapshot())));
+      boolean changed = republish("orders", second);
+      // the mesh calls refresh() from its scheduler after a failed connection: it must not block
+      assertTimeoutPreemptively(Duration.ofSeconds(1), () -> recording.discoveries.forEach(Discovery::refresh));
+      if (changed) {
+        await().atMost(propagationTimeout()).until(() -> second.equals(sorted(recording.lastSnapshot())));
+      }
+    }
+  }
+
+  @Test
+  void keepsTheLastGoodEndpointsAndSaysWhyWhenTheBackendFails() throws Exception {
+    List<Endpoint> endpoints = List.of(Endpoint.of("127.0.0.1", 18081), Endpoint.of("127.0.0.1", 18082));
+    RecordingProvider recording = new RecordingProvider(provider());
+    try (MeshClient mesh = start(publish("orders", endpoints), recording)) {
+      await().atMost(propagationTimeout()).until(() -> endpoints.equals(sorted(recording.lastSnapshot())));
+      if (!breakBackend("orders")) {
+        return;
+      }
+      await()
+          .atMost(propagationTimeout())
+          .untilAsserted(
+              () -> {
+                DiscoveryStatus status = mesh.discoveryStatus("orders").orElseThrow();
+                assertThat(status.lastError()).as("the backend's failure is reported").isNotNull();
+                assertThat(status.lastError().getMessage()).as("and says what failed").isNotBlank();
+                assertThat(status.discovered()).containsExactlyInAnyOrderElementsOf(endpoints);
+                assertThat(status.eligible()).containsExactlyInAnyOrderElementsOf(endpoints);
+              });
+    }
+  }
+
+  @Test
+  void startReturnsAtOnceWhenTheBackendIsUnreachable() throws Exception {
+    Optional<Map<String, String>> unreachable = unreachableBackend("orders");
+    if (unreachable.isEmpty()) {
+      return;
+    }
+    Map<String, String> properties = new HashMap<>(unreachable.get());
+    properties.put("mesh.services.orders.discovery.initial-wait", "1s");
+    RecordingProvider recording = new RecordingProvider(provider());
+    LeakCheck leaks = LeakCheck.snapshot();
+    // startup never waits for discovery: requests do, up to discovery.initial-wait
+    MeshClient mesh = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> start(properties, recording));
+    try {
+      assertThat(recording.snapshots).as("no endpoints from a backend that is not there").isEmpty();
+    } finally {
+      mesh.close();
+    }
+    leaks.assertNoNewMeshThreads();
+  }
+
+  @Test
+  void opensOneBackendPerClientSharedByItsServices() throws Exception {
+    Map<String, String> properties = new HashMap<>(publish("orders", List.of(Endpoint.of("127.0.0.1", 18081))));
+    properties.putAll(publish("payments", List.of(Endpoint.of("127.0.0.1", 18082))));
+    RecordingProvider recording = new RecordingProvider(provider());
+    try (MeshClient mesh = start(properties, recording)) {
+      await().atMost(propagationTimeout()).until(() -> recording.watched.get() == 2);
+      assertThat(recording.opened.get()).isEqualTo(1);
+    }
+    assertThat(recording.closed.get()).as("the backend is closed with the client").isEqualTo(1);
   }
 
   @Test
@@ -100,14 +254,18 @@ public abstract class DiscoveryProviderConformanceSuite {
       return null;
     }
     return endpoints.stream()
-        .sorted(java.util.Comparator.comparing(Endpoint::host).thenComparingInt(Endpoint::port))
-        .collect(java.util.stream.Collectors.toList());
+        .sorted(Comparator.comparing(Endpoint::host).thenComparingInt(Endpoint::port))
+        .collect(Collectors.toList());
   }
 
-  /** Wraps the provider under test to record what it tells the mesh. */
+  /** Wraps the provider under test to record what it tells the mesh and what the mesh asks of it. */
   private static final class RecordingProvider implements DiscoveryProvider {
     final DiscoveryProvider delegate;
     final List<List<Endpoint>> snapshots = new CopyOnWriteArrayList<>();
+    final List<Discovery> discoveries = new CopyOnWriteArrayList<>();
+    final AtomicInteger opened = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
+    final AtomicInteger watched = new AtomicInteger();
 
     RecordingProvider(DiscoveryProvider delegate) {
       this.delegate = delegate;
@@ -123,82 +281,72 @@ public abstract class DiscoveryProviderConformanceSuite {
     }
 
     @Override
-    public List<io.mesh4j.config.ConfigKey<?>> serviceKeys() {
+    public List<ConfigKey<?>> serviceKeys() {
       return delegate.serviceKeys();
     }
 
     @Override
-    public List<io.mesh4j.config.ConfigKey<?>> globalKeys() {
+    public List<ConfigKey<?>> globalKeys() {
       return delegate.globalKeys();
     }
 
     @Override
-    public void validate(io.mesh4j.config.ServiceConfig service, List<io.mesh4j.config.ConfigProblem> problems) {
+    public void validate(ServiceConfig service, List<ConfigProblem> problems) {
       delegate.validate(service, problems);
     }
 
     @Override
-    public io.mesh4j.discovery.Discovery start(io.mesh4j.discovery.DiscoveryContext context) {
-      io.mesh4j.discovery.DiscoveryListener real = context.listener();
-      io.mesh4j.discovery.DiscoveryListener recorder =
-          new io.mesh4j.discovery.DiscoveryListener() {
-            @Override
-            public void onEndpoints(List<Endpoint> endpoints) {
-              snapshots.add(List.copyOf(endpoints));
-              real.onEndpoints(endpoints);
-            }
+    public DiscoveryBackend open(DiscoveryBackendContext context) {
+      opened.incrementAndGet();
+      DiscoveryBackend backend = delegate.open(context);
+      return new DiscoveryBackend() {
+        @Override
+        public Discovery watch(DiscoveryContext service) {
+          watched.incrementAndGet();
+          Discovery d = backend.watch(new RecordingContext(service, snapshots));
+          discoveries.add(d);
+          return d;
+        }
 
-            @Override
-            public void onError(Throwable error) {
-              real.onError(error);
-            }
-          };
-      return delegate.start(new ForwardingContext(context, recorder));
+        @Override
+        public void close() {
+          closed.incrementAndGet();
+          backend.close();
+        }
+      };
     }
   }
 
-  private static final class ForwardingContext implements io.mesh4j.discovery.DiscoveryContext {
-    private final io.mesh4j.discovery.DiscoveryContext d;
-    private final io.mesh4j.discovery.DiscoveryListener listener;
-
-    ForwardingContext(io.mesh4j.discovery.DiscoveryContext d, io.mesh4j.discovery.DiscoveryListener listener) {
-      this.d = d;
-      this.listener = listener;
-    }
+  /** A service's context whose listener records each update before the mesh gets it. */
+  private record RecordingContext(DiscoveryContext delegate, List<List<Endpoint>> snapshots)
+      implements DiscoveryContext, DiscoveryListener {
 
     @Override
     public String serviceName() {
-      return d.serviceName();
+      return delegate.serviceName();
     }
 
     @Override
-    public io.mesh4j.config.ServiceConfig config() {
-      return d.config();
+    public ServiceConfig config() {
+      return delegate.config();
     }
 
     @Override
-    public io.mesh4j.config.MeshConfig meshConfig() {
-      return d.meshConfig();
+    public DiscoveryListener listener() {
+      return this;
     }
 
     @Override
-    public io.mesh4j.time.MeshClock clock() {
-      return d.clock();
+    public void onUpdate(DiscoveryUpdate update) {
+      if (delegate.serviceName().equals("orders")) {
+        snapshots.add(List.copyOf(update.endpoints()));
+      }
+      delegate.listener().onUpdate(update);
     }
 
     @Override
-    public java.util.concurrent.ScheduledExecutorService scheduler() {
-      return d.scheduler();
-    }
-
-    @Override
-    public java.util.concurrent.ThreadFactory threadFactory(String purpose) {
-      return d.threadFactory(purpose);
-    }
-
-    @Override
-    public io.mesh4j.discovery.DiscoveryListener listener() {
-      return listener;
+    public void onError(Throwable error) {
+      delegate.listener().onError(error);
     }
   }
 }

@@ -1,25 +1,33 @@
 package io.mesh4j.testing.discovery;
 
 import io.mesh4j.discovery.Discovery;
+import io.mesh4j.discovery.DiscoveryBackend;
+import io.mesh4j.discovery.DiscoveryBackendContext;
 import io.mesh4j.discovery.DiscoveryContext;
 import io.mesh4j.discovery.DiscoveryListener;
 import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.discovery.DiscoveryUpdate;
 import io.mesh4j.discovery.Endpoint;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A discovery provider a test drives by hand: register it with {@code
  * MeshClient.builder().discoveryProvider(fake)}, select it with {@code
- * mesh.services.<name>.discovery=fake}, then {@link #setEndpoints} or {@link #fail} at will.
- * State set before the mesh starts is delivered when it subscribes.
+ * mesh.services.<name>.discovery=fake}, then {@link #setEndpoints}, {@link #setUpdate} or {@link
+ * #fail} at will. State set before the mesh subscribes is delivered when it does. It counts
+ * backend opens and {@code refresh()} calls, so tests can check what the mesh asked of it.
  */
 public final class FakeDiscovery implements DiscoveryProvider {
 
   private final String name;
   private final Map<String, Object> state = new ConcurrentHashMap<>();
   private final Map<String, DiscoveryListener> listeners = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> refreshes = new ConcurrentHashMap<>();
+  private final AtomicInteger opened = new AtomicInteger();
+  private final AtomicInteger closed = new AtomicInteger();
 
   public FakeDiscovery() {
     this("fake");
@@ -35,16 +43,47 @@ public final class FakeDiscovery implements DiscoveryProvider {
   }
 
   @Override
-  public Discovery start(DiscoveryContext context) {
+  public DiscoveryBackend open(DiscoveryBackendContext context) {
+    opened.incrementAndGet();
+    return new DiscoveryBackend() {
+      @Override
+      public Discovery watch(DiscoveryContext service) {
+        return FakeDiscovery.this.watch(service);
+      }
+
+      @Override
+      public void close() {
+        closed.incrementAndGet();
+      }
+    };
+  }
+
+  private Discovery watch(DiscoveryContext context) {
     String service = context.serviceName();
-    listeners.put(service, context.listener());
+    DiscoveryListener listener = context.listener();
+    listeners.put(service, listener);
     deliver(service);
-    return () -> listeners.remove(service, context.listener());
+    return new Discovery() {
+      @Override
+      public void refresh() {
+        refreshes.computeIfAbsent(service, s -> new AtomicInteger()).incrementAndGet();
+      }
+
+      @Override
+      public void close() {
+        listeners.remove(service, listener);
+      }
+    };
   }
 
   /** Publishes a complete endpoint list for a service. */
   public void setEndpoints(String service, List<Endpoint> endpoints) {
-    state.put(service, List.copyOf(endpoints));
+    setUpdate(service, DiscoveryUpdate.of(endpoints));
+  }
+
+  /** Publishes a complete update (endpoints and service attributes) for a service. */
+  public void setUpdate(String service, DiscoveryUpdate update) {
+    state.put(service, update);
     deliver(service);
   }
 
@@ -59,17 +98,32 @@ public final class FakeDiscovery implements DiscoveryProvider {
     return listeners.containsKey(service);
   }
 
-  @SuppressWarnings("unchecked")
+  /** How many times the mesh asked for a new resolution of the service. */
+  public int refreshes(String service) {
+    AtomicInteger n = refreshes.get(service);
+    return n == null ? 0 : n.get();
+  }
+
+  /** How many backends were opened (one per client that uses this provider). */
+  public int backendsOpened() {
+    return opened.get();
+  }
+
+  /** How many backends were closed. */
+  public int backendsClosed() {
+    return closed.get();
+  }
+
   private void deliver(String service) {
     DiscoveryListener listener = listeners.get(service);
     Object current = state.get(service);
     if (listener == null || current == null) {
       return;
     }
-    if (current instanceof Throwable) {
-      listener.onError((Throwable) current);
+    if (current instanceof Throwable error) {
+      listener.onError(error);
     } else {
-      listener.onEndpoints((List<Endpoint>) current);
+      listener.onUpdate((DiscoveryUpdate) current);
     }
   }
 }

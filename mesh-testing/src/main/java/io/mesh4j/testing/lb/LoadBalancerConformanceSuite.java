@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.discovery.Locality;
 import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,6 +64,7 @@ public abstract class LoadBalancerConformanceSuite {
   @AfterEach
   void closeLoadBalancer() {
     loadBalancer.close();
+    context.close();
   }
 
   @Test
@@ -74,7 +78,7 @@ public abstract class LoadBalancerConformanceSuite {
   @Test
   void picksOnlyFromTheCurrentEndpoints() {
     List<Endpoint> endpoints = endpoints(1, 2, 3);
-    loadBalancer.updateEndpoints(endpoints);
+    loadBalancer.update(context.update(endpoints));
 
     Set<Endpoint> picked = new HashSet<>();
     for (int i = 0; i < PICKS; i++) {
@@ -86,8 +90,8 @@ public abstract class LoadBalancerConformanceSuite {
 
   @Test
   void anEmptyEndpointListGivesNoEndpointNamingTheService() {
-    loadBalancer.updateEndpoints(endpoints(1, 2));
-    loadBalancer.updateEndpoints(List.of());
+    loadBalancer.update(context.update(endpoints(1, 2)));
+    loadBalancer.update(context.update(List.of()));
 
     for (int i = 0; i < 4; i++) {
       PickResult result = context.pick(request(i));
@@ -100,7 +104,7 @@ public abstract class LoadBalancerConformanceSuite {
   @Test
   void prefersEndpointsNotInTheAvoidSet() {
     List<Endpoint> endpoints = endpoints(1, 2, 3);
-    loadBalancer.updateEndpoints(endpoints);
+    loadBalancer.update(context.update(endpoints));
     Set<Endpoint> tried = Set.of(endpoints.get(0), endpoints.get(1));
 
     for (int i = 0; i < PICKS; i++) {
@@ -112,7 +116,7 @@ public abstract class LoadBalancerConformanceSuite {
   @Test
   void fallsBackToAnAvoidedEndpointWhenNoOtherIsLeft() {
     List<Endpoint> endpoints = endpoints(1, 2);
-    loadBalancer.updateEndpoints(endpoints);
+    loadBalancer.update(context.update(endpoints));
 
     for (int i = 0; i < PICKS; i++) {
       PickRequest retry = new PickRequest(request(i).hashKey(), Set.copyOf(endpoints));
@@ -124,13 +128,13 @@ public abstract class LoadBalancerConformanceSuite {
   void publishesANewPickerOnEveryUpdate() {
     List<Picker> seen = new ArrayList<>();
 
-    loadBalancer.updateEndpoints(endpoints(1, 2));
+    loadBalancer.update(context.update(endpoints(1, 2)));
     seen.add(context.picker());
-    loadBalancer.updateEndpoints(endpoints(1, 2, 3));
+    loadBalancer.update(context.update(endpoints(1, 2, 3)));
     seen.add(context.picker());
-    loadBalancer.updateEndpoints(endpoints(1, 2, 3));
+    loadBalancer.update(context.update(endpoints(1, 2, 3)));
     seen.add(context.picker());
-    loadBalancer.updateEndpoints(List.of());
+    loadBalancer.update(context.update(List.of()));
     seen.add(context.picker());
 
     assertThat(context.pickerUpdates()).isEqualTo(4);
@@ -139,12 +143,12 @@ public abstract class LoadBalancerConformanceSuite {
 
   @Test
   void neverPicksARemovedEndpointAfterTheUpdate() {
-    loadBalancer.updateEndpoints(endpoints(1, 2, 3, 4));
+    loadBalancer.update(context.update(endpoints(1, 2, 3, 4)));
     Picker before = context.picker();
     exercise(before);
 
     List<Endpoint> remaining = endpoints(2, 4);
-    loadBalancer.updateEndpoints(remaining);
+    loadBalancer.update(context.update(remaining));
 
     for (int i = 0; i < PICKS; i++) {
       assertThat(pickedEndpoint(context.picker(), request(i))).isIn(remaining);
@@ -153,13 +157,13 @@ public abstract class LoadBalancerConformanceSuite {
 
   @Test
   void keepsWorkingWhenTrackersOfRemovedEndpointsReportLate() {
-    loadBalancer.updateEndpoints(endpoints(1, 2, 3));
+    loadBalancer.update(context.update(endpoints(1, 2, 3)));
     List<PickResult> inFlight = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       inFlight.add(context.pick(request(i)));
     }
 
-    loadBalancer.updateEndpoints(endpoints(4));
+    loadBalancer.update(context.update(endpoints(4)));
     inFlight.forEach(r -> r.tracker().onComplete(5_000_000, false));
 
     assertThat(pickedEndpoint(context.picker(), request(0))).isEqualTo(endpoint(4));
@@ -171,7 +175,7 @@ public abstract class LoadBalancerConformanceSuite {
         List.of(endpoints(1, 2, 3), endpoints(2, 3, 4), endpoints(4, 5), endpoints(1, 5, 6, 7));
     Set<Endpoint> everEligible = new HashSet<>();
     lists.forEach(everEligible::addAll);
-    loadBalancer.updateEndpoints(lists.get(0));
+    loadBalancer.update(context.update(lists.get(0)));
     AtomicBoolean updating = new AtomicBoolean(true);
     ExecutorService pickers = Executors.newFixedThreadPool(4);
     try {
@@ -191,7 +195,7 @@ public abstract class LoadBalancerConformanceSuite {
                 }));
       }
       for (int update = 0; update < 400; update++) {
-        loadBalancer.updateEndpoints(lists.get(update % lists.size()));
+        loadBalancer.update(context.update(lists.get(update % lists.size())));
       }
       updating.set(false);
       for (Future<Integer> f : results) {
@@ -204,6 +208,79 @@ public abstract class LoadBalancerConformanceSuite {
     List<Endpoint> last = lists.get(399 % lists.size());
     for (int i = 0; i < PICKS; i++) {
       assertThat(pickedEndpoint(context.picker(), request(i))).isIn(last);
+    }
+  }
+
+  @Test
+  void picksOnlyTheLowestPriorityPresentAndFailsOverWhenItIsGone() {
+    Endpoint primary1 = endpoint(1);
+    Endpoint primary2 = endpoint(2);
+    Endpoint failover = endpoint(3).toBuilder().priority(1).build();
+    loadBalancer.update(context.update(List.of(failover, primary1, primary2)));
+
+    for (int i = 0; i < PICKS; i++) {
+      assertThat(pickedEndpoint(context.picker(), request(i))).isIn(primary1, primary2);
+    }
+
+    // the mesh's filters removed both primaries (ejected, unhealthy): the next priority takes over
+    loadBalancer.update(context.update(List.of(failover)));
+    for (int i = 0; i < PICKS; i++) {
+      assertThat(pickedEndpoint(context.picker(), request(i))).isEqualTo(failover);
+    }
+  }
+
+  @Test
+  void picksTheEndpointsAsGivenWithTheirAttributes() {
+    Endpoint zoned =
+        Endpoint.builder("10.0.0.1", 8080)
+            .weight(3)
+            .locality(new Locality("eu", "eu-1a", "rack-7"))
+            .metadata("version", "v2")
+            .build();
+    Endpoint other = Endpoint.builder("10.0.0.2", 8080).locality(Locality.zone("eu-1b")).build();
+    context.setLocality(new Locality("eu", "eu-1a", ""));
+    loadBalancer.update(context.update(List.of(zoned, other)));
+
+    for (int i = 0; i < PICKS; i++) {
+      Endpoint picked = pickedEndpoint(context.picker(), request(i));
+      // endpoints as discovery reported them, attributes and all: stages and metrics read them
+      assertThat(picked).isIn(zoned, other);
+    }
+  }
+
+  @Test
+  void takesANewConfigurationOnAnyUpdate() {
+    loadBalancer.update(context.update(endpoints(1, 2)));
+    Map<ConfigKey<?>, Object> explicitDefaults = new HashMap<>();
+    for (ConfigKey<?> key : provider().serviceKeys()) {
+      if (key.defaultValue() != null) {
+        explicitDefaults.put(key, key.defaultValue());
+      }
+    }
+    context.setConfig(explicitDefaults);
+
+    loadBalancer.update(context.update(endpoints(1, 2, 3)));
+
+    assertThat(context.pickerUpdates()).isEqualTo(2);
+    for (int i = 0; i < PICKS; i++) {
+      assertThat(pickedEndpoint(context.picker(), request(i))).isIn(endpoints(1, 2, 3));
+    }
+  }
+
+  @Test
+  void itsLastPickerKeepsWorkingAfterClose() {
+    loadBalancer.update(context.update(endpoints(1, 2)));
+    Picker last = context.picker();
+    List<PickResult> inFlight = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      inFlight.add(last.pick(request(i)));
+    }
+
+    loadBalancer.close(); // a policy switch: requests that started on it still finish on it
+
+    inFlight.forEach(r -> r.tracker().onComplete(1_000_000, true));
+    for (int i = 0; i < PICKS; i++) {
+      assertThat(pickedEndpoint(last, request(i))).isIn(endpoints(1, 2));
     }
   }
 

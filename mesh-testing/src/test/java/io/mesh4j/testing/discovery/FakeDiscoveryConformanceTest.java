@@ -3,7 +3,9 @@ package io.mesh4j.testing.discovery;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.discovery.Endpoint;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 
 /** The fake provider behaves like a real one, so tests built on it mean something. */
 class FakeDiscoveryConformanceTest extends DiscoveryProviderConformanceSuite {
@@ -24,6 +26,17 @@ class FakeDiscoveryConformanceTest extends DiscoveryProviderConformanceSuite {
   @Override
   protected boolean republish(String service, List<Endpoint> endpoints) {
     fake.setEndpoints(service, endpoints);
+    return true;
+  }
+
+  @Override
+  protected Set<Attribute> supportedAttributes() {
+    return EnumSet.allOf(Attribute.class);
+  }
+
+  @Override
+  protected boolean breakBackend(String service) {
+    fake.fail(service, new java.io.IOException("fake backend for " + service + " is down"));
     return true;
   }
 }

@@ -21,6 +21,14 @@ class TestLoadBalancerContextTest {
   }
 
   @Test
+  void offersThePoliciesOnTheClasspathForChildren() {
+    try (TestLoadBalancerContext context = TestLoadBalancerContext.of("orders")) {
+      assertThat(context.policy("round-robin")).isPresent();
+      assertThat(context.policy("no-such-policy")).isEmpty();
+    }
+  }
+
+  @Test
   void configHasTheKeysSetAndDefaultsForTheRest() {
     TestLoadBalancerContext context =
         TestLoadBalancerContext.forService("orders")
