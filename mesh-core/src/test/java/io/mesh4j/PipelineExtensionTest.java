@@ -1,6 +1,7 @@
 package io.mesh4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.pipeline.MeshAttempt;
@@ -13,6 +14,7 @@ import io.mesh4j.spi.MeshModule;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -397,6 +399,168 @@ class PipelineExtensionTest {
       http.newCall(get("http://orders/")).execute().close();
       http.newCall(get("http://127.0.0.1:" + backends.servers.get(0).getPort() + "/direct")).execute().close();
       assertThat(tagged).containsExactly("orders via connection true");
+    }
+  }
+
+  @Test
+  void twoStagesOfOneKindWithTheSameOrderRefuseToStart() {
+    TestModule module = new TestModule();
+    module.stages.add(stage(MeshStage.Kind.ATTEMPT, 100, chain -> chain.proceed(chain.request())));
+    module.stages.add(stage(MeshStage.Kind.ATTEMPT, 100, chain -> chain.proceed(chain.request())));
+    module.stages.add(stage(MeshStage.Kind.CALL, 100, chain -> chain.proceed(chain.request())));
+
+    assertThatThrownBy(() -> TestMesh.builder().module(module)
+            .property("mesh.services.orders.endpoints", "127.0.0.1:1").build())
+        .isInstanceOf(io.mesh4j.MeshException.class)
+        .hasMessageContaining("both have ATTEMPT order 100")
+        .hasMessageContaining("io.mesh4j.pipeline.StageOrder");
+  }
+
+  @Test
+  void aStageBringsTheOneDeadlineForwardAndTheCallFailsWithMeshTimeoutException() throws Exception {
+    try (MockWebServer slow = new MockWebServer()) {
+      slow.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest r) {
+          return new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).body("late").build();
+        }
+      });
+      slow.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+      TestModule module = new TestModule();
+      java.util.concurrent.atomic.AtomicLong remainingBefore = new java.util.concurrent.atomic.AtomicLong();
+      module.stages.add(stage(MeshStage.Kind.CALL, 120, chain -> {
+        remainingBefore.set(chain.call().remainingNanos());
+        chain.call().limitDeadline(Duration.ofMillis(150), "the caller's deadline (x-test)");
+        chain.call().limitDeadline(Duration.ofSeconds(30), "a later one, ignored");
+        return chain.proceed(chain.request());
+      }));
+      try (MeshClient mesh = TestMesh.builder().module(module)
+          .property("mesh.services.orders.endpoints", "127.0.0.1:" + slow.getPort())
+          .property("mesh.services.orders.timeout", "10s")
+          .build()) {
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+
+        assertThatThrownBy(() -> http.newCall(get("http://orders/")).execute())
+            .isInstanceOf(io.mesh4j.MeshTimeoutException.class)
+            .hasMessageContaining("'orders' exceeded the caller's deadline (x-test) (150ms)");
+        assertThat(remainingBefore.get()).isBetween(Duration.ofSeconds(9).toNanos(), Duration.ofSeconds(10).toNanos());
+      }
+    }
+  }
+
+  @Test
+  void aDeadlineAlreadyPassedFailsTheCallBeforeAnyAttempt() throws Exception {
+    try (Backends backends = Backends.naming(1)) {
+      TestModule module = new TestModule();
+      module.stages.add(stage(MeshStage.Kind.CALL, 120, chain -> {
+        chain.call().limitDeadline(Duration.ZERO, "the caller's deadline (x-test)");
+        return chain.proceed(chain.request());
+      }));
+      try (MeshClient mesh = TestMesh.builder().module(module)
+          .property("mesh.services.orders.endpoints", backends.endpoints()).build()) {
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+
+        assertThatThrownBy(() -> http.newCall(get("http://orders/")).execute())
+            .isInstanceOf(io.mesh4j.MeshTimeoutException.class)
+            .hasMessageContaining("exceeded the caller's deadline (x-test)");
+        assertThat(backends.servers.get(0).getRequestCount()).isZero();
+      }
+    }
+  }
+
+  /** Records the per-service calls a module gets, in order. */
+  private static final class LifecycleModule implements MeshModule {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile String refuse;
+
+    @Override
+    public String name() {
+      return "lifecycle";
+    }
+
+    @Override
+    public String artifactId() {
+      return "mesh-lifecycle-test";
+    }
+
+    @Override
+    public MeshExtension create(MeshContext ctx) {
+      return new MeshExtension() {
+        @Override
+        public void onServiceAdded(io.mesh4j.config.ServiceConfig service) {
+          if (service.name().equals(refuse)) {
+            throw new IllegalStateException("cannot serve " + service.name());
+          }
+          calls.add("added " + service.name());
+        }
+
+        @Override
+        public void onServiceUpdated(io.mesh4j.config.ServiceConfig previous, io.mesh4j.config.ServiceConfig current) {
+          calls.add("updated " + current.name() + " " + previous.changedKeys(current));
+        }
+
+        @Override
+        public void onServiceRemoved(io.mesh4j.config.ServiceConfig last) {
+          calls.add("removed " + last.name());
+        }
+
+        @Override
+        public void started() {
+          calls.add("started");
+        }
+      };
+    }
+  }
+
+  @Test
+  void modulesFollowServicesAddedUpdatedAndRemoved() throws Exception {
+    LifecycleModule module = new LifecycleModule();
+    try (MeshClient mesh = TestMesh.builder().module(module)
+        .property("mesh.services.orders.endpoints", "127.0.0.1:1")
+        .property("mesh.services.payments.endpoints", "127.0.0.1:2")
+        .build()) {
+      assertThat(module.calls).containsExactly("added orders", "added payments", "started");
+      module.calls.clear();
+
+      mesh.apply(mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(Map.of(
+          "mesh.service", "frontend",
+          "mesh.services.orders.endpoints", "127.0.0.1:1",
+          "mesh.services.orders.timeout", "2s",
+          "mesh.services.users.endpoints", "127.0.0.1:3"), "test")).load());
+
+      assertThat(module.calls).containsExactlyInAnyOrder("removed payments", "updated orders [timeout]", "added users");
+      assertThat(mesh.config().services()).containsOnlyKeys("orders", "users");
+    }
+  }
+
+  @Test
+  void aModuleRefusingAnAddedServiceRefusesTheWholeChange() throws Exception {
+    LifecycleModule module = new LifecycleModule();
+    try (Backends backends = Backends.naming(1);
+        MeshClient mesh = TestMesh.builder().module(module)
+            .property("mesh.services.orders.endpoints", backends.endpoints()).build()) {
+      module.refuse = "users";
+      module.calls.clear();
+      io.mesh4j.config.MeshConfig next = mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(Map.of(
+          "mesh.service", "frontend",
+          "mesh.services.orders.endpoints", backends.endpoints(),
+          "mesh.services.orders.timeout", "2s",
+          "mesh.services.payments.endpoints", "127.0.0.1:2",
+          "mesh.services.users.endpoints", "127.0.0.1:3"), "test")).load();
+
+      assertThatThrownBy(() -> mesh.apply(next))
+          .isInstanceOf(io.mesh4j.config.MeshConfigException.class)
+          .hasMessageContaining("mesh.services.users")
+          .hasMessageContaining("cannot serve users");
+
+      // payments was added to the module before users failed: it is taken back, nothing else changed
+      assertThat(module.calls).containsExactly("added payments", "removed payments");
+      assertThat(mesh.config().services()).containsOnlyKeys("orders");
+      assertThat(mesh.configStatus().version()).isEqualTo(1);
+      assertThat(mesh.configStatus().lastRejection()).isPresent();
+      try (Response r = mesh.wrap(new OkHttpClient()).newCall(get("http://orders/")).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -62,9 +63,12 @@ public final class ConfigDiff {
     Set<String> names = new TreeSet<>(before.globalValues().keySet());
     names.addAll(after.globalValues().keySet());
     for (String name : names) {
-      if (!Objects.equals(before.globalValues().get(name), after.globalValues().get(name))) {
-        boolean applyLive = schema.globalKey(name).map(ConfigKey::appliesLive).orElse(false);
-        (applyLive ? live : restart).add(name);
+      Optional<ConfigKey<?>> key = schema.globalKey(name);
+      // effective values: a key set to its default is no change
+      Object was = before.globalValues().getOrDefault(name, key.map(ConfigKey::defaultValue).orElse(null));
+      Object is = after.globalValues().getOrDefault(name, key.map(ConfigKey::defaultValue).orElse(null));
+      if (!Objects.equals(was, is)) {
+        (key.map(ConfigKey::appliesLive).orElse(false) ? live : restart).add(name);
       }
     }
     return new ConfigDiff(added, removed, updated, live, restart);
