@@ -20,8 +20,17 @@ public final class MeshAttributes {
   /** Which endpoints a {@code mesh.service.endpoints} point counts: {@code eligible} or {@code excluded}. */
   public static final AttributeKey<String> ENDPOINT_STATE = AttributeKey.stringKey("mesh.endpoint.state");
 
-  /** The circuit breaker's state when it refused the request ({@code open}, {@code half_open}). */
+  /**
+   * A circuit breaker's state: on a logical span, the state that refused the request ({@code open},
+   * {@code half_open}); on the {@code mesh.circuit_breaker.state} gauge, the state a point is about.
+   */
   public static final AttributeKey<String> CIRCUIT_STATE = AttributeKey.stringKey("mesh.circuit_breaker.state");
+
+  /** The SPIFFE ID of the workload's own SVID, on the {@code mesh.tls.svid.*} metrics. */
+  public static final AttributeKey<String> SPIFFE_ID = AttributeKey.stringKey("mesh.spiffe_id");
+
+  /** How a configuration change ended, on {@code mesh.config.reloads}: {@code applied} or {@code rejected}. */
+  public static final AttributeKey<String> CONFIG_RESULT = AttributeKey.stringKey("result");
 
   private MeshAttributes() {}
 }

@@ -2,6 +2,7 @@ package io.mesh4j.tracing;
 
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.MeshModule;
@@ -33,7 +34,12 @@ final class RetryOnceModule implements MeshModule {
 
           @Override
           public int order() {
-            return 300;
+            return StageOrder.CALL_RETRY;
+          }
+
+          @Override
+          public String name() {
+            return "retry-once";
           }
 
           @Override

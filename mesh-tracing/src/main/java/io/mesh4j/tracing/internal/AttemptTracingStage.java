@@ -4,6 +4,7 @@ import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.time.MeshClock;
 import io.mesh4j.tracing.MeshAttributes;
 import io.opentelemetry.api.common.Attributes;
@@ -25,8 +26,6 @@ import okhttp3.Response;
  */
 final class AttemptTracingStage implements MeshStage {
 
-  static final int ORDER = 100;
-
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final HttpClientMetrics metrics;
@@ -46,7 +45,12 @@ final class AttemptTracingStage implements MeshStage {
 
   @Override
   public int order() {
-    return ORDER;
+    return StageOrder.ATTEMPT_TRACING;
+  }
+
+  @Override
+  public String name() {
+    return "tracing";
   }
 
   @Override

@@ -3,11 +3,13 @@ package io.mesh4j.tracing.internal;
 import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.time.MeshClock;
 import io.mesh4j.tracing.MeshAttributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.util.List;
@@ -17,12 +19,11 @@ import okhttp3.Response;
 /**
  * Outermost CALL stage: one INTERNAL span for the logical request ({@code GET orders}) that the
  * CLIENT span of every attempt is a child of, so retries stay in one trace; the span is current
- * and its ids are in the MDC while the mesh works on the request.
+ * and its ids are in the MDC while the mesh works on the request. It runs outside the deadline,
+ * bulkhead, circuit breaker and retries ({@link StageOrder}), so their work happens in its span; a
+ * recording span is also the {@link CallSpan} their events (a circuit rejection) annotate.
  */
 final class CallTracingStage implements MeshStage {
-
-  /** Outside circuit breaking (~200) and retries (~300), so rejections and every attempt are inside. */
-  static final int ORDER = 100;
 
   private final Tracer tracer;
   private final HttpClientMetrics metrics;
@@ -41,7 +42,12 @@ final class CallTracingStage implements MeshStage {
 
   @Override
   public int order() {
-    return ORDER;
+    return StageOrder.CALL_TRACING;
+  }
+
+  @Override
+  public String name() {
+    return "tracing";
   }
 
   @Override
@@ -68,7 +74,7 @@ final class CallTracingStage implements MeshStage {
     Response response;
     // An invalid span (no SDK and no valid caller span) is what Span.current() already is: making
     // it current would only allocate a context and a scope per request.
-    try (Scope scope = span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
+    try (Scope scope = makeCurrent(span, call.service());
         MdcScope mdc = MdcScope.open(span.getSpanContext())) {
       response = chain.proceed(request);
       outcome = Outcome.of(response);
@@ -78,6 +84,14 @@ final class CallTracingStage implements MeshStage {
     }
     end(span, call, method, start, outcome);
     return response;
+  }
+
+  /** A recording span is also the {@link CallSpan} that events of the request annotate. */
+  private static Scope makeCurrent(Span span, String service) {
+    if (span.isRecording()) {
+      return CallSpan.in(Context.current(), span, service).makeCurrent();
+    }
+    return span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
   }
 
   private void end(Span span, MeshCall call, String method, long start, Outcome outcome) {
@@ -94,12 +108,6 @@ final class CallTracingStage implements MeshStage {
         span.setAttribute(HttpSemconv.HTTP_REQUEST_RESEND_COUNT, (long) attempts.size() - 1);
       }
       outcome.applyTo(span);
-      if (outcome.failure() != null && OptionalModules.RESILIENCE) {
-        String circuit = CircuitRejection.stateOf(outcome.failure());
-        if (circuit != null) {
-          span.setAttribute(MeshAttributes.CIRCUIT_STATE, circuit);
-        }
-      }
     }
     span.end();
   }

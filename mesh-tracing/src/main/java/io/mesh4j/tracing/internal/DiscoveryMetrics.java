@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * Asynchronous gauges of what discovery knows per service, read from {@link
- * MeshContext#discoveryStatus} when the SDK collects: nothing runs between collections.
+ * MeshContext#discoveryStatus} for the services routed at collection time: nothing runs between
+ * collections, and services added or removed by a configuration change appear or disappear.
  */
 final class DiscoveryMetrics implements AutoCloseable {
 

@@ -14,39 +14,39 @@ import java.util.List;
 import okhttp3.Interceptor;
 
 /**
- * What mesh-tracing contributes to one MeshClient: two stages, a network interceptor, gauges, and
- * once every module runs, the metrics of mesh-resilience and mesh-tls when they are there.
+ * What mesh-tracing contributes to one MeshClient: two stages, a network interceptor, and
+ * subscriptions to the client's events (circuit rejections on spans; metrics of every module's
+ * events, with the discovery gauges). Knows no other module: what they do reaches it as core events.
  */
 public final class TracingExtension implements MeshExtension {
 
-  private final MeshContext context;
-  private final OpenTelemetry openTelemetry;
-  private final boolean metricsOn;
   private final List<MeshStage> stages;
-  private final List<Interceptor> networkInterceptors;
-  /** Discovery gauges and the wirings made at started(); closed in reverse. */
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<Interceptor> networkInterceptors = List.of(new PeerIdentityRecorder());
+  /** Subscriptions and gauges; closed in reverse. */
+  private final List<AutoCloseable> closeables;
 
-  private TracingExtension(MeshContext context, OpenTelemetry openTelemetry, boolean metricsOn, List<MeshStage> stages) {
-    this.context = context;
-    this.openTelemetry = openTelemetry;
-    this.metricsOn = metricsOn;
+  private TracingExtension(List<MeshStage> stages, List<AutoCloseable> closeables) {
     this.stages = stages;
-    this.networkInterceptors = List.of(new PeerIdentityRecorder());
+    this.closeables = closeables;
   }
 
+  /**
+   * Subscribes now, at create time, rather than at started(): events that other modules and core
+   * publish while the client starts (a service's first circuit state, the SVID) are not missed.
+   */
   public static TracingExtension start(MeshContext context, OpenTelemetry openTelemetry) {
     Tracer tracer = openTelemetry.getTracer(MeshTracing.INSTRUMENTATION_NAME);
+    List<AutoCloseable> closeables = new ArrayList<>();
     HttpClientMetrics metrics = HttpClientMetrics.DISABLED;
-    DiscoveryMetrics discovery = null;
     MeterProvider meters = openTelemetry.getMeterProvider();
     // No SDK behind the API: skip the metrics entirely rather than build attributes for a no-op.
-    boolean metricsOn = context.config().get(TracingKeys.METRICS_ENABLED) && meters != MeterProvider.noop();
-    if (metricsOn) {
+    if (context.config().get(TracingKeys.METRICS_ENABLED) && meters != MeterProvider.noop()) {
       Meter meter = meters.get(MeshTracing.INSTRUMENTATION_NAME);
       metrics = new HttpClientMetrics(meter);
-      discovery = new DiscoveryMetrics(context, meter);
+      closeables.add(new DiscoveryMetrics(context, meter));
+      closeables.add(MeshEventMetrics.subscribe(context, meter));
     }
+    closeables.add(new CircuitRejectionRecorder(context.events()));
     List<MeshStage> stages =
         List.of(
             new CallTracingStage(tracer, metrics, context.clock()),
@@ -55,28 +55,7 @@ public final class TracingExtension implements MeshExtension {
                 PropagatorSelection.select(context.config(), openTelemetry.getPropagators()),
                 metrics,
                 context.clock()));
-    TracingExtension extension = new TracingExtension(context, openTelemetry, metricsOn, stages);
-    if (discovery != null) {
-      extension.closeables.add(discovery);
-    }
-    return extension;
-  }
-
-  /**
-   * Other modules' extensions are complete only now. Their metrics need their types, so each is
-   * wired by a class of its own, touched only when its module is on the classpath.
-   */
-  @Override
-  public synchronized void started() {
-    if (!metricsOn) {
-      return; // both wirings record metrics only
-    }
-    if (OptionalModules.RESILIENCE) {
-      ResilienceWiring.attach(context, openTelemetry).ifPresent(closeables::add);
-    }
-    if (OptionalModules.TLS) {
-      SvidWiring.attach(context, openTelemetry).ifPresent(closeables::add);
-    }
+    return new TracingExtension(stages, closeables);
   }
 
   @Override
