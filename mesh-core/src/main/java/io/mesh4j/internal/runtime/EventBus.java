@@ -3,6 +3,7 @@ package io.mesh4j.internal.runtime;
 import io.mesh4j.event.MeshEvent;
 import io.mesh4j.event.MeshEventListener;
 import io.mesh4j.event.MeshEvents;
+import io.mesh4j.event.ServiceAdded;
 import io.mesh4j.event.ServiceRemoved;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +24,13 @@ final class EventBus implements MeshEvents {
 
   private final List<MeshEventListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, MeshEvent> states = new LinkedHashMap<>(); // guarded by this
+  /** Services removed and not added back: their late state events are delivered, not kept. */
+  private final java.util.Set<String> removed = new java.util.HashSet<>(); // guarded by this
 
   @Override
   public void publish(MeshEvent event) {
     Objects.requireNonNull(event, "event");
-    if (event.stateKey() != null || event instanceof ServiceRemoved) {
+    if (event.stateKey() != null || event instanceof ServiceRemoved || event instanceof ServiceAdded) {
       synchronized (this) {
         retain(event);
         deliver(event);
@@ -38,9 +41,13 @@ final class EventBus implements MeshEvents {
   }
 
   private void retain(MeshEvent event) {
-    if (event instanceof ServiceRemoved removed) {
-      states.values().removeIf(e -> removed.service().equals(e.service()));
-    } else {
+    if (event instanceof ServiceRemoved gone) {
+      removed.add(gone.service());
+      states.values().removeIf(e -> gone.service().equals(e.service()));
+    } else if (event instanceof ServiceAdded back) {
+      removed.remove(back.service());
+    } else if (event.service() == null || !removed.contains(event.service())) {
+      // a circuit transition of a request that outlived its service's removal must not be replayed
       states.put(event.stateKey(), event);
     }
   }

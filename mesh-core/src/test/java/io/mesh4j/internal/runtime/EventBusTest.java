@@ -50,6 +50,26 @@ class EventBusTest {
   }
 
   @Test
+  void aLateStateEventOfARemovedServiceIsDeliveredButNotKeptUntilTheServiceIsBack() {
+    List<MeshEvent> live = new ArrayList<>();
+    bus.subscribe(live::add);
+    bus.publish(new ServiceRemoved("orders"));
+    CircuitStateChanged late = new CircuitStateChanged("orders", CircuitState.CLOSED, CircuitState.OPEN);
+    bus.publish(late); // a request that was still running when the service went
+
+    List<MeshEvent> replayed = new ArrayList<>();
+    bus.subscribe(replayed::add).close();
+    bus.publish(new io.mesh4j.event.ServiceAdded("orders"));
+    bus.publish(late);
+    List<MeshEvent> afterReAdd = new ArrayList<>();
+    bus.subscribe(afterReAdd::add);
+
+    assertThat(live).contains(late);
+    assertThat(replayed).isEmpty();
+    assertThat(afterReAdd).containsExactly(late);
+  }
+
+  @Test
   void aFailingListenerDoesNotStopTheOthersAndAClosedSubscriptionHearsNothing() {
     List<MeshEvent> seen = new ArrayList<>();
     bus.subscribe(e -> {
