@@ -21,7 +21,8 @@ public final class StaticDiscoveryProvider implements DiscoveryProvider {
       ConfigKey.service(
               "endpoints",
               ValueParsers.of(
-                  "comma-separated host:port[;weight=N][;zone=Z][;key=value], IPv6 as [::1]:8080",
+                  "comma-separated host:port[;weight=N][;region=R][;zone=Z][;sub-zone=S][;priority=P]"
+                      + "[;health=healthy|draining|unhealthy][;key=value], IPv6 as [::1]:8080",
                   StaticDiscoveryProvider::parseEndpoints))
           .defaultValue(List.of())
           .description("Endpoints of the service for static discovery.")
