@@ -43,7 +43,10 @@ public interface MeshExtension extends AutoCloseable {
   /**
    * A running service's configuration changed. Keep what still holds (a circuit's state when only
    * the timeout changed, an endpoint's statistics) and rebuild what the change touched. Requests
-   * already under way may still use the previous state. Must be quick and should not throw.
+   * already under way may still use the previous state. Called before the route switches to the
+   * new configuration: {@link MeshContext#service} still returns the previous snapshot here. A
+   * change of discovery attributes alone reaches modules through the snapshots, not through this
+   * call. Must be quick and should not throw.
    */
   default void onServiceUpdated(ServiceConfig previous, ServiceConfig current) {}
 

@@ -84,6 +84,11 @@ public final class ManualX509Source implements X509Source {
     publisher.addStatusListener(listener);
   }
 
+  @Override
+  public void removeStatusListener(Consumer<SvidStatus> listener) {
+    publisher.removeStatusListener(listener);
+  }
+
   /** Nothing to stop; the value stays readable. */
   @Override
   public void close() {}

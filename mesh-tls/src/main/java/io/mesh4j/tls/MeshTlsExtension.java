@@ -5,43 +5,48 @@ import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.TransportSecurity;
+import io.mesh4j.tls.internal.AllowedIdentities;
 import io.mesh4j.tls.internal.MaxConnectionAgeInterceptor;
+import io.mesh4j.tls.internal.MeshTransportSecurity;
 import io.mesh4j.tls.internal.PeerIdentityInterceptor;
-import io.mesh4j.tls.internal.SpiffeHostnameVerifier;
+import io.mesh4j.tls.internal.PeerVerifiers;
+import io.mesh4j.tls.internal.SvidEvents;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.HostnameVerifier;
 import okhttp3.Interceptor;
 
 /**
  * What mesh-tls contributes to one MeshClient: the certificate source, the rotating TLS contexts,
- * the transport security of mesh routes (one socket factory, one verifier per service) and the
- * network interceptors that re-check every request's peer and retire old connections. Its {@link
+ * the transport security of mesh routes (one socket factory, one verifier per service and set of
+ * allowed identities), the network interceptors that re-check every request's peer and retire old
+ * connections, and {@link io.mesh4j.event.SvidStatusChanged} events. Services are followed live:
+ * whether a request uses mTLS and which server identities it accepts come from the request's
+ * service snapshot, never from the configuration the client started with. Its {@link
  * #server(CallerPolicy)} serves with the same SVID.
  */
 public final class MeshTlsExtension implements MeshExtension {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MeshTlsExtension.class);
 
-  private final MeshConfig config;
-  private final TlsMode mode;
+  private final MeshContext context;
+  private final TlsMode mode; // mesh.tls.mode needs a restart: the running value
   private final X509Source source;
   private final MeshTls tls;
-  private final Map<String, SpiffeHostnameVerifier> verifiers = new ConcurrentHashMap<>();
+  private final AllowedIdentities identities;
+  private final PeerVerifiers verifiers;
   private final List<Interceptor> interceptors;
-  private final TransportSecurity transportSecurity;
+  private final MeshTransportSecurity transportSecurity;
+  private final SvidEvents svidEvents; // null when TLS is disabled
   private volatile boolean closed;
   private final java.util.concurrent.ExecutorService sourceThread; // null unless the source polls files
 
   private MeshTlsExtension(MeshContext context, X509Source source, java.util.concurrent.ExecutorService sourceThread) {
+    this.context = context;
     this.sourceThread = sourceThread;
-    this.config = context.config();
+    MeshConfig config = context.config();
     this.mode = config.get(TlsModule.MODE);
     this.source = source;
     this.tls = source == null ? null : MeshTls.builder(source)
@@ -49,10 +54,13 @@ public final class MeshTlsExtension implements MeshExtension {
         .handshakeTimeout(config.get(TlsModule.HANDSHAKE_TIMEOUT))
         .clock(context.clock())
         .build();
+    this.identities = new AllowedIdentities(TlsModule.IDENTITY, () -> TrustDomain.parse(context.config().trustDomain()));
+    this.verifiers = new PeerVerifiers(context::service, identities::of);
     this.interceptors = tls == null ? List.of() : List.of(
-        new PeerIdentityInterceptor(this::verifier, this::securesService, tls.spiffeTrustManager(), source::bundles),
+        new PeerIdentityInterceptor(verifiers::current, tls.spiffeTrustManager(), source::bundles),
         new MaxConnectionAgeInterceptor(maxConnectionAge(config), context.clock()));
-    this.transportSecurity = new MeshTransportSecurity();
+    this.transportSecurity = new MeshTransportSecurity(tls, TlsModule.SERVICE_MODE, verifiers);
+    this.svidEvents = source == null ? null : SvidEvents.start(source, context.events());
   }
 
   /** Starts the configured source and TLS (nothing when {@code mesh.tls.mode=disabled}). */
@@ -94,9 +102,10 @@ public final class MeshTlsExtension implements MeshExtension {
 
   /** One line per client start, so a user whose backends are plain HTTP sees why calls to them fail. */
   private void logStartup() {
+    MeshConfig config = context.config();
     List<String> plaintext = new java.util.ArrayList<>();
     for (ServiceConfig s : config.services().values()) {
-      if (!securesService(s.name())) {
+      if (!transportSecurity.securesService(s)) {
         plaintext.add(s.name());
       }
     }
@@ -146,30 +155,49 @@ public final class MeshTlsExtension implements MeshExtension {
     return age;
   }
 
-  /** The SPIFFE IDs allowed for {@code service}: its {@code identity}, or spiffe://td/service. */
+  /**
+   * The SPIFFE IDs the servers of {@code service} may present now, from its current snapshot: its
+   * {@code identity} when set; else the valid IDs discovery gives ({@link
+   * io.mesh4j.discovery.ServiceAttributes#PEER_IDENTITIES}); else {@code
+   * spiffe://<trust-domain>/<service>}. Empty for a service the mesh does not route now (no
+   * request goes to it through the mesh, so no server of it is accepted).
+   */
   public Set<SpiffeId> allowedIdentities(String service) {
-    Optional<ServiceConfig> sc = config.service(service);
-    if (sc.isPresent() && sc.get().isSet(TlsModule.IDENTITY)) {
-      return new LinkedHashSet<>(sc.get().get(TlsModule.IDENTITY));
-    }
-    return Set.of(SpiffeId.of(TrustDomain.parse(config.trustDomain()), service));
+    return context.service(service).map(identities::of).orElse(Set.of());
   }
 
   /**
-   * True when calls to {@code service} use mTLS: TLS is on and the service's {@code tls.mode}
-   * (itself, or {@code mesh.defaults.tls.mode}) is not {@code disabled}.
+   * True when requests to {@code service} starting now use mTLS: TLS is on ({@code mesh.tls.mode}
+   * not {@code disabled}) and the service's {@code tls.mode} (itself, or {@code
+   * mesh.defaults.tls.mode}) is not {@code disabled}. False for a service the mesh does not route
+   * now: the mesh does not call it, so nothing secures it.
    */
   public boolean securesService(String service) {
-    if (tls == null) {
-      return false;
-    }
-    Optional<ServiceConfig> sc = config.service(service);
-    return !(sc.isPresent() && sc.get().isSet(TlsModule.SERVICE_MODE)
-        && sc.get().get(TlsModule.SERVICE_MODE) == TlsMode.DISABLED);
+    return context.service(service).map(transportSecurity::securesService).orElse(false);
   }
 
-  private SpiffeHostnameVerifier verifier(String service) {
-    return verifiers.computeIfAbsent(service, s -> new SpiffeHostnameVerifier(s, allowedIdentities(s)));
+  /** The services that have a cached verifier now (a removed service's is dropped). */
+  Set<String> cachedVerifiers() {
+    return verifiers.cachedServices();
+  }
+
+  @Override
+  public void onServiceRemoved(ServiceConfig last) {
+    // Requests still in flight get a verifier of their own from their snapshot (PeerVerifiers).
+    verifiers.remove(last.name());
+    identities.forget(last.name());
+  }
+
+  @Override
+  public void onServiceUpdated(ServiceConfig previous, ServiceConfig current) {
+    // The verifier follows lazily (the next request's snapshot); say what changes for plaintext.
+    boolean was = transportSecurity.securesService(previous);
+    boolean now = transportSecurity.securesService(current);
+    if (was != now) {
+      log.info("service '{}' is now called over {} (mesh.services.{}.tls.mode={}); pooled connections of the "
+              + "other scheme are not reused", current.name(), now ? "mTLS" : "plaintext HTTP", current.name(),
+          now ? "strict" : "disabled");
+    }
   }
 
   public TlsMode mode() {
@@ -210,6 +238,9 @@ public final class MeshTlsExtension implements MeshExtension {
       return;
     }
     closed = true;
+    if (svidEvents != null) {
+      svidEvents.close();
+    }
     if (tls != null) {
       tls.close();
     }
@@ -223,24 +254,6 @@ public final class MeshTlsExtension implements MeshExtension {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  private final class MeshTransportSecurity implements TransportSecurity {
-    @Override
-    public boolean securesService(String service) {
-      return MeshTlsExtension.this.securesService(service);
-    }
-
-    @Override
-    public Interceptor.Chain secure(Interceptor.Chain chain, String service) {
-      if (!securesService(service)) {
-        throw new IllegalStateException(tls == null
-            ? "mesh.tls.mode=disabled: service " + service + " is not secured"
-            : "mesh.services." + service + ".tls.mode=disabled: service " + service + " is not secured");
-      }
-      HostnameVerifier v = verifier(service);
-      return chain.withSslSocketFactory(tls.socketFactory(), tls.trustManager()).withHostnameVerifier(v);
     }
   }
 }

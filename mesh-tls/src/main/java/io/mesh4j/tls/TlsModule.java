@@ -96,10 +96,15 @@ public final class TlsModule implements MeshModule {
               + "with dev-ca, when not set, at most half of mesh.tls.svid-ttl.")
           .build();
 
-  /** Per service: the SPIFFE IDs its servers may have. Default {@code spiffe://<trust-domain>/<service>}. */
+  /**
+   * Per service: the SPIFFE IDs its servers may have. When not set: the valid IDs discovery gives
+   * ({@link io.mesh4j.discovery.ServiceAttributes#PEER_IDENTITIES}), else {@code
+   * spiffe://<trust-domain>/<service>}. Live: the next request uses the new value.
+   */
   public static final ConfigKey<List<SpiffeId>> IDENTITY =
       ConfigKey.service("identity", ValueParsers.list(spiffeIdParser()))
-          .description("Allowed SPIFFE IDs of the service's servers (comma-separated); default spiffe://<trust-domain>/<service>.")
+          .description("Allowed SPIFFE IDs of the service's servers (comma-separated); default: the IDs discovery "
+              + "gives for the service, else spiffe://<trust-domain>/<service>.")
           .build();
 
   /**

@@ -25,7 +25,7 @@ class ManualX509SourceTest {
         .map(Method::getName).distinct().sorted().toList();
     assertThat(publicMethods).containsExactlyInAnyOrder(
         "of", "update", "reportFailure", "close", "current", "svid", "bundles",
-        "addListener", "removeListener", "status", "addStatusListener");
+        "addListener", "removeListener", "status", "addStatusListener", "removeStatusListener");
   }
 
   @Test

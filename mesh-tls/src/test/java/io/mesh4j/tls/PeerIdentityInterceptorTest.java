@@ -38,7 +38,7 @@ class PeerIdentityInterceptorTest {
     AtomicReference<TrustBundleSet> interceptorView = new AtomicReference<>(clientSrc.bundles());
     SpiffeHostnameVerifier verifier = (SpiffeHostnameVerifier) tls.verifierFor("orders", Set.of(orders));
     PeerIdentityInterceptor interceptor = new PeerIdentityInterceptor(
-        s -> verifier, new SpiffeTrustManager(interceptorView::get, MeshClock.SYSTEM), interceptorView::get);
+        s -> java.util.Optional.of(verifier), new SpiffeTrustManager(interceptorView::get, MeshClock.SYSTEM), interceptorView::get);
     try (Server server = Server.mesh(MeshTlsServer.create(MeshTls.builder(serverSrc).build(),
         CallerPolicy.allowUnder(TrustDomain.parse("example.org").id())))) {
       java.util.List<okhttp3.Connection> connections = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -140,13 +140,18 @@ class TlsModuleTest {
   @Test
   void serviceTlsModeDisabledMakesOnlyThatServicePlaintext() {
     MeshConfig c = config(Map.of("mesh.tls.dev-ca.dir", dir.toString()),
-        Map.of("legacy", Map.of("tls.mode", "disabled"), "orders", Map.of("tls.mode", "strict")));
+        Map.of("legacy", Map.of("tls.mode", "disabled"), "orders", Map.of("tls.mode", "strict"),
+            "payments", Map.of("identity", "spiffe://example.org/payments")));
     try (TestContext ctx = new TestContext(c); MeshTlsExtension ext = (MeshTlsExtension) module.create(ctx)) {
       var ts = ext.transportSecurity().orElseThrow();
-      assertThat(ts.securesService("legacy")).isFalse();
-      assertThat(ts.securesService("orders")).isTrue();
-      assertThat(ts.securesService("unconfigured")).isTrue();
-      assertThatThrownBy(() -> ts.secure(null, "legacy"))
+      assertThat(ts.securesService(ctx.snapshot("legacy"))).isFalse();
+      assertThat(ts.securesService(ctx.snapshot("orders"))).isTrue();
+      assertThat(ts.securesService(ctx.snapshot("payments"))).as("strict unless disabled").isTrue();
+      assertThat(ext.securesService("orders")).isTrue();
+      assertThat(ext.securesService("legacy")).isFalse();
+      // SPI v2: a service the mesh does not route is not called through it, so nothing secures it
+      assertThat(ext.securesService("unconfigured")).isFalse();
+      assertThatThrownBy(() -> ts.secure(null, ctx.snapshot("legacy")))
           .hasMessageContaining("mesh.services.legacy.tls.mode=disabled");
     }
   }
@@ -167,11 +172,14 @@ class TlsModuleTest {
 
   @Test
   void disabledModeSecuresNothing() {
-    try (TestContext ctx = new TestContext(config(Map.of("mesh.tls.mode", "disabled"), Map.of()));
+    try (TestContext ctx = new TestContext(config(Map.of("mesh.tls.mode", "disabled"),
+            Map.of("orders", Map.of("identity", "spiffe://example.org/orders"))));
         MeshTlsExtension ext = (MeshTlsExtension) module.create(ctx)) {
-      assertThat(ext.transportSecurity().orElseThrow().securesService("orders")).isFalse();
+      assertThat(ext.transportSecurity().orElseThrow().securesService(ctx.snapshot("orders"))).isFalse();
+      assertThat(ext.securesService("orders")).isFalse();
       assertThat(ext.networkInterceptors()).isEmpty();
       assertThat(ext.source()).isEmpty();
+      assertThat(ctx.events().published(io.mesh4j.event.SvidStatusChanged.class)).as("no SVID, no event").isEmpty();
     }
   }
 
@@ -179,18 +187,22 @@ class TlsModuleTest {
   void identityDefaultsToTheServiceNameInTheTrustDomain() {
     MeshConfig c = config(
         Map.of("mesh.tls.dev-ca.dir", dir.toString()),
-        Map.of("payments", Map.of("identity", "spiffe://example.org/payments/v1, spiffe://example.org/payments/v2")));
+        Map.of("orders", Map.of("tls.mode", "strict"),
+            "payments", Map.of("identity", "spiffe://example.org/payments/v1, spiffe://example.org/payments/v2")));
     try (TestContext ctx = new TestContext(c); MeshTlsExtension ext = (MeshTlsExtension) module.create(ctx)) {
       assertThat(ext.allowedIdentities("orders")).containsExactly(SpiffeId.parse("spiffe://example.org/orders"));
       assertThat(ext.allowedIdentities("payments")).containsExactly(
           SpiffeId.parse("spiffe://example.org/payments/v1"), SpiffeId.parse("spiffe://example.org/payments/v2"));
+      // SPI v2: the answer comes from the current route table; an unknown service allows nobody
+      assertThat(ext.allowedIdentities("unconfigured")).isEmpty();
       assertThat(ext.source().orElseThrow().svid().spiffeId()).isEqualTo(SpiffeId.parse("spiffe://example.org/frontend"));
     }
   }
 
   @Test
   void meshRouteGetsMutualTlsAndWrongIdentityFailsBeforeTheRequestIsWritten() throws Exception {
-    MeshConfig c = config(Map.of("mesh.tls.dev-ca.dir", dir.toString()), Map.of());
+    MeshConfig c = config(Map.of("mesh.tls.dev-ca.dir", dir.toString()),
+        Map.of("orders", Map.of("tls.mode", "strict"), "billing", Map.of("tls.mode", "strict")));
     try (TestContext ctx = new TestContext(c); MeshTlsExtension ext = (MeshTlsExtension) module.create(ctx)) {
       // Two servers with dev-ca SVIDs: "orders" and "payments".
       X509Source ordersSrc = X509Sources.devCa(dir, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofHours(1), ctx.scheduler(), ctx.clock());
@@ -202,7 +214,7 @@ class TlsModuleTest {
             "orders", Endpoint.of("127.0.0.1", orders.port()),
             // misrouted: "billing" resolves to the payments server
             "billing", Endpoint.of("127.0.0.1", payments.port()));
-        OkHttpClient http = MeshPipeline.wrap(new OkHttpClient(), ext, eps::get);
+        OkHttpClient http = MeshPipeline.wrap(new OkHttpClient(), ext, ctx, eps::get);
         try (Response r = http.newCall(new Request.Builder().url("http://orders/items/1").build()).execute()) {
           assertThat(r.code()).isEqualTo(200);
           assertThat(r.body().string()).isEqualTo("spiffe://example.org/frontend");
@@ -223,7 +235,8 @@ class TlsModuleTest {
   @Test
   void pooledConnectionOlderThanMaxAgeServesOneLastRequestThenIsReplaced() throws Exception {
     ManualClock clock = new ManualClock();
-    MeshConfig c = config(Map.of("mesh.tls.dev-ca.dir", dir.toString(), "mesh.tls.max-connection-age", "10m"), Map.of());
+    MeshConfig c = config(Map.of("mesh.tls.dev-ca.dir", dir.toString(), "mesh.tls.max-connection-age", "10m"),
+        Map.of("orders", Map.of("tls.mode", "strict")));
     try (TestContext ctx = new TestContext(c, clock); MeshTlsExtension ext = (MeshTlsExtension) module.create(ctx);
         MockWebServer server = new MockWebServer()) {
       X509Source ordersSrc = X509Sources.devCa(dir, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofHours(1), ctx.scheduler(), clock);
@@ -233,7 +246,7 @@ class TlsModuleTest {
       for (int i = 0; i < 4; i++) {
         server.enqueue(new MockResponse.Builder().body("ok").build());
       }
-      OkHttpClient http = MeshPipeline.wrap(new OkHttpClient(), ext, s -> Endpoint.of("127.0.0.1", server.getPort()));
+      OkHttpClient http = MeshPipeline.wrap(new OkHttpClient(), ext, ctx, s -> Endpoint.of("127.0.0.1", server.getPort()));
       call(http);
       call(http);
       clock.advance(Duration.ofMinutes(11));
@@ -268,16 +281,17 @@ class TlsModuleTest {
         TlsFixtures.bundles("example.org", ca, newCa));
     MeshTls tls = MeshTls.builder(clientSrc).build();
     var interceptor = new io.mesh4j.tls.internal.PeerIdentityInterceptor(
-        s -> (io.mesh4j.tls.internal.SpiffeHostnameVerifier) tls.verifierFor(s, java.util.Set.of(SpiffeId.parse("spiffe://example.org/orders"))),
+        s -> java.util.Optional.of((io.mesh4j.tls.internal.SpiffeHostnameVerifier) tls.verifierFor(s, java.util.Set.of(SpiffeId.parse("spiffe://example.org/orders")))),
         trustManagerOf(tls), clientSrc::bundles);
-    try (Server server = Server.mesh(MeshTlsServer.create(MeshTls.builder(serverSrc).build(), CallerPolicy.allowUnder(TrustDomain.parse("example.org").id())))) {
+    try (TestContext ctx = new TestContext(config(Map.of(), Map.of("orders", Map.of("tls.mode", "strict"))));
+        Server server = Server.mesh(MeshTlsServer.create(MeshTls.builder(serverSrc).build(), CallerPolicy.allowUnder(TrustDomain.parse("example.org").id())))) {
       var ext = new io.mesh4j.spi.MeshExtension() {
         @Override
         public java.util.Optional<io.mesh4j.spi.TransportSecurity> transportSecurity() {
           return java.util.Optional.of(new io.mesh4j.spi.TransportSecurity() {
             final javax.net.ssl.HostnameVerifier v = tls.verifierFor("orders", java.util.Set.of(SpiffeId.parse("spiffe://example.org/orders")));
-            public boolean securesService(String s) { return true; }
-            public okhttp3.Interceptor.Chain secure(okhttp3.Interceptor.Chain ch, String s) {
+            public boolean securesService(io.mesh4j.spi.ServiceSnapshot s) { return true; }
+            public okhttp3.Interceptor.Chain secure(okhttp3.Interceptor.Chain ch, io.mesh4j.spi.ServiceSnapshot s) {
               return ch.withSslSocketFactory(tls.socketFactory(), tls.trustManager()).withHostnameVerifier(v);
             }
           });
@@ -285,7 +299,7 @@ class TlsModuleTest {
         @Override
         public List<okhttp3.Interceptor> networkInterceptors() { return List.of(interceptor); }
       };
-      OkHttpClient http = MeshPipeline.wrap(new OkHttpClient(), ext, s -> Endpoint.of("127.0.0.1", server.port()));
+      OkHttpClient http = MeshPipeline.wrap(new OkHttpClient(), ext, ctx, s -> Endpoint.of("127.0.0.1", server.port()));
       call(http);
       // The old root leaves the client's bundle: the pooled connection must not be used again.
       // (OkHttp itself keys the pool on the trust manager's accepted issuers, so the next request

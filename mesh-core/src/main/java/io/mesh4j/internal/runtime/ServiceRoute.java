@@ -93,6 +93,9 @@ public final class ServiceRoute {
     }
     ServiceConfig previous = config;
     config = next;
+    // The new snapshot first: requests that start from now on see the new config (TLS mode,
+    // identities) before the balancer they share with older snapshots gets new endpoints.
+    publishSnapshot();
     Plugins plugins = context.plugins();
     if (plugins.policy(next) != plugins.policy(previous)) {
       switchPolicy(next);
@@ -100,7 +103,6 @@ public final class ServiceRoute {
     if (discoveryChanged(previous, next)) {
       subscribe(next);
     }
-    publishSnapshot();
     rebalance(false);
   }
 

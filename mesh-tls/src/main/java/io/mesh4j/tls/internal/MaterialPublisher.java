@@ -114,6 +114,11 @@ public abstract class MaterialPublisher implements X509Source {
     statusListeners.add(listener);
   }
 
+  @Override
+  public void removeStatusListener(Consumer<SvidStatus> listener) {
+    statusListeners.remove(listener);
+  }
+
   private void notifyStatus() {
     if (current == null || statusListeners.isEmpty()) {
       return;

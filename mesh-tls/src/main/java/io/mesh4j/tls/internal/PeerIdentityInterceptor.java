@@ -11,73 +11,85 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
+import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import okhttp3.Connection;
 import okhttp3.Interceptor;
+import okhttp3.Request;
 import okhttp3.Response;
 
 /**
  * Network interceptor for mesh routes: before each request is written, on new and pooled
- * connections alike, checks that the connection is TLS, that the server's SPIFFE ID is allowed for
- * the request's service, and, when the trust bundles changed since this connection was last
- * checked, that its chain still verifies (a removed root must not live on in pooled connections).
- * A failing connection's socket is closed so the pool drops it.
+ * connections alike, checks that an attempt the mesh sent as TLS (its URL is {@code https}, which
+ * the mesh chose from the request's service snapshot) runs on a TLS connection, that the server's
+ * SPIFFE ID is allowed for the request's service, and, when the trust bundles changed since this
+ * connection was last checked, that its chain still verifies (a removed root must not live on in
+ * pooled connections). A failing connection's socket is closed so the pool drops it.
+ *
+ * <p>The ID is checked against the identities in force now (the service's current verifier), so
+ * a live change of them also applies to requests still running on an older snapshot; those were
+ * already checked against their own identities by the verifier their connection was opened (or
+ * picked from the pool) with. For a service removed while its requests are in flight, that
+ * connection's own verifier is the check: it is never skipped.
  */
 public final class PeerIdentityInterceptor implements Interceptor {
 
-  private final Function<String, SpiffeHostnameVerifier> verifiers;
-  private final Predicate<String> secured;
+  private final Function<String, Optional<SpiffeHostnameVerifier>> currentVerifier;
   private final SpiffeTrustManager trustManager;
   private final Supplier<TrustBundleSet> bundles;
   /** Bundles each live session was last verified against; weak so closed sessions go away. */
   private final Map<SSLSession, TrustBundleSet> verifiedUnder = new WeakHashMap<>();
 
-  public PeerIdentityInterceptor(
-      Function<String, SpiffeHostnameVerifier> verifiers, SpiffeTrustManager trustManager, Supplier<TrustBundleSet> bundles) {
-    this(verifiers, service -> true, trustManager, bundles);
-  }
-
   /**
-   * @param secured which services are called over mTLS; requests to the others (a service with
-   *     {@code tls.mode=disabled}) pass unchecked
+   * @param currentVerifier the current verifier of a service, empty when the mesh does not route
+   *     it (any more)
    */
   public PeerIdentityInterceptor(
-      Function<String, SpiffeHostnameVerifier> verifiers, Predicate<String> secured,
+      Function<String, Optional<SpiffeHostnameVerifier>> currentVerifier,
       SpiffeTrustManager trustManager, Supplier<TrustBundleSet> bundles) {
-    this.verifiers = verifiers;
-    this.secured = secured;
+    this.currentVerifier = currentVerifier;
     this.trustManager = trustManager;
     this.bundles = bundles;
   }
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    MeshAttempt attempt = chain.request().tag(MeshAttempt.class);
+    Request request = chain.request();
     Connection connection = chain.connection();
-    if (attempt == null || connection == null || !secured.test(attempt.service())) {
-      return chain.proceed(chain.request());
+    if (connection == null || !request.isHttps()) {
+      return chain.proceed(request); // not an attempt the mesh secured: plaintext by configuration
     }
-    SpiffeHostnameVerifier verifier = verifiers.apply(attempt.service());
+    MeshAttempt attempt = request.tag(MeshAttempt.class);
+    if (attempt == null) {
+      return chain.proceed(request);
+    }
+    String service = attempt.service();
     String endpoint = attempt.endpoint().authority();
     Socket socket = connection.socket();
+    SpiffeHostnameVerifier verifier = verifierFor(service, connection);
+    if (verifier == null) {
+      throw reject(socket, new PeerIdentityException(service, endpoint, Set.of(), null,
+          "the service is no longer routed and the connection carries no SPIFFE verifier"));
+    }
     if (!(socket instanceof SSLSocket)) {
       throw reject(socket, new PeerIdentityException(
-          attempt.service(), endpoint, verifier.allowed(), null, "the connection is not TLS"));
+          service, endpoint, verifier.allowed(), null, "the connection is not TLS"));
     }
     SSLSession session = ((SSLSocket) socket).getSession();
-    X509Certificate[] chainCerts = peerChain(session, attempt.service(), endpoint, verifier, socket);
+    X509Certificate[] chainCerts = peerChain(session, service, endpoint, verifier, socket);
     TrustBundleSet current = bundles.get();
     SpiffeId actual;
     try {
       actual = LeafCertificates.spiffeIdOf(chainCerts[0]);
     } catch (IllegalArgumentException e) {
-      throw reject(socket, new PeerIdentityException(attempt.service(), endpoint, verifier.allowed(), null, e.getMessage()));
+      throw reject(socket, new PeerIdentityException(service, endpoint, verifier.allowed(), null, e.getMessage()));
     }
     boolean reverify;
     synchronized (verifiedUnder) {
@@ -88,16 +100,29 @@ public final class PeerIdentityInterceptor implements Interceptor {
         trustManager.verify(chainCerts, Purpose.SERVER, session.getCreationTime());
       } catch (CertificateException e) {
         throw reject(socket, new PeerIdentityException(
-            attempt.service(), endpoint, verifier.allowed(), actual, "no longer trusted: " + e.getMessage()));
+            service, endpoint, verifier.allowed(), actual, "no longer trusted: " + e.getMessage()));
       }
       synchronized (verifiedUnder) {
         verifiedUnder.put(session, current);
       }
     }
     if (!verifier.allowed().contains(actual)) {
-      throw reject(socket, new PeerIdentityException(attempt.service(), endpoint, verifier.allowed(), actual, null));
+      throw reject(socket, new PeerIdentityException(service, endpoint, verifier.allowed(), actual, null));
     }
-    return chain.proceed(chain.request());
+    return chain.proceed(request);
+  }
+
+  /**
+   * The service's current verifier; for a service no longer routed, the one the connection was
+   * opened with (OkHttp pools by it, so it is the one this attempt's snapshot asked for).
+   */
+  private SpiffeHostnameVerifier verifierFor(String service, Connection connection) {
+    Optional<SpiffeHostnameVerifier> now = currentVerifier.apply(service);
+    if (now.isPresent()) {
+      return now.get();
+    }
+    HostnameVerifier own = connection.route().address().hostnameVerifier();
+    return own instanceof SpiffeHostnameVerifier v && v.service().equals(service) ? v : null;
   }
 
   private static X509Certificate[] peerChain(

@@ -1,6 +1,9 @@
 package io.mesh4j.tls.support;
 
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.tls.MeshTls;
@@ -20,9 +23,11 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -44,10 +49,15 @@ public final class TlsFixtures {
         java.util.Arrays.stream(roots).map(TestCa::certificate).toList()));
   }
 
-  /** An HTTPS server answering 200 with the caller's SPIFFE ID, or 403 with the reason. */
+  /**
+   * An HTTPS server answering 200 with the caller's SPIFFE ID, or 403 with the reason. Counts the
+   * TLS connections it accepted and records the callers it answered.
+   */
   public static final class Server implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<String> callers = new CopyOnWriteArrayList<>();
 
     private final boolean authorize;
 
@@ -60,9 +70,17 @@ public final class TlsFixtures {
       this.authorize = authorize;
       server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       if (mesh != null) {
-        server.setHttpsConfigurator(mesh.httpsConfigurator());
+        HttpsConfigurator meshConfigurator = mesh.httpsConfigurator();
+        // The JDK configures each accepted connection's engine here: one call per TLS connection.
+        server.setHttpsConfigurator(new HttpsConfigurator(mesh.sslContext()) {
+          @Override
+          public void configure(HttpsParameters params) {
+            connections.incrementAndGet();
+            meshConfigurator.configure(params);
+          }
+        });
       } else {
-        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(context));
+        server.setHttpsConfigurator(new HttpsConfigurator(context));
       }
       server.createContext("/", ex -> {
         String body;
@@ -74,6 +92,7 @@ public final class TlsFixtures {
             body = "ok";
           }
           status = 200;
+          callers.add(body);
         } catch (SSLPeerUnverifiedException e) {
           body = e.getMessage();
           status = 403;
@@ -105,6 +124,52 @@ public final class TlsFixtures {
 
     public String url() {
       return "https://127.0.0.1:" + port() + "/";
+    }
+
+    /** TLS connections accepted so far (each one a handshake, finished or refused by the client). */
+    public int connectionsAccepted() {
+      return connections.get();
+    }
+
+    /** The bodies of the 200 answers so far: the callers' SPIFFE IDs (or "ok" unauthorized). */
+    public List<String> callers() {
+      return List.copyOf(callers);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      server.stop(0);
+      executor.shutdownNow();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A plaintext HTTP server answering 200 "plain": a backend not yet migrated to mTLS. */
+  public static final class PlainServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final AtomicInteger requests = new AtomicInteger();
+
+    public PlainServer() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/", ex -> {
+        requests.incrementAndGet();
+        byte[] b = "plain".getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, b.length);
+        try (OutputStream os = ex.getResponseBody()) {
+          os.write(b);
+        }
+      });
+      server.setExecutor(executor);
+      server.start();
+    }
+
+    public int port() {
+      return server.getAddress().getPort();
+    }
+
+    public int requests() {
+      return requests.get();
     }
 
     @Override
