@@ -1,5 +1,6 @@
 package io.mesh4j.resilience;
 
+import io.mesh4j.event.CircuitState;
 import java.io.IOException;
 
 /**

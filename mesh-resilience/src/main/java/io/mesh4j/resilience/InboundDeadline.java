@@ -7,8 +7,9 @@ import java.util.function.Function;
  * The server side of deadline propagation. The mesh sends, with every attempt, the time its
  * caller still waits in the {@value #HEADER} header (whole milliseconds left at send time). A
  * server that reads it and {@linkplain #enter enters} it while handling the request makes every
- * mesh request sent from that thread finish within it: their timeout becomes the smaller of their
- * own {@code timeout} and what is left of the inbound deadline.
+ * mesh request sent from that thread finish within it: their deadline becomes the earlier of their
+ * own {@code timeout} and the inbound deadline, and a request that runs out of it fails with
+ * {@link io.mesh4j.MeshTimeoutException} naming "the caller's deadline".
  *
  * <pre>{@code
  * server.createContext("/", exchange -> {

@@ -1,47 +1,34 @@
 package io.mesh4j.resilience;
 
+import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.resilience.internal.ClientResilience;
-import io.mesh4j.resilience.internal.EventDispatcher;
 import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.spi.MeshExtension;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import okhttp3.Interceptor;
 
 /**
- * mesh-resilience running in one {@link io.mesh4j.MeshClient}. Public so that other modules can
- * reach it: {@code context.extension(ResilienceExtension.class)} from their {@link
- * MeshExtension#started()} on, to subscribe to this client's events (mesh-tracing records them as
- * metrics) or read a service's state; applications get it with {@code
- * mesh.extension(ResilienceExtension.class)}.
+ * mesh-resilience running in one {@link io.mesh4j.MeshClient}. It follows the client's services as
+ * they are added, reconfigured and removed, and publishes what it does on the client's event bus
+ * ({@code mesh.events()}, {@code MeshContext.events()}) as the core records of {@code
+ * io.mesh4j.event}: {@code CircuitStateChanged}, {@code CircuitRejected}, {@code BulkheadFull},
+ * {@code RetryScheduled}, {@code RetryDenied}, {@code EndpointEjected}, {@code
+ * EndpointReadmitted}, {@code EndpointHealthChanged}, {@code PanicModeChanged}.
+ *
+ * <p>Public so that a service's state can be read: {@code
+ * mesh.extension(ResilienceExtension.class).orElseThrow().snapshot("orders")}.
  */
 public final class ResilienceExtension implements MeshExtension {
 
   private final ClientResilience resilience;
-  private final EventDispatcher events;
-  private final Consumer<ResilienceExtension> onClose; // the module forgets this client
 
-  ResilienceExtension(ClientResilience resilience, EventDispatcher events, Consumer<ResilienceExtension> onClose) {
+  ResilienceExtension(ClientResilience resilience) {
     this.resilience = resilience;
-    this.events = events;
-    this.onClose = onClose;
   }
 
-  /**
-   * Adds a listener for this client's events (besides those of the {@link ResilienceModule}, which
-   * hear every client it runs in). Events that happened before are not replayed.
-   */
-  public void addListener(ResilienceListener listener) {
-    events.addListener(listener);
-  }
-
-  public void removeListener(ResilienceListener listener) {
-    events.removeListener(listener);
-  }
-
-  /** The state of one service now; empty for a service this client does not route, or once closed. */
+  /** The state of one service now; empty for a service the client does not route (now), or once closed. */
   public Optional<ServiceResilienceSnapshot> snapshot(String service) {
     return resilience.snapshot(service);
   }
@@ -62,8 +49,22 @@ public final class ResilienceExtension implements MeshExtension {
   }
 
   @Override
+  public void onServiceAdded(ServiceConfig service) {
+    resilience.serviceAdded(service);
+  }
+
+  @Override
+  public void onServiceUpdated(ServiceConfig previous, ServiceConfig current) {
+    resilience.serviceUpdated(current);
+  }
+
+  @Override
+  public void onServiceRemoved(ServiceConfig last) {
+    resilience.serviceRemoved(last);
+  }
+
+  @Override
   public void close() {
-    onClose.accept(this);
     resilience.close();
   }
 }

@@ -10,6 +10,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.event.BulkheadFull;
+import io.mesh4j.event.CircuitRejected;
+import io.mesh4j.event.CircuitState;
+import io.mesh4j.event.CircuitStateChanged;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -26,15 +30,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class CircuitBreakerAndBulkheadTest {
 
-  private final EventRecorder recorder = new EventRecorder();
-  private final ResilienceModule module = new ResilienceModule().addListener(recorder);
-
   @Test
   void theCircuitOpensOnFailuresFailsFastAndClosesAfterRecovery() throws Exception {
     AtomicBoolean failing = new AtomicBoolean(true);
     try (MockWebServer backend = server(r -> status(failing.get() ? 500 : 200));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(backend))
                 .property("mesh.services.orders.retry.max-attempts", "1")
                 .property("mesh.services.orders.outlier-detection.enabled", "false")
@@ -43,13 +44,14 @@ class CircuitBreakerAndBulkheadTest {
                 .property("mesh.services.orders.circuit-breaker.open-duration", "300ms")
                 .property("mesh.services.orders.circuit-breaker.half-open-calls", "1")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       for (int i = 0; i < 4; i++) {
         try (Response r = http.newCall(get("http://orders/x")).execute()) {
           assertThat(r.code()).isEqualTo(500);
         }
       }
-      assertThat(module.snapshot("orders").orElseThrow().circuitState()).isEqualTo(CircuitState.OPEN);
+      assertThat(TestMeshes.snapshot(mesh, "orders").circuitState()).isEqualTo(CircuitState.OPEN);
       assertThatThrownBy(() -> http.newCall(get("http://orders/x")).execute())
           .isInstanceOf(CircuitBreakerOpenException.class)
           .hasMessageContaining("'orders'")
@@ -67,17 +69,14 @@ class CircuitBreakerAndBulkheadTest {
               return false;
             }
           });
-      assertThat(module.snapshot("orders").orElseThrow().circuitState()).isEqualTo(CircuitState.CLOSED);
-      assertThat(recorder.details(ResilienceEvent.Type.CIRCUIT_STATE_CHANGED))
-          .containsExactly("CLOSED -> OPEN", "OPEN -> HALF_OPEN", "HALF_OPEN -> CLOSED");
-      assertThat(recorder.of(ResilienceEvent.Type.CIRCUIT_STATE_CHANGED))
-          .extracting(ResilienceEvent::from, ResilienceEvent::to)
+      assertThat(TestMeshes.snapshot(mesh, "orders").circuitState()).isEqualTo(CircuitState.CLOSED);
+      assertThat(recorder.of(CircuitStateChanged.class))
+          .extracting(CircuitStateChanged::service, CircuitStateChanged::from, CircuitStateChanged::to)
           .containsExactly(
-              tuple(CircuitState.CLOSED, CircuitState.OPEN),
-              tuple(CircuitState.OPEN, CircuitState.HALF_OPEN),
-              tuple(CircuitState.HALF_OPEN, CircuitState.CLOSED));
-      assertThat(recorder.of(ResilienceEvent.Type.CIRCUIT_REJECTED)).first()
-          .extracting(ResilienceEvent::to).isEqualTo(CircuitState.OPEN);
+              tuple("orders", CircuitState.CLOSED, CircuitState.OPEN),
+              tuple("orders", CircuitState.OPEN, CircuitState.HALF_OPEN),
+              tuple("orders", CircuitState.HALF_OPEN, CircuitState.CLOSED));
+      assertThat(recorder.of(CircuitRejected.class)).first().isEqualTo(new CircuitRejected("orders", CircuitState.OPEN));
     }
   }
 
@@ -92,10 +91,11 @@ class CircuitBreakerAndBulkheadTest {
               return status(200);
             });
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(backend))
                 .property("mesh.services.orders.bulkhead.max-concurrent-requests", "1")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       CountDownLatch firstDone = new CountDownLatch(1);
       http.newCall(get("http://orders/slow"))
@@ -117,7 +117,7 @@ class CircuitBreakerAndBulkheadTest {
           .isInstanceOf(BulkheadFullException.class)
           .hasMessageContaining("'orders'")
           .hasMessageContaining("1 concurrent");
-      assertThat(recorder.count(ResilienceEvent.Type.BULKHEAD_FULL)).isEqualTo(1);
+      assertThat(recorder.of(BulkheadFull.class)).containsExactly(new BulkheadFull("orders", 1));
       release.countDown();
       assertThat(firstDone.await(5, TimeUnit.SECONDS)).isTrue();
       try (Response r = http.newCall(get("http://orders/x")).execute()) {

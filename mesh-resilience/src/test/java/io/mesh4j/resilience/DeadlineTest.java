@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.mesh4j.MeshClient;
+import io.mesh4j.MeshTimeoutException;
+import io.mesh4j.testing.LeakCheck;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -29,8 +32,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class DeadlineTest {
 
-  private final ResilienceModule module = new ResilienceModule();
-
   private static long deadlineHeader(RecordedRequest r) {
     return Long.parseLong(r.getHeaders().get(InboundDeadline.HEADER));
   }
@@ -41,7 +42,7 @@ class DeadlineTest {
             server(r -> new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build());
         MockWebServer healthy = server(r -> status(200));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(stalled, healthy))
                 .property("mesh.services.orders.lb", "round-robin")
                 .property("mesh.services.orders.timeout", "2s")
@@ -68,37 +69,67 @@ class DeadlineTest {
   void noHeaderIsSentWithoutADeadline() throws Exception {
     try (MockWebServer backend = server(r -> status(200));
         MeshClient mesh =
-            TestMeshes.builder(module).property("mesh.services.orders.endpoints", endpoints(backend)).build()) {
+            TestMeshes.builder().property("mesh.services.orders.endpoints", endpoints(backend)).build()) {
       mesh.wrap(new OkHttpClient()).newCall(get("http://orders/x")).execute().close();
       assertThat(backend.takeRequest(5, TimeUnit.SECONDS).getHeaders().get(InboundDeadline.HEADER)).isNull();
     }
   }
 
   @Test
-  void anInboundDeadlineShorterThanTheTimeoutCapsTheOutboundRequest() throws Exception {
+  void anInboundDeadlineShorterThanTheTimeoutFailsTheRequestAsAMeshTimeoutNamingTheCallersDeadline()
+      throws Exception {
+    SchedulerProbe scheduler = new SchedulerProbe();
+    LeakCheck leaks = LeakCheck.snapshot();
+    AtomicInteger timersWhileSent = new AtomicInteger(-1);
     try (MockWebServer stalled =
-            server(r -> new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build());
-        MockWebServer warm = server(r -> status(200));
-        MeshClient mesh =
-            TestMeshes.builder(module)
-                .property("mesh.services.orders.endpoints", endpoints(stalled))
-                .property("mesh.services.orders.timeout", "5s")
-                .property("mesh.services.warmup.endpoints", endpoints(warm))
-                .build()) {
-      OkHttpClient http = mesh.wrap(new OkHttpClient());
-      // Load the request path's classes first, so the short deadline below is not spent on that.
-      http.newCall(get("http://warmup/")).execute().close();
-      long start = System.nanoTime();
-      try (InboundDeadline.Scope scope = InboundDeadline.enter(Deadline.after(Duration.ofMillis(500)))) {
-        assertThatThrownBy(() -> http.newCall(get("http://orders/x")).execute())
-            .isInstanceOf(DeadlineExceededException.class)
-            .hasMessageContaining("'orders'");
+            server(r -> {
+              timersWhileSent.set(scheduler.pendingTasks());
+              return new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).build();
+            });
+        MockWebServer warm = server(r -> status(200))) {
+      try (MeshClient mesh =
+          TestMeshes.builder()
+              .module(scheduler)
+              .property("mesh.services.orders.endpoints", endpoints(stalled))
+              .property("mesh.services.orders.timeout", "5s")
+              .property("mesh.services.orders.outlier-detection.enabled", "false")
+              .property("mesh.services.warmup.endpoints", endpoints(warm))
+              .build()) {
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+        // Load the request path's classes first, so the short deadline below is not spent on that.
+        http.newCall(get("http://warmup/")).execute().close();
+        long start = System.nanoTime();
+        try (InboundDeadline.Scope scope = InboundDeadline.enter(Deadline.after(Duration.ofMillis(500)))) {
+          assertThatThrownBy(() -> http.newCall(get("http://orders/x")).execute())
+              .isInstanceOf(MeshTimeoutException.class)
+              .hasMessageContaining("'orders'")
+              .hasMessageContaining("the caller's deadline (" + InboundDeadline.HEADER + ")");
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3000);
+        RecordedRequest seen = stalled.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(seen).isNotNull();
+        assertThat(deadlineHeader(seen)).isBetween(1L, 500L);
+        assertThat(InboundDeadline.current()).isEmpty();
+        assertThat(timersWhileSent.get())
+            .as("one timer for both deadlines: the 5s timeout's was moved to the caller's 500ms")
+            .isEqualTo(1);
+        assertThat(scheduler.pendingTasks()).as("the timer is gone with the request").isZero();
       }
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3000);
-      RecordedRequest seen = stalled.takeRequest(5, TimeUnit.SECONDS);
-      assertThat(seen).isNotNull();
-      assertThat(deadlineHeader(seen)).isBetween(1L, 500L);
-      assertThat(InboundDeadline.current()).isEmpty();
+      leaks.assertNoNewMeshThreads();
+    }
+  }
+
+  @Test
+  void anInboundDeadlineAlreadyPassedFailsAtOnceWithoutSending() throws Exception {
+    try (MockWebServer backend = server(r -> status(200));
+        MeshClient mesh =
+            TestMeshes.builder().property("mesh.services.orders.endpoints", endpoints(backend)).build()) {
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      Deadline passed = Deadline.after(Duration.ofMillis(-1));
+      assertThatThrownBy(() -> http.newCall(get("http://orders/x").newBuilder().tag(Deadline.class, passed).build()).execute())
+          .isInstanceOf(MeshTimeoutException.class)
+          .hasMessageContaining("the caller's deadline");
+      assertThat(backend.getRequestCount()).isZero();
     }
   }
 
@@ -107,7 +138,7 @@ class DeadlineTest {
   void theDeadlineIsHonouredEndToEndThroughAServer() throws Exception {
     try (MockWebServer inventory = server(r -> status(200));
         MeshClient backMesh =
-            TestMeshes.builder(new ResilienceModule())
+            TestMeshes.builder()
                 .property("mesh.services.inventory.endpoints", endpoints(inventory))
                 .property("mesh.services.inventory.timeout", "10s")
                 .build()) {
@@ -134,7 +165,7 @@ class DeadlineTest {
           });
       front.start();
       try (MeshClient frontMesh =
-          TestMeshes.builder(module)
+          TestMeshes.builder()
               .property("mesh.services.front.endpoints", "127.0.0.1:" + front.getAddress().getPort())
               .property("mesh.services.front.timeout", "1s")
               .build()) {

@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mesh4j.MeshClient;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.testing.LeakCheck;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ResilienceConfigTest {
 
   private static MeshClient.Builder orders() {
-    return TestMeshes.builder(new ResilienceModule()).property("mesh.services.orders.endpoints", "127.0.0.1:1");
+    return TestMeshes.builder().property("mesh.services.orders.endpoints", "127.0.0.1:1");
   }
 
   @Test
@@ -64,5 +65,27 @@ class ResilienceConfigTest {
       assertThat(mesh.config().service("orders")).isPresent();
     }
     leaks.assertNoNewMeshThreads();
+  }
+
+  @Test
+  void valuesWrittenDifferentlyButMeaningTheSameAreNoChangeOnReload() {
+    Map<String, String> config = Map.of(
+        "mesh.services.orders.endpoints", "127.0.0.1:1",
+        "mesh.services.orders.retry.on", "connect-failure,503,502",
+        "mesh.services.orders.circuit-breaker.failure-statuses", "500-599,429");
+    try (MeshClient mesh = TestMeshes.start(config)) {
+      assertThat(TestMeshes.apply(mesh, config).isEmpty()).as("the same text").isTrue();
+      var rewritten = TestMeshes.apply(mesh, Map.of(
+          "mesh.services.orders.endpoints", "127.0.0.1:1",
+          "mesh.services.orders.retry.on", " 502, connect-failure ,503",
+          "mesh.services.orders.circuit-breaker.failure-statuses", "429,500-549,550-599"));
+      assertThat(rewritten.isEmpty()).as("the same statuses and conditions: %s", rewritten).isTrue();
+      var changed = TestMeshes.apply(mesh, Map.of(
+          "mesh.services.orders.endpoints", "127.0.0.1:1",
+          "mesh.services.orders.retry.on", "connect-failure,503",
+          "mesh.services.orders.circuit-breaker.failure-statuses", "500-599"));
+      assertThat(changed.servicesUpdated().get("orders"))
+          .containsExactlyInAnyOrder("retry.on", "circuit-breaker.failure-statuses");
+    }
   }
 }

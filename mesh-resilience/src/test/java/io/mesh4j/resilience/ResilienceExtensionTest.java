@@ -7,48 +7,47 @@ import static io.mesh4j.resilience.TestMeshes.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.event.RetryScheduled;
 import mockwebserver3.MockWebServer;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The running extension is what other modules reach (MeshContext.extension): listeners per client. */
+/** One module, several clients: each client's events go to its own bus, its state to its own extension. */
 @Timeout(20)
 class ResilienceExtensionTest {
 
   @Test
-  void aListenerAddedToOneClientHearsThatClientOnlyUntilRemoved() throws Exception {
+  void aClientsEventsReachItsOwnBusOnlyUntilTheSubscriptionIsClosed() throws Exception {
     ResilienceModule module = new ResilienceModule();
     try (MockWebServer backend = server(r -> status(503));
         MeshClient first = builder(module, backend).build();
         MeshClient second = builder(module, backend).build()) {
-      ResilienceExtension extension = first.extension(ResilienceExtension.class).orElseThrow();
-      EventRecorder recorder = new EventRecorder();
-      extension.addListener(recorder);
+      EventRecorder recorder = EventRecorder.on(first);
 
       call(second);
       assertThat(recorder.events).as("the other client's retry").isEmpty();
       call(first);
-      assertThat(recorder.of(ResilienceEvent.Type.RETRY)).hasSize(1);
-      assertThat(extension.snapshot("orders")).isPresent();
+      assertThat(recorder.of(RetryScheduled.class)).hasSize(1);
+      assertThat(first.extension(ResilienceExtension.class).orElseThrow().snapshot("orders")).isPresent();
 
-      extension.removeListener(recorder);
+      recorder.stop();
       call(first);
-      assertThat(recorder.of(ResilienceEvent.Type.RETRY)).hasSize(1);
+      assertThat(recorder.of(RetryScheduled.class)).hasSize(1);
     }
   }
 
   @Test
-  void closingTheClientForgetsItsExtension() throws Exception {
+  void aClosedClientsExtensionHasNoState() throws Exception {
     ResilienceModule module = new ResilienceModule();
     try (MockWebServer backend = server(r -> status(200))) {
       ResilienceExtension extension;
       try (MeshClient mesh = builder(module, backend).build()) {
         extension = mesh.extension(ResilienceExtension.class).orElseThrow();
-        assertThat(module.snapshot("orders")).isPresent();
+        assertThat(extension.snapshot("orders")).isPresent();
+        assertThat(extension.snapshot("inventory")).as("not a service of this client").isEmpty();
       }
-      assertThat(module.snapshot("orders")).isEmpty();
       assertThat(extension.snapshot("orders")).isEmpty();
     }
   }

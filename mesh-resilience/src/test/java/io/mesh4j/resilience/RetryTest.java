@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.event.RetryDenied;
+import io.mesh4j.event.RetryScheduled;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -24,9 +26,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class RetryTest {
 
-  private final EventRecorder recorder = new EventRecorder();
-  private final ResilienceModule module = new ResilienceModule().addListener(recorder);
-
   private static Request post(String url) {
     return new Request.Builder().url(url).post(RequestBody.create("order", MediaType.get("text/plain"))).build();
   }
@@ -37,10 +36,11 @@ class RetryTest {
         MockWebServer b = server(r -> status(200));
         MockWebServer c = server(r -> status(200));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(a, b, c))
                 .property("mesh.services.orders.lb", "round-robin")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       for (int i = 0; i < 60; i++) {
         if (i == 20) {
@@ -50,7 +50,7 @@ class RetryTest {
           assertThat(r.code()).as("request %d", i).isEqualTo(200);
         }
       }
-      assertThat(recorder.count(ResilienceEvent.Type.RETRY)).isPositive();
+      assertThat(recorder.count(RetryScheduled.class)).isPositive();
     }
   }
 
@@ -60,12 +60,13 @@ class RetryTest {
             server(r -> new MockResponse.Builder().headersDelay(5, TimeUnit.SECONDS).body("late").build());
         MockWebServer healthy = server(r -> status(200));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(stalled, healthy))
                 .property("mesh.services.orders.lb", "round-robin")
                 .property("mesh.services.orders.per-try-timeout", "200ms")
                 .property("mesh.services.orders.retry.on", "connect-failure,reset,timeout,503")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       for (int i = 0; i < 4; i++) {
         long start = System.nanoTime();
@@ -75,11 +76,14 @@ class RetryTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
       }
       assertThat(stalled.getRequestCount()).isPositive();
-      assertThat(recorder.details(ResilienceEvent.Type.RETRY)).anyMatch(d -> d.startsWith("timeout"));
-      assertThat(recorder.of(ResilienceEvent.Type.RETRY))
-          .as("max-attempts 2: every retry is the second attempt")
-          .extracting(ResilienceEvent::attempt)
-          .containsOnly(2);
+      assertThat(recorder.of(RetryScheduled.class)).extracting(RetryScheduled::reason).contains("timeout");
+      assertThat(recorder.of(RetryScheduled.class))
+          .as("max-attempts 2: every retry is the second attempt, after a failure on the stalled endpoint")
+          .allSatisfy(r -> {
+            assertThat(r.service()).isEqualTo("orders");
+            assertThat(r.attempt()).isEqualTo(2);
+            assertThat(r.failedEndpoint().port()).isEqualTo(stalled.getPort());
+          });
     }
   }
 
@@ -91,7 +95,7 @@ class RetryTest {
     try (MockWebServer a = server(r -> status(503));
         MockWebServer b = server(r -> status(503));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(a, b))
                 .property("mesh.services.orders.retry.max-attempts", "5")
                 .property("mesh.services.orders.retry.backoff.base", "0ms")
@@ -101,6 +105,7 @@ class RetryTest {
                 .property("mesh.services.orders.circuit-breaker.enabled", "false")
                 .property("mesh.services.orders.outlier-detection.enabled", "false")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       for (int i = 0; i < requests; i++) {
         try (Response r = http.newCall(get("http://orders/x")).execute()) {
@@ -109,7 +114,7 @@ class RetryTest {
       }
       int attempts = a.getRequestCount() + b.getRequestCount();
       assertThat(attempts).isGreaterThan(requests).isLessThanOrEqualTo((int) ((1 + ratio) * requests) + floor);
-      assertThat(recorder.count(ResilienceEvent.Type.RETRY_BUDGET_EXHAUSTED)).isPositive();
+      assertThat(recorder.count(RetryDenied.class)).isPositive();
     }
   }
 
@@ -120,15 +125,16 @@ class RetryTest {
     try (MockWebServer a = server(r -> drop);
         MockWebServer b = server(r -> drop);
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(a, b))
                 .property("mesh.services.orders.retry.max-attempts", "3")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       assertThatThrownBy(() -> http.newCall(post("http://orders/orders")).execute().close())
           .isInstanceOf(IOException.class);
       assertThat(a.getRequestCount() + b.getRequestCount()).isEqualTo(1);
-      assertThat(recorder.count(ResilienceEvent.Type.RETRY)).isZero();
+      assertThat(recorder.count(RetryScheduled.class)).isZero();
     }
   }
 
@@ -138,10 +144,11 @@ class RetryTest {
     try (MockWebServer dropping = server(r -> drop);
         MockWebServer healthy = server(r -> status(200));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(dropping, healthy))
                 .property("mesh.services.orders.lb", "round-robin")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       for (int i = 0; i < 4; i++) {
         try (Response r = http.newCall(get("http://orders/x")).execute()) {
@@ -149,7 +156,7 @@ class RetryTest {
         }
       }
       assertThat(dropping.getRequestCount()).isPositive();
-      assertThat(recorder.details(ResilienceEvent.Type.RETRY)).anyMatch(d -> d.startsWith("reset"));
+      assertThat(recorder.of(RetryScheduled.class)).extracting(RetryScheduled::reason).contains("reset");
     }
   }
 
@@ -157,12 +164,13 @@ class RetryTest {
   void aPostIsRetriedWhenTheConnectionWasRefused() throws Exception {
     try (MockWebServer healthy = server(r -> status(201));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property(
                     "mesh.services.orders.endpoints",
                     "127.0.0.1:" + TestMeshes.refusedPort() + "," + endpoints(healthy))
                 .property("mesh.services.orders.lb", "round-robin")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       for (int i = 0; i < 4; i++) { // round-robin: some of these pick the refused port first
         try (Response r = http.newCall(post("http://orders/orders")).execute()) {
@@ -170,7 +178,7 @@ class RetryTest {
         }
       }
       assertThat(healthy.getRequestCount()).isEqualTo(4);
-      assertThat(recorder.details(ResilienceEvent.Type.RETRY)).anyMatch(d -> d.startsWith("connect"));
+      assertThat(recorder.of(RetryScheduled.class)).extracting(RetryScheduled::reason).contains("connect");
     }
   }
 
@@ -179,10 +187,11 @@ class RetryTest {
     try (MockWebServer unavailable = server(r -> status(503));
         MockWebServer healthy = server(r -> status(201));
         MeshClient mesh =
-            TestMeshes.builder(module)
+            TestMeshes.builder()
                 .property("mesh.services.orders.endpoints", endpoints(unavailable, healthy))
                 .property("mesh.services.orders.lb", "round-robin")
                 .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       Request untagged = post("http://orders/orders");
       Request tagged = untagged.newBuilder().tag(MeshRetry.class, MeshRetry.retryable()).build();

@@ -1,9 +1,12 @@
 package io.mesh4j.resilience;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.config.ConfigDiff;
+import io.mesh4j.config.PropertySource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import mockwebserver3.Dispatcher;
@@ -17,13 +20,50 @@ final class TestMeshes {
 
   private TestMeshes() {}
 
-  /** A mesh builder isolated from the process environment, with this module and its recorder. */
+  /** A mesh builder isolated from the process environment, with this module. */
   static MeshClient.Builder builder(ResilienceModule module) {
     return MeshClient.builder()
         .service("frontend")
         .environment(Map.of())
         .systemProperties(new Properties())
         .module(module);
+  }
+
+  /** A mesh builder isolated from the process environment, with mesh-resilience. */
+  static MeshClient.Builder builder() {
+    return builder(new ResilienceModule());
+  }
+
+  /** A started mesh configured with {@code properties} (besides {@code mesh.service}). */
+  static MeshClient start(Map<String, String> properties) {
+    MeshClient.Builder b = builder();
+    properties.forEach(b::property);
+    return b.build();
+  }
+
+  /** {@code base} with some keys added or replaced. */
+  static Map<String, String> with(Map<String, String> base, String... keyValues) {
+    Map<String, String> out = new LinkedHashMap<>(base);
+    for (int i = 0; i < keyValues.length; i += 2) {
+      out.put(keyValues[i], keyValues[i + 1]);
+    }
+    return out;
+  }
+
+  /**
+   * Applies a configuration to a running client, as a reload would: {@code properties} is the
+   * whole new configuration (besides {@code mesh.service}).
+   */
+  static ConfigDiff apply(MeshClient mesh, Map<String, String> properties) {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("mesh.service", "frontend");
+    all.putAll(properties);
+    return mesh.apply(mesh.configLoader().source(PropertySource.fromMap(all, "test")).load());
+  }
+
+  /** The client's resilience state of a service. */
+  static ServiceResilienceSnapshot snapshot(MeshClient mesh, String service) {
+    return mesh.extension(ResilienceExtension.class).orElseThrow().snapshot(service).orElseThrow();
   }
 
   /** A started MockWebServer on 127.0.0.1 answering with {@code responder}. */

@@ -1,10 +1,10 @@
 package io.mesh4j.resilience.internal;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
+import io.mesh4j.event.BulkheadFull;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.resilience.BulkheadFullException;
-import io.mesh4j.resilience.ResilienceEvent;
 import java.io.IOException;
 import java.util.Map;
 import okhttp3.Response;
@@ -16,12 +16,12 @@ import okhttp3.Response;
  */
 final class BulkheadStage implements MeshStage {
 
-  static final int ORDER = 150;
-
   private final Map<String, ServiceResilience> services;
+  private final ResilienceEvents events;
 
-  BulkheadStage(Map<String, ServiceResilience> services) {
+  BulkheadStage(Map<String, ServiceResilience> services, ResilienceEvents events) {
     this.services = services;
+    this.events = events;
   }
 
   @Override
@@ -31,24 +31,30 @@ final class BulkheadStage implements MeshStage {
 
   @Override
   public int order() {
-    return ORDER;
+    return StageOrder.CALL_BULKHEAD;
+  }
+
+  @Override
+  public String name() {
+    return "bulkhead";
   }
 
   @Override
   public Response intercept(MeshChain chain) throws IOException {
     ServiceResilience service = services.get(chain.call().service());
-    Bulkhead bulkhead = service == null ? null : service.bulkhead();
+    ServiceBulkhead bulkhead = service == null ? null : service.bulkhead();
     if (bulkhead == null) {
       return chain.proceed(chain.request());
     }
-    // Waits up to bulkhead.max-wait for a slot (semaphore bulkhead), on the caller's thread.
-    if (!bulkhead.tryAcquirePermission()) {
-      int limit = bulkhead.getBulkheadConfig().getMaxConcurrentCalls();
-      service.events().emit(ResilienceEvent.Type.BULKHEAD_FULL, service.name(), null, "limit " + limit);
+    // Waits up to bulkhead.max-wait for a slot, on the caller's thread.
+    if (!bulkhead.tryAcquire()) {
+      int limit = bulkhead.limit();
+      events.publish(new BulkheadFull(service.name(), limit));
       throw new BulkheadFullException(service.name(), limit);
     }
-    // Released when the caller is done with the response (or the request failed).
-    chain.call().whenComplete(bulkhead::onComplete);
+    // Released when the caller is done with the response (or the request failed), into this
+    // bulkhead even if a configuration change replaced it meanwhile.
+    chain.call().whenComplete(bulkhead::release);
     return chain.proceed(chain.request());
   }
 }

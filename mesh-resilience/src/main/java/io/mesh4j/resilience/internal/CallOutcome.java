@@ -8,10 +8,11 @@ final class CallOutcome {
   private CallOutcome() {}
 
   /**
-   * True when the call was cancelled by its caller (or the mesh closing) rather than by a timeout:
-   * core's {@code timeout} and inbound deadlines cancel the call too, but those are failures.
+   * True when the call was cancelled by its caller (or the mesh closing) rather than by its
+   * deadline: the mesh cancels the call when the deadline (the service's {@code timeout} or the
+   * caller's) passes too, but that is a failure.
    */
-  static boolean cancelledByCaller(MeshCall call, boolean inboundDeadlineFired) {
-    return call.okHttpCall().isCanceled() && !inboundDeadlineFired && !call.deadlineExceeded();
+  static boolean cancelledByCaller(MeshCall call) {
+    return call.okHttpCall().isCanceled() && !call.deadlineExceeded();
   }
 }

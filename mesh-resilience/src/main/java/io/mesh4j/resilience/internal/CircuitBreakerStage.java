@@ -1,11 +1,12 @@
 package io.mesh4j.resilience.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.mesh4j.event.CircuitRejected;
 import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.resilience.CircuitBreakerOpenException;
-import io.mesh4j.resilience.ResilienceEvent;
 import io.mesh4j.time.MeshClock;
 import java.io.IOException;
 import java.util.Map;
@@ -19,13 +20,13 @@ import okhttp3.Response;
  */
 final class CircuitBreakerStage implements MeshStage {
 
-  static final int ORDER = 200;
-
   private final Map<String, ServiceResilience> services;
+  private final ResilienceEvents events;
   private final MeshClock clock;
 
-  CircuitBreakerStage(Map<String, ServiceResilience> services, MeshClock clock) {
+  CircuitBreakerStage(Map<String, ServiceResilience> services, ResilienceEvents events, MeshClock clock) {
     this.services = services;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -36,7 +37,12 @@ final class CircuitBreakerStage implements MeshStage {
 
   @Override
   public int order() {
-    return ORDER;
+    return StageOrder.CALL_CIRCUIT_BREAKER;
+  }
+
+  @Override
+  public String name() {
+    return "circuit-breaker";
   }
 
   @Override
@@ -49,7 +55,7 @@ final class CircuitBreakerStage implements MeshStage {
     }
     if (!breaker.tryAcquirePermission()) {
       var state = CircuitStates.of(breaker.getState());
-      service.events().emit(ResilienceEvent.circuitRejected(service.name(), state));
+      events.publish(new CircuitRejected(service.name(), state));
       throw new CircuitBreakerOpenException(service.name(), state);
     }
     long start = clock.nanoTime();
@@ -58,9 +64,7 @@ final class CircuitBreakerStage implements MeshStage {
       response = chain.proceed(chain.request());
     } catch (IOException | RuntimeException e) {
       long now = clock.nanoTime();
-      CallDeadline deadline = chain.request().tag(CallDeadline.class);
-      boolean deadlineFired = deadline != null && deadline.inboundFired();
-      if (CallOutcome.cancelledByCaller(call, deadlineFired)) {
+      if (CallOutcome.cancelledByCaller(call)) {
         breaker.releasePermission(); // the service did nothing wrong
       } else {
         breaker.onError(now - start, TimeUnit.NANOSECONDS, e);

@@ -1,9 +1,9 @@
 package io.mesh4j.resilience.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.mesh4j.resilience.CircuitState;
+import io.mesh4j.event.CircuitState;
 
-/** Maps resilience4j's states onto the public {@link CircuitState}, keeping r4j out of the API. */
+/** Maps resilience4j's states onto core's {@link CircuitState}, keeping r4j out of the API. */
 final class CircuitStates {
 
   private CircuitStates() {}
@@ -15,5 +15,10 @@ final class CircuitStates {
       case DISABLED -> CircuitState.DISABLED;
       default -> CircuitState.CLOSED;
     };
+  }
+
+  /** The state of a service's breaker, {@link CircuitState#DISABLED} when it has none. */
+  static CircuitState of(CircuitBreaker breaker) {
+    return breaker == null ? CircuitState.DISABLED : of(breaker.getState());
   }
 }

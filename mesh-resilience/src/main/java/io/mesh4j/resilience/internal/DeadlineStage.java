@@ -1,38 +1,24 @@
 package io.mesh4j.resilience.internal;
 
-import io.mesh4j.config.ServiceKeys;
-import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.resilience.Deadline;
-import io.mesh4j.resilience.DeadlineExceededException;
 import io.mesh4j.resilience.InboundDeadline;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Outermost CALL stage: works out the call's deadline, the smaller of core's {@code timeout}
- * (counted from when the mesh accepted the call) and the inbound deadline of the request being
- * served (a {@link Deadline} tag, else {@link InboundDeadline#current()}), and tags the request
- * with it for the attempts' header. Core already cancels the call at its own timeout; when the
- * inbound deadline is the earlier one, this stage cancels the call then, until the body is done.
+ * Outermost resilience CALL stage: brings the call's one deadline (core's, from the service's
+ * {@code timeout}) forward to the inbound deadline of the request being served, when that is
+ * earlier: a {@link Deadline} tag, else {@link InboundDeadline#current()}. Core's timer then fails
+ * the call with {@link io.mesh4j.MeshTimeoutException} naming the caller's deadline; an inbound
+ * deadline already passed fails it at once, before anything is sent.
  */
 final class DeadlineStage implements MeshStage {
 
-  static final int ORDER = 120;
-
-  private final ScheduledExecutorService scheduler;
-  private final io.mesh4j.time.MeshClock clock;
-
-  DeadlineStage(ScheduledExecutorService scheduler, io.mesh4j.time.MeshClock clock) {
-    this.scheduler = scheduler;
-    this.clock = clock;
-  }
+  static final String SOURCE = "the caller's deadline (" + InboundDeadline.HEADER + ")";
 
   @Override
   public Kind kind() {
@@ -41,50 +27,24 @@ final class DeadlineStage implements MeshStage {
 
   @Override
   public int order() {
-    return ORDER;
+    return StageOrder.CALL_DEADLINE;
+  }
+
+  @Override
+  public String name() {
+    return "deadline";
   }
 
   @Override
   public Response intercept(MeshChain chain) throws IOException {
     Request request = chain.request();
-    MeshCall call = chain.call();
     Deadline inbound = request.tag(Deadline.class);
     if (inbound == null) {
       inbound = InboundDeadline.current().orElse(null);
     }
-    Duration timeout = call.config().get(ServiceKeys.TIMEOUT);
-    Deadline own =
-        timeout == null ? null : Deadline.after(timeout.minusNanos(clock.nanoTime() - call.startNanos()));
-    if (inbound == null && own == null) {
-      return chain.proceed(request);
+    if (inbound != null) {
+      chain.call().limitDeadline(inbound.remaining(), SOURCE);
     }
-    boolean inboundFirst = inbound != null && (own == null || inbound.compareTo(own) < 0);
-    CallDeadline callDeadline = new CallDeadline(inboundFirst ? inbound : own);
-    Request tagged = request.newBuilder().tag(CallDeadline.class, callDeadline).build();
-    if (!inboundFirst) {
-      return chain.proceed(tagged);
-    }
-    if (inbound.isExpired()) {
-      throw new DeadlineExceededException(call.service());
-    }
-    ScheduledFuture<?> timer =
-        scheduler.schedule(
-            () -> {
-              callDeadline.markInboundFired();
-              call.okHttpCall().cancel();
-            },
-            inbound.remaining().toNanos(),
-            TimeUnit.NANOSECONDS);
-    call.whenComplete(() -> timer.cancel(false));
-    try {
-      return chain.proceed(tagged);
-    } catch (IOException | RuntimeException e) {
-      if (callDeadline.inboundFired()) {
-        DeadlineExceededException exceeded = new DeadlineExceededException(call.service());
-        exceeded.initCause(e);
-        throw exceeded;
-      }
-      throw e;
-    }
+    return chain.proceed(request);
   }
 }

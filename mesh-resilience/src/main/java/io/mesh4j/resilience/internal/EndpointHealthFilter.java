@@ -35,6 +35,8 @@ final class EndpointHealthFilter implements EndpointFilter {
       health.track(discovered);
     }
     if (outliers == null && health == null) {
+      // both switched off (perhaps live, while in panic): every endpoint is eligible again
+      service.panic().update(false, discovered.size(), discovered.size());
       return discovered;
     }
     List<Endpoint> eligible = new ArrayList<>(discovered.size());

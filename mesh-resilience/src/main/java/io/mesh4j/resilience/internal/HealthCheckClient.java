@@ -1,27 +1,34 @@
 package io.mesh4j.resilience.internal;
 
+import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.spi.MeshContext;
+import io.mesh4j.spi.ServiceSnapshot;
 import io.mesh4j.spi.TransportSecurity;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The OkHttp client that probes endpoints, owned by one extension: its own dispatcher threads
- * ({@code mesh4j-health-check-*}) and connection pool, both stopped by {@link #close()}. Probes of a
- * service secured by the mesh go over mTLS with the mesh's transport security.
+ * The OkHttp client that probes endpoints, owned by one extension and created when a service
+ * first needs it: its own dispatcher threads ({@code mesh4j-health-check-*}) and connection pool,
+ * both stopped by {@link #close()}. Probes of a service secured by the mesh go over mTLS with the
+ * mesh's transport security, for the service as the mesh routes it now.
  */
 final class HealthCheckClient implements AutoCloseable {
 
-  /** Request tag naming the service a probe is for, so the TLS interceptor can secure it. */
-  record Probe(String service) {}
+  /** Request tag: the service a probe is for, as routed when the probe was made, for the TLS interceptor. */
+  private record Probe(ServiceSnapshot service) {}
 
   private final ExecutorService executor;
   private final ConnectionPool pool = new ConnectionPool(4, 30, TimeUnit.SECONDS);
@@ -48,13 +55,27 @@ final class HealthCheckClient implements AutoCloseable {
             .build();
   }
 
-  /** True when probes of {@code service} must use TLS (and therefore https URLs). */
-  boolean securesService(String service) {
-    return context.transportSecurity().map(ts -> ts.securesService(service)).orElse(false);
-  }
-
-  OkHttpClient client() {
-    return client;
+  /**
+   * A probe {@code GET path} of one endpoint of {@code service}, with {@code Host: <service>}, or
+   * null when the mesh no longer routes the service (a probe for it is not sent).
+   */
+  Call newProbe(String service, Endpoint endpoint, String path, Duration timeout) {
+    ServiceSnapshot snapshot = context.service(service).orElse(null);
+    if (snapshot == null) {
+      return null;
+    }
+    boolean tls = context.transportSecurity().map(ts -> ts.securesService(snapshot)).orElse(false);
+    HttpUrl url =
+        new HttpUrl.Builder()
+            .scheme(tls ? "https" : "http")
+            .host(endpoint.host())
+            .port(endpoint.port())
+            .encodedPath(path)
+            .build();
+    Request request = new Request.Builder().url(url).header("Host", service).tag(Probe.class, new Probe(snapshot)).build();
+    Call call = client.newCall(request);
+    call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return call;
   }
 
   private Response secure(Interceptor.Chain chain) throws IOException {

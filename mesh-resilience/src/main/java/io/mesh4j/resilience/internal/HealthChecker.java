@@ -2,7 +2,7 @@ package io.mesh4j.resilience.internal;
 
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Endpoint;
-import io.mesh4j.resilience.ResilienceEvent;
+import io.mesh4j.event.EndpointHealthChanged;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,8 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.HttpUrl;
-import okhttp3.Request;
 import okhttp3.Response;
 
 /**
@@ -26,39 +24,56 @@ import okhttp3.Response;
  * <health-check.path>} every {@code interval} (plus up to 10% jitter, so probes of many clients
  * spread out); {@code unhealthy-threshold} failures in a row mark it unhealthy, {@code
  * healthy-threshold} passes mark it healthy again. Endpoints start healthy, so a new client does
- * not refuse traffic before its first probes. Probes are asynchronous: the scheduler only starts them.
+ * not refuse traffic before its first probes. Probes are asynchronous: the scheduler only starts
+ * them. Endpoints are followed by {@link Endpoint#authority()}: a change of weight or locality
+ * neither restarts nor resets a probe loop.
  */
 final class HealthChecker implements AutoCloseable {
 
+  /** The {@code health-check.*} values; a checker is rebuilt only when they change. */
+  record Settings(String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold) {
+
+    /** The settings, or null when {@code health-check.path} is unset (no health checks). */
+    static Settings of(ServiceConfig config) {
+      String path = config.get(ResilienceKeys.HC_PATH);
+      if (path == null) {
+        return null;
+      }
+      return new Settings(
+          path,
+          config.get(ResilienceKeys.HC_INTERVAL),
+          config.get(ResilienceKeys.HC_TIMEOUT),
+          config.get(ResilienceKeys.HC_HEALTHY_THRESHOLD),
+          config.get(ResilienceKeys.HC_UNHEALTHY_THRESHOLD));
+    }
+  }
+
   private final String service;
-  private final String path;
-  private final Duration interval;
-  private final Duration timeout;
-  private final int healthyThreshold;
-  private final int unhealthyThreshold;
+  private final Settings settings;
   private final HealthCheckClient client;
   private final ScheduledExecutorService scheduler;
   private final Runnable refresh;
-  private final EventDispatcher events;
-  private final Map<Endpoint, Prober> probers = new ConcurrentHashMap<>();
+  private final ResilienceEvents events;
+  private final Map<String, Prober> probers = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   HealthChecker(
-      ServiceConfig config,
+      String service,
+      Settings settings,
       HealthCheckClient client,
       ScheduledExecutorService scheduler,
       Runnable refresh,
-      EventDispatcher events) {
-    this.service = config.name();
-    this.path = config.get(ResilienceKeys.HC_PATH);
-    this.interval = config.get(ResilienceKeys.HC_INTERVAL);
-    this.timeout = config.get(ResilienceKeys.HC_TIMEOUT);
-    this.healthyThreshold = config.get(ResilienceKeys.HC_HEALTHY_THRESHOLD);
-    this.unhealthyThreshold = config.get(ResilienceKeys.HC_UNHEALTHY_THRESHOLD);
+      ResilienceEvents events) {
+    this.service = service;
+    this.settings = settings;
     this.client = client;
     this.scheduler = scheduler;
     this.refresh = refresh;
     this.events = events;
+  }
+
+  Settings settings() {
+    return settings;
   }
 
   /** Starts probing endpoints new in {@code discovered}, stops probing those gone. Quick. */
@@ -66,7 +81,8 @@ final class HealthChecker implements AutoCloseable {
     if (closed) {
       return;
     }
-    Set<Endpoint> now = new HashSet<>(discovered);
+    Set<String> now = new HashSet<>();
+    discovered.forEach(e -> now.add(e.authority()));
     probers.entrySet().removeIf(e -> {
       if (!now.contains(e.getKey())) {
         e.getValue().stop();
@@ -75,29 +91,34 @@ final class HealthChecker implements AutoCloseable {
       return false;
     });
     for (Endpoint endpoint : discovered) {
-      probers.computeIfAbsent(endpoint, e -> {
-        Prober p = new Prober(e);
-        p.scheduleNext(Duration.ZERO);
-        return p;
+      Prober p = probers.computeIfAbsent(endpoint.authority(), a -> {
+        Prober started = new Prober(endpoint);
+        started.scheduleNext(Duration.ZERO);
+        return started;
       });
+      p.endpoint = endpoint; // the latest attributes, for events and snapshots
+    }
+    if (closed) { // closed meanwhile: stop what this call may have started
+      probers.values().forEach(Prober::stop);
     }
   }
 
   boolean isUnhealthy(Endpoint endpoint) {
-    Prober p = probers.get(endpoint);
+    Prober p = probers.get(endpoint.authority());
     return p != null && !p.healthy;
   }
 
   Set<Endpoint> unhealthy() {
     Set<Endpoint> out = new HashSet<>();
-    probers.forEach((e, p) -> {
+    probers.values().forEach(p -> {
       if (!p.healthy) {
-        out.add(e);
+        out.add(p.endpoint);
       }
     });
     return out;
   }
 
+  /** Stops probing: pending probes are cancelled, probes under way are cancelled and ignored. */
   @Override
   public void close() {
     closed = true;
@@ -107,7 +128,7 @@ final class HealthChecker implements AutoCloseable {
 
   /** The probe loop of one endpoint. Its counters change only in probe callbacks, one at a time. */
   private final class Prober implements Callback {
-    private final Endpoint endpoint;
+    private volatile Endpoint endpoint;
     private volatile boolean healthy = true;
     private volatile boolean stopped;
     private volatile ScheduledFuture<?> next;
@@ -123,11 +144,14 @@ final class HealthChecker implements AutoCloseable {
       if (stopped || closed) {
         return;
       }
-      long jitter = ThreadLocalRandom.current().nextLong(interval.toNanos() / 10 + 1);
+      long jitter = ThreadLocalRandom.current().nextLong(settings.interval().toNanos() / 10 + 1);
       try {
         next = scheduler.schedule(this::probe, delay.toNanos() + jitter, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         // the mesh is closing
+      }
+      if (stopped) {
+        cancelNext(); // stopped while scheduling
       }
     }
 
@@ -135,27 +159,20 @@ final class HealthChecker implements AutoCloseable {
       if (stopped || closed) {
         return;
       }
-      boolean tls = client.securesService(service);
-      HttpUrl url =
-          new HttpUrl.Builder()
-              .scheme(tls ? "https" : "http")
-              .host(endpoint.host())
-              .port(endpoint.port())
-              .encodedPath(path)
-              .build();
-      Request request =
-          new Request.Builder()
-              .url(url)
-              .header("Host", service)
-              .tag(HealthCheckClient.Probe.class, new HealthCheckClient.Probe(service))
-              .build();
-      Call call = client.client().newCall(request);
-      call.timeout().timeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      Call call = client.newProbe(service, endpoint, settings.path(), settings.timeout());
+      if (call == null) {
+        // The mesh no longer routes the service: its removal closes this checker right after.
+        return;
+      }
       inFlight = call;
       try {
         call.enqueue(this);
       } catch (RuntimeException e) { // dispatcher shut down while closing
         stopped = true;
+        return;
+      }
+      if (stopped) {
+        call.cancel(); // stopped while starting it
       }
     }
 
@@ -168,9 +185,7 @@ final class HealthChecker implements AutoCloseable {
 
     @Override
     public void onFailure(Call call, IOException e) {
-      if (!call.isCanceled() || !stopped) {
-        result(false, e.toString());
-      }
+      result(false, e.toString()); // ignored once stopped (the cancelled probe of a stopped loop)
     }
 
     private void result(boolean passed, String detail) {
@@ -182,39 +197,40 @@ final class HealthChecker implements AutoCloseable {
         if (passed) {
           failures = 0;
           passes++;
-          if (!healthy && passes >= healthyThreshold) {
+          if (!healthy && passes >= settings.healthyThreshold()) {
             healthy = true;
             changed = true;
           }
         } else {
           passes = 0;
           failures++;
-          if (healthy && failures >= unhealthyThreshold) {
+          if (healthy && failures >= settings.unhealthyThreshold()) {
             healthy = false;
             changed = true;
           }
         }
       }
       if (changed) {
-        events.emit(
-            healthy ? ResilienceEvent.Type.ENDPOINT_HEALTHY : ResilienceEvent.Type.ENDPOINT_UNHEALTHY,
-            service,
-            endpoint,
-            "health check " + path + ": " + detail);
+        events.publish(
+            new EndpointHealthChanged(service, endpoint, healthy, "health check " + settings.path() + ": " + detail));
         refresh.run();
       }
-      scheduleNext(interval);
+      scheduleNext(settings.interval());
     }
 
     void stop() {
       stopped = true;
-      ScheduledFuture<?> f = next;
-      if (f != null) {
-        f.cancel(false);
-      }
+      cancelNext();
       Call c = inFlight;
       if (c != null) {
         c.cancel();
+      }
+    }
+
+    private void cancelNext() {
+      ScheduledFuture<?> f = next;
+      if (f != null) {
+        f.cancel(false);
       }
     }
   }

@@ -2,7 +2,8 @@ package io.mesh4j.resilience.internal;
 
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Endpoint;
-import io.mesh4j.resilience.ResilienceEvent;
+import io.mesh4j.event.EndpointEjected;
+import io.mesh4j.event.EndpointReadmitted;
 import io.mesh4j.time.MeshClock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,142 +23,199 @@ import java.util.concurrent.atomic.AtomicInteger;
  * base-ejection-time} × times ejected (at most {@code max-ejection-time}), never more than {@code
  * max-ejection-percent} of the endpoints at once. A timer on the mesh scheduler re-admits it; both
  * changes ask the mesh to re-run the endpoint filters.
+ *
+ * <p>State is kept by {@link Endpoint#authority()}, so an ejection survives a change of the
+ * endpoint's weight, locality or metadata; it also survives a change of the thresholds ({@link
+ * #settings(Settings)}), which apply from the next failure on.
  */
-final class OutlierDetector {
+final class OutlierDetector implements AutoCloseable {
+
+  /** The {@code outlier-detection.*} thresholds. */
+  record Settings(int consecutiveFailures, Duration baseEjection, Duration maxEjection, int maxEjectionPercent) {
+    static Settings of(ServiceConfig config) {
+      return new Settings(
+          config.get(ResilienceKeys.OUTLIER_CONSECUTIVE_FAILURES),
+          config.get(ResilienceKeys.OUTLIER_BASE_EJECTION_TIME),
+          config.get(ResilienceKeys.OUTLIER_MAX_EJECTION_TIME),
+          config.get(ResilienceKeys.OUTLIER_MAX_EJECTION_PERCENT));
+    }
+  }
 
   /** Per-endpoint counters; ejection fields guarded by the detector. */
   private static final class EndpointStats {
     final AtomicInteger consecutiveFailures = new AtomicInteger();
+    volatile Endpoint endpoint; // as discovery reports it last, for events and snapshots
     int timesEjected;
     long ejectedUntil; // mesh clock nanos; meaningful while ejected
     long lastReadmitted;
+    ScheduledFuture<?> readmission; // pending while ejected
     volatile boolean ejected; // read by the endpoint filter without the lock
+
+    EndpointStats(Endpoint endpoint) {
+      this.endpoint = endpoint;
+    }
   }
 
   private final String service;
-  private final int threshold;
-  private final Duration baseEjection;
-  private final Duration maxEjection;
-  private final int maxEjectionPercent;
   private final MeshClock clock;
   private final ScheduledExecutorService scheduler;
   private final Runnable refresh;
-  private final EventDispatcher events;
-  private final Map<Endpoint, EndpointStats> stats = new ConcurrentHashMap<>();
+  private final ResilienceEvents events;
+  private final Map<String, EndpointStats> stats = new ConcurrentHashMap<>();
+  private volatile Settings settings;
   private volatile int endpointCount;
+  private boolean closed; // guarded by this
 
   OutlierDetector(
-      ServiceConfig config,
+      String service,
+      Settings settings,
       MeshClock clock,
       ScheduledExecutorService scheduler,
       Runnable refresh,
-      EventDispatcher events) {
-    this.service = config.name();
-    this.threshold = config.get(ResilienceKeys.OUTLIER_CONSECUTIVE_FAILURES);
-    this.baseEjection = config.get(ResilienceKeys.OUTLIER_BASE_EJECTION_TIME);
-    this.maxEjection = config.get(ResilienceKeys.OUTLIER_MAX_EJECTION_TIME);
-    this.maxEjectionPercent = config.get(ResilienceKeys.OUTLIER_MAX_EJECTION_PERCENT);
+      ResilienceEvents events) {
+    this.service = service;
+    this.settings = settings;
     this.clock = clock;
     this.scheduler = scheduler;
     this.refresh = refresh;
     this.events = events;
   }
 
-  /** The endpoints discovery reports now: stats of vanished ones are dropped. */
+  Settings settings() {
+    return settings;
+  }
+
+  /** New thresholds; ejections, their timers and the failure counts carry on. */
+  void settings(Settings next) {
+    this.settings = next;
+  }
+
+  /** The endpoints discovery reports now: stats of vanished addresses are dropped. */
   void track(List<Endpoint> discovered) {
     endpointCount = discovered.size();
-    stats.keySet().retainAll(new HashSet<>(discovered));
+    Set<String> present = new HashSet<>();
+    for (Endpoint e : discovered) {
+      present.add(e.authority());
+      EndpointStats s = stats.get(e.authority());
+      if (s != null) {
+        s.endpoint = e;
+      }
+    }
+    synchronized (this) {
+      stats.entrySet().removeIf(entry -> {
+        if (present.contains(entry.getKey())) {
+          return false;
+        }
+        cancelReadmission(entry.getValue());
+        return true;
+      });
+    }
   }
 
   /** An attempt on {@code endpoint} ended; {@code success} false for 5xx, connect failure, reset, timeout. */
   void record(Endpoint endpoint, boolean success) {
-    EndpointStats s = stats.computeIfAbsent(endpoint, e -> new EndpointStats());
+    EndpointStats s = stats.computeIfAbsent(endpoint.authority(), a -> new EndpointStats(endpoint));
     if (success) {
       s.consecutiveFailures.set(0);
     } else if (s.ejected) {
       // attempts already in flight or sent in panic mode: the ejection has counted them already
-    } else if (s.consecutiveFailures.incrementAndGet() >= threshold) {
-      tryEject(endpoint, s);
+    } else if (s.consecutiveFailures.incrementAndGet() >= settings.consecutiveFailures()) {
+      tryEject(s);
     }
   }
 
-  private void tryEject(Endpoint endpoint, EndpointStats s) {
+  private void tryEject(EndpointStats s) {
+    Settings now = settings;
     Duration ejection;
     synchronized (this) {
-      if (s.ejected || stats.get(endpoint) != s || !roomForOneMore()) {
+      if (closed || s.ejected || stats.get(s.endpoint.authority()) != s || !roomForOneMore(now)) {
         return;
       }
-      long now = clock.nanoTime();
-      if (s.timesEjected > 0 && now - s.lastReadmitted > maxEjection.toNanos()) {
+      long t = clock.nanoTime();
+      if (s.timesEjected > 0 && t - s.lastReadmitted > now.maxEjection().toNanos()) {
         s.timesEjected = 0; // healthy for long enough: start from the base time again
       }
       s.timesEjected++;
-      ejection = ejectionTime(s.timesEjected);
+      ejection = ejectionTime(now, s.timesEjected);
       s.ejected = true;
-      s.ejectedUntil = now + ejection.toNanos();
+      s.ejectedUntil = t + ejection.toNanos();
       s.consecutiveFailures.set(0);
+      scheduleReadmission(s, ejection);
     }
-    events.emit(ResilienceEvent.endpointEjected(service, endpoint, threshold, ejection));
+    events.publish(new EndpointEjected(service, s.endpoint, now.consecutiveFailures(), ejection));
     refresh.run();
-    scheduleReadmission(endpoint, s, ejection);
   }
 
-  private boolean roomForOneMore() {
-    if (maxEjectionPercent == 0) {
+  private boolean roomForOneMore(Settings now) {
+    if (now.maxEjectionPercent() == 0) {
       return false;
     }
     long ejected = stats.values().stream().filter(x -> x.ejected).count();
-    long allowed = Math.max(1, (long) endpointCount * maxEjectionPercent / 100);
+    long allowed = Math.max(1, (long) endpointCount * now.maxEjectionPercent() / 100);
     return ejected < allowed;
   }
 
-  private Duration ejectionTime(int times) {
-    Duration d = baseEjection.multipliedBy(times);
-    return d.compareTo(maxEjection) > 0 ? maxEjection : d;
+  private static Duration ejectionTime(Settings now, int times) {
+    Duration d = now.baseEjection().multipliedBy(times);
+    return d.compareTo(now.maxEjection()) > 0 ? now.maxEjection() : d;
   }
 
-  private void scheduleReadmission(Endpoint endpoint, EndpointStats s, Duration delay) {
+  /** Under the lock. */
+  private void scheduleReadmission(EndpointStats s, Duration delay) {
     try {
-      scheduler.schedule(() -> readmitIfDue(endpoint, s), delay.toNanos(), TimeUnit.NANOSECONDS);
+      s.readmission = scheduler.schedule(() -> readmitIfDue(s), delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // the mesh is closing
     }
   }
 
-  private void readmitIfDue(Endpoint endpoint, EndpointStats s) {
-    long left;
+  private void readmitIfDue(EndpointStats s) {
     synchronized (this) {
-      if (!s.ejected) {
+      if (closed || !s.ejected) {
         return;
       }
       long now = clock.nanoTime();
-      left = s.ejectedUntil - now;
-      if (left <= 0) {
-        s.ejected = false;
-        s.lastReadmitted = now;
-        s.consecutiveFailures.set(0); // a fresh start: one failure must not eject it again
+      long left = s.ejectedUntil - now;
+      if (left > 0) {
+        scheduleReadmission(s, Duration.ofNanos(left)); // the mesh clock runs differently
+        return;
       }
+      s.ejected = false;
+      s.readmission = null;
+      s.lastReadmitted = now;
+      s.consecutiveFailures.set(0); // a fresh start: one failure must not eject it again
     }
-    if (left > 0) {
-      scheduleReadmission(endpoint, s, Duration.ofNanos(left)); // the mesh clock runs differently
-      return;
-    }
-    events.emit(ResilienceEvent.Type.ENDPOINT_READMITTED, service, endpoint, "ejection time passed");
+    events.publish(new EndpointReadmitted(service, s.endpoint));
     refresh.run();
   }
 
+  private static void cancelReadmission(EndpointStats s) {
+    ScheduledFuture<?> f = s.readmission;
+    if (f != null) {
+      f.cancel(false);
+      s.readmission = null;
+    }
+  }
+
   boolean isEjected(Endpoint endpoint) {
-    EndpointStats s = stats.get(endpoint);
+    EndpointStats s = stats.get(endpoint.authority());
     return s != null && s.ejected;
   }
 
   Set<Endpoint> ejected() {
     Set<Endpoint> out = new HashSet<>();
-    stats.forEach((e, s) -> {
+    stats.values().forEach(s -> {
       if (s.ejected) {
-        out.add(e);
+        out.add(s.endpoint);
       }
     });
     return out;
+  }
+
+  /** Cancels the pending re-admissions; the detector ejects and re-admits nothing afterwards. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    stats.values().forEach(OutlierDetector::cancelReadmission);
   }
 }

@@ -3,6 +3,7 @@ package io.mesh4j.resilience.internal;
 import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import java.io.IOException;
 import java.util.Map;
 import okhttp3.Response;
@@ -12,8 +13,6 @@ import okhttp3.Response;
  * the feedback half of outlier detection; {@link EndpointHealthFilter} is the selection half.
  */
 final class OutlierFeedbackStage implements MeshStage {
-
-  static final int ORDER = 900;
 
   private final Map<String, ServiceResilience> services;
 
@@ -28,7 +27,12 @@ final class OutlierFeedbackStage implements MeshStage {
 
   @Override
   public int order() {
-    return ORDER;
+    return StageOrder.ATTEMPT_OUTLIER_FEEDBACK;
+  }
+
+  @Override
+  public String name() {
+    return "outlier-feedback";
   }
 
   @Override

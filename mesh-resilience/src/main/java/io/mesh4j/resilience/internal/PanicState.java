@@ -1,15 +1,15 @@
 package io.mesh4j.resilience.internal;
 
-import io.mesh4j.resilience.ResilienceEvent;
+import io.mesh4j.event.PanicModeChanged;
 
 /** Whether a service is in panic mode; reports each transition once (event and log). */
 final class PanicState {
 
   private final String service;
-  private final EventDispatcher events;
+  private final ResilienceEvents events;
   private volatile boolean panic;
 
-  PanicState(String service, EventDispatcher events) {
+  PanicState(String service, ResilienceEvents events) {
     this.service = service;
     this.events = events;
   }
@@ -20,12 +20,7 @@ final class PanicState {
       return;
     }
     panic = now;
-    String detail = healthy + " of " + total + " endpoints healthy";
-    events.emit(
-        now ? ResilienceEvent.Type.PANIC_ENTERED : ResilienceEvent.Type.PANIC_EXITED,
-        service,
-        null,
-        now ? detail + ": balancing over all of them" : detail);
+    events.publish(new PanicModeChanged(service, now, healthy, total));
   }
 
   boolean inPanic() {

@@ -1,5 +1,6 @@
 package io.mesh4j.resilience.internal;
 
+import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.time.MeshClock;
 import java.time.Duration;
 
@@ -13,6 +14,17 @@ final class RetryBudget {
 
   private static final int BUCKETS = 10;
 
+  /** The {@code retry.budget.*} values; a budget is kept across configuration changes while they stay equal. */
+  record Settings(double ratio, int minPerSecond, Duration window) {
+    static Settings of(ServiceConfig config) {
+      return new Settings(
+          config.get(ResilienceKeys.RETRY_BUDGET_RATIO),
+          config.get(ResilienceKeys.RETRY_BUDGET_MIN_PER_SECOND),
+          config.get(ResilienceKeys.RETRY_BUDGET_WINDOW));
+    }
+  }
+
+  private final Settings settings;
   private final MeshClock clock;
   private final double ratio;
   private final double floor;
@@ -21,12 +33,17 @@ final class RetryBudget {
   private final long[] retries = new long[BUCKETS];
   private long currentBucket; // index in time of the newest bucket, guarded by this
 
-  RetryBudget(MeshClock clock, double ratio, int minPerSecond, Duration window) {
+  RetryBudget(MeshClock clock, Settings settings) {
+    this.settings = settings;
     this.clock = clock;
-    this.ratio = ratio;
-    this.floor = minPerSecond * (window.toNanos() / 1e9);
-    this.bucketNanos = Math.max(1, window.toNanos() / BUCKETS);
+    this.ratio = settings.ratio();
+    this.floor = settings.minPerSecond() * (settings.window().toNanos() / 1e9);
+    this.bucketNanos = Math.max(1, settings.window().toNanos() / BUCKETS);
     this.currentBucket = clock.nanoTime() / bucketNanos;
+  }
+
+  Settings settings() {
+    return settings;
   }
 
   /** Counts one logical request (a deposit). */

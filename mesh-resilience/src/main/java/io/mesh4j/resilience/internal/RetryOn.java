@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * What {@code retry.on} lists: failure kinds ({@code connect-failure}, {@code reset}, {@code
- * timeout}, {@code 5xx}) and status codes. Immutable.
+ * timeout}, {@code 5xx}) and status codes. Immutable, with value equality (a record over a {@link
+ * StatusSet}): a reload that does not change it is no change.
  */
 record RetryOn(boolean connectFailure, boolean reset, boolean timeout, boolean any5xx, StatusSet statuses) {
 

@@ -1,13 +1,17 @@
 package io.mesh4j.resilience.internal;
 
+import io.mesh4j.event.RetryDenied;
+import io.mesh4j.event.RetryScheduled;
+import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
+import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.resilience.MeshRetry;
-import io.mesh4j.resilience.ResilienceEvent;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -15,9 +19,10 @@ import okhttp3.Response;
 
 /**
  * CALL stage: retries a failed attempt, on another endpoint when there is one (core avoids tried
- * endpoints), after a jittered backoff, within the service's retry budget and the call's deadline.
- * Each attempt gets the per-try timeout. Only statuses decide on a response, before it is returned:
- * a body handed to the caller is never retried.
+ * endpoints), after a jittered backoff, within the service's retry budget and the call's deadline
+ * (no retry whose backoff alone would outlast it). Each attempt gets the per-try timeout. Only
+ * statuses decide on a response, before it is returned: a body handed to the caller is never
+ * retried.
  *
  * <p>What may be retried: a connect failure always (nothing was sent, not even for a POST); a reset,
  * timeout or status only for idempotent methods or requests tagged {@link MeshRetry#retryable()},
@@ -25,12 +30,12 @@ import okhttp3.Response;
  */
 final class RetryStage implements MeshStage {
 
-  static final int ORDER = 300;
-
   private final Map<String, ServiceResilience> services;
+  private final ResilienceEvents events;
 
-  RetryStage(Map<String, ServiceResilience> services) {
+  RetryStage(Map<String, ServiceResilience> services, ResilienceEvents events) {
     this.services = services;
+    this.events = events;
   }
 
   @Override
@@ -40,7 +45,12 @@ final class RetryStage implements MeshStage {
 
   @Override
   public int order() {
-    return ORDER;
+    return StageOrder.CALL_RETRY;
+  }
+
+  @Override
+  public String name() {
+    return "retry";
   }
 
   @Override
@@ -97,24 +107,23 @@ final class RetryStage implements MeshStage {
   }
 
   /**
-   * Budget and deadline: the backoff to wait before the next attempt, or null when there is to be
+   * Deadline and budget: the backoff to wait before the next attempt, or null when there is to be
    * no next attempt.
    */
   private Duration retryBackoff(ServiceResilience service, MeshChain chain, int attempt, String reason) {
     MeshCall call = chain.call();
     Duration backoff = service.retryPolicy().backoff().before(attempt);
-    CallDeadline deadline = chain.request().tag(CallDeadline.class);
-    if (deadline != null && deadline.deadline().remaining().compareTo(backoff) <= 0) {
-      return null; // the retry could not finish in time anyway
+    if (call.remainingNanos() <= backoff.toNanos()) {
+      return null; // it could not even start in time (without a deadline remainingNanos is MAX_VALUE)
     }
     if (!service.retryBudget().tryRetry()) {
-      service.events().emit(ResilienceEvent.Type.RETRY_BUDGET_EXHAUSTED, service.name(), null, reason);
+      events.publish(new RetryDenied(service.name(), reason));
       return null;
     }
-    var last = call.attempts().isEmpty() ? null : call.attempts().get(call.attempts().size() - 1);
-    service
-        .events()
-        .emit(ResilienceEvent.retry(service.name(), last == null ? null : last.endpoint(), reason, attempt + 1, backoff));
+    List<MeshAttempt> attempts = call.attempts();
+    MeshAttempt failed = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    events.publish(
+        new RetryScheduled(service.name(), failed == null ? null : failed.endpoint(), reason, attempt + 1, backoff));
     return backoff;
   }
 

@@ -1,27 +1,26 @@
 package io.mesh4j.resilience.internal;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.mesh4j.config.ServiceConfig;
-import io.mesh4j.resilience.CircuitState;
 import io.mesh4j.resilience.ServiceResilienceSnapshot;
-import io.mesh4j.spi.MeshContext;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Everything resilience keeps for one service in one mesh client: its bulkhead, circuit breaker,
  * retry policy and budget, outlier detector, health checker and panic state. Parts that are
- * switched off are null.
+ * switched off are null. Immutable: a configuration change makes a new holder ({@link
+ * #updated}) that keeps the parts whose settings did not change, and the client swaps it in.
  */
 final class ServiceResilience implements AutoCloseable {
 
   private final String name;
-  private final EventDispatcher events;
-  private final Bulkhead bulkhead;
+  private final ServiceParts parts;
+  private final CircuitBreakers.Settings breakerSettings;
   private final CircuitBreaker circuitBreaker;
   private final StatusSet failureStatuses;
+  private final ServiceBulkhead bulkhead;
   private final RetryPolicy retryPolicy;
   private final RetryBudget retryBudget;
   private final OutlierDetector outlierDetector;
@@ -29,49 +28,147 @@ final class ServiceResilience implements AutoCloseable {
   private final int panicThreshold;
   private final PanicState panic;
 
-  private ServiceResilience(ServiceConfig config, MeshContext context, EventDispatcher events,
-      Supplier<HealthCheckClient> healthCheckClient) {
-    this.name = config.name();
-    this.events = events;
-    this.bulkhead = config.get(ResilienceKeys.BULKHEAD_ENABLED)
-        ? Bulkhead.of(name, BulkheadConfig.custom()
-            .maxConcurrentCalls(config.get(ResilienceKeys.BULKHEAD_MAX_CONCURRENT))
-            .maxWaitDuration(config.get(ResilienceKeys.BULKHEAD_MAX_WAIT))
-            .build())
-        : null;
-    this.circuitBreaker = CircuitBreakers.create(config, events);
-    this.failureStatuses = config.get(ResilienceKeys.CB_FAILURE_STATUSES);
-    this.retryPolicy = RetryPolicy.of(config);
-    this.retryBudget = new RetryBudget(
-        context.clock(),
-        config.get(ResilienceKeys.RETRY_BUDGET_RATIO),
-        config.get(ResilienceKeys.RETRY_BUDGET_MIN_PER_SECOND),
-        config.get(ResilienceKeys.RETRY_BUDGET_WINDOW));
-    Runnable refresh = () -> context.refreshEndpoints(name);
-    this.outlierDetector = config.get(ResilienceKeys.OUTLIER_ENABLED)
-        ? new OutlierDetector(config, context.clock(), context.scheduler(), refresh, events)
-        : null;
-    this.healthChecker = config.get(ResilienceKeys.HC_PATH) != null
-        ? new HealthChecker(config, healthCheckClient.get(), context.scheduler(), refresh, events)
-        : null;
-    this.panicThreshold = config.get(ResilienceKeys.PANIC_THRESHOLD);
-    this.panic = new PanicState(name, events);
+  private ServiceResilience(
+      String name,
+      ServiceParts parts,
+      CircuitBreakers.Settings breakerSettings,
+      CircuitBreaker circuitBreaker,
+      StatusSet failureStatuses,
+      ServiceBulkhead bulkhead,
+      RetryPolicy retryPolicy,
+      RetryBudget retryBudget,
+      OutlierDetector outlierDetector,
+      HealthChecker healthChecker,
+      int panicThreshold,
+      PanicState panic) {
+    this.name = name;
+    this.parts = parts;
+    this.breakerSettings = breakerSettings;
+    this.circuitBreaker = circuitBreaker;
+    this.failureStatuses = failureStatuses;
+    this.bulkhead = bulkhead;
+    this.retryPolicy = retryPolicy;
+    this.retryBudget = retryBudget;
+    this.outlierDetector = outlierDetector;
+    this.healthChecker = healthChecker;
+    this.panicThreshold = panicThreshold;
+    this.panic = panic;
   }
 
-  static ServiceResilience create(ServiceConfig config, MeshContext context, EventDispatcher events,
-      Supplier<HealthCheckClient> healthCheckClient) {
-    return new ServiceResilience(config, context, events, healthCheckClient);
+  /** A new service's state; on failure nothing of it keeps running. */
+  static ServiceResilience create(ServiceConfig config, ServiceParts parts) {
+    String name = config.name();
+    CircuitBreakers.Settings cb = CircuitBreakers.Settings.of(config);
+    CircuitBreaker breaker = CircuitBreakers.create(name, cb, parts.events(), parts.currentBreaker(name));
+    ServiceBulkhead bulkhead = config.get(ResilienceKeys.BULKHEAD_ENABLED) ? newBulkhead(config) : null;
+    RetryPolicy retryPolicy = RetryPolicy.of(config);
+    RetryBudget retryBudget = parts.retryBudget(RetryBudget.Settings.of(config));
+    // Last, the parts with timers and probes: nothing after them may fail.
+    OutlierDetector outliers = config.get(ResilienceKeys.OUTLIER_ENABLED) ? parts.outlierDetector(config) : null;
+    HealthChecker health;
+    try {
+      health = parts.healthChecker(name, HealthChecker.Settings.of(config));
+    } catch (RuntimeException e) {
+      if (outliers != null) {
+        outliers.close();
+      }
+      throw e;
+    }
+    return new ServiceResilience(
+        name,
+        parts,
+        cb,
+        breaker,
+        config.get(ResilienceKeys.CB_FAILURE_STATUSES),
+        bulkhead,
+        retryPolicy,
+        retryBudget,
+        outliers,
+        health,
+        config.get(ResilienceKeys.PANIC_THRESHOLD),
+        new PanicState(name, parts.events()));
+  }
+
+  /**
+   * The state for the service's changed configuration: what still holds is kept (an open circuit,
+   * requests in flight in the bulkhead, the retry budget, ejections, health verdicts, panic), the
+   * rest is rebuilt; replaced parts are released. Call once per change, then use only the result.
+   */
+  ServiceResilience updated(ServiceConfig next) {
+    CircuitBreakers.Settings cb = CircuitBreakers.Settings.of(next);
+    CircuitBreaker breaker =
+        Objects.equals(cb, breakerSettings)
+            ? circuitBreaker
+            : CircuitBreakers.replace(circuitBreaker, name, cb, parts.events(), parts.currentBreaker(name));
+    RetryBudget.Settings budget = RetryBudget.Settings.of(next);
+    return new ServiceResilience(
+        name,
+        parts,
+        cb,
+        breaker,
+        next.get(ResilienceKeys.CB_FAILURE_STATUSES),
+        updatedBulkhead(next),
+        RetryPolicy.of(next),
+        budget.equals(retryBudget.settings()) ? retryBudget : parts.retryBudget(budget),
+        updatedOutlierDetector(next),
+        updatedHealthChecker(next),
+        next.get(ResilienceKeys.PANIC_THRESHOLD),
+        panic);
+  }
+
+  private static ServiceBulkhead newBulkhead(ServiceConfig config) {
+    return new ServiceBulkhead(
+        config.name(), config.get(ResilienceKeys.BULKHEAD_MAX_CONCURRENT), config.get(ResilienceKeys.BULKHEAD_MAX_WAIT));
+  }
+
+  /** The same bulkhead resized (its requests in flight keep their slots), a new one, or none. */
+  private ServiceBulkhead updatedBulkhead(ServiceConfig next) {
+    if (!next.get(ResilienceKeys.BULKHEAD_ENABLED)) {
+      return null; // requests holding a slot release it into the dropped bulkhead
+    }
+    if (bulkhead == null) {
+      return newBulkhead(next);
+    }
+    int limit = next.get(ResilienceKeys.BULKHEAD_MAX_CONCURRENT);
+    Duration wait = next.get(ResilienceKeys.BULKHEAD_MAX_WAIT);
+    bulkhead.resize(limit, wait);
+    return bulkhead;
+  }
+
+  /** The same detector with the new thresholds (ejections and counts kept), a new one, or none. */
+  private OutlierDetector updatedOutlierDetector(ServiceConfig next) {
+    if (!next.get(ResilienceKeys.OUTLIER_ENABLED)) {
+      if (outlierDetector != null) {
+        outlierDetector.close();
+      }
+      return null;
+    }
+    if (outlierDetector == null) {
+      return parts.outlierDetector(next);
+    }
+    outlierDetector.settings(OutlierDetector.Settings.of(next));
+    return outlierDetector;
+  }
+
+  /** The same checker when no {@code health-check.*} value changed; else the old one stops. */
+  private HealthChecker updatedHealthChecker(ServiceConfig next) {
+    HealthChecker.Settings settings = HealthChecker.Settings.of(next);
+    HealthChecker current = healthChecker;
+    if (Objects.equals(settings, current == null ? null : current.settings())) {
+      return current;
+    }
+    HealthChecker replacement = parts.healthChecker(name, settings);
+    if (current != null) {
+      current.close();
+    }
+    return replacement;
   }
 
   String name() {
     return name;
   }
 
-  EventDispatcher events() {
-    return events;
-  }
-
-  Bulkhead bulkhead() {
+  ServiceBulkhead bulkhead() {
     return bulkhead;
   }
 
@@ -111,16 +208,20 @@ final class ServiceResilience implements AutoCloseable {
   ServiceResilienceSnapshot snapshot() {
     return new ServiceResilienceSnapshot(
         name,
-        circuitBreaker == null ? CircuitState.DISABLED : CircuitStates.of(circuitBreaker.getState()),
+        CircuitStates.of(circuitBreaker),
         outlierDetector == null ? Set.of() : outlierDetector.ejected(),
         healthChecker == null ? Set.of() : healthChecker.unhealthy(),
         panic.inPanic());
   }
 
+  /** The service is gone: probes and re-admission timers stop. */
   @Override
   public void close() {
     if (healthChecker != null) {
       healthChecker.close();
+    }
+    if (outlierDetector != null) {
+      outlierDetector.close();
     }
   }
 }

@@ -5,7 +5,11 @@ import io.mesh4j.config.ValueParsers;
 import java.util.BitSet;
 import java.util.List;
 
-/** A set of HTTP status codes, written as codes and ranges: {@code 500-599}, {@code 429,503}. */
+/**
+ * A set of HTTP status codes, written as codes and ranges: {@code 500-599}, {@code 429,503}.
+ * Immutable; equal when the codes are (however written), so a reload that only rewrites the value
+ * is no change.
+ */
 final class StatusSet {
 
   private final BitSet codes;
@@ -56,6 +60,16 @@ final class StatusSet {
 
   boolean contains(int code) {
     return code >= 0 && codes.get(code);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StatusSet other && codes.equals(other.codes);
+  }
+
+  @Override
+  public int hashCode() {
+    return codes.hashCode();
   }
 
   @Override
