@@ -21,7 +21,7 @@ public final class MeshTimeoutException extends InterruptedIOException {
 
   /**
    * @param detail what ran out, after "request to service 'x' ": {@code "exceeded the caller's
-   *     deadline (x-mesh-deadline-ms, 150ms)"}
+   *     deadline (x-mesh-deadline-ms) of 150ms"}
    */
   public MeshTimeoutException(String service, String detail) {
     super("request to service '" + service + "' " + detail);

@@ -442,7 +442,7 @@ class PipelineExtensionTest {
 
         assertThatThrownBy(() -> http.newCall(get("http://orders/")).execute())
             .isInstanceOf(io.mesh4j.MeshTimeoutException.class)
-            .hasMessageContaining("'orders' exceeded the caller's deadline (x-test) (150ms)");
+            .hasMessageContaining("'orders' exceeded the caller's deadline (x-test) of 150ms");
         assertThat(remainingBefore.get()).isBetween(Duration.ofSeconds(9).toNanos(), Duration.ofSeconds(10).toNanos());
       }
     }

@@ -1,5 +1,6 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.benchmarks;
 
+import io.mesh4j.lb.OutstandingRequests;
 import io.mesh4j.time.MeshClock;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -1,6 +1,7 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.benchmarks;
 
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.lb.PowerOfTwoChoicesPicker;
 import io.mesh4j.time.MeshClock;
 import java.util.List;
 
@@ -21,7 +22,7 @@ final class BaselinePeakEwmaPicker extends PowerOfTwoChoicesPicker<BaselinePeakE
   }
 
   @Override
-  boolean prefersSecond(int first, int second) {
+  protected boolean prefersSecond(int first, int second) {
     long now = clock.nanoTime();
     return cost(second, now) < cost(first, now);
   }

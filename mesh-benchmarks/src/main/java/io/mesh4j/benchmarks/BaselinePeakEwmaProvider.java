@@ -1,10 +1,14 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.benchmarks;
 
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.lb.EndpointStates;
 import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerContext;
 import io.mesh4j.lb.LoadBalancerProvider;
+import io.mesh4j.lb.LoadBalancerUpdate;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.lb.PickerFactory;
+import io.mesh4j.lb.SnapshotLoadBalancer;
 import io.mesh4j.time.MeshClock;
 import java.time.Duration;
 import java.util.List;
@@ -13,8 +17,7 @@ import java.util.List;
  * Benchmark-only: {@code peak-ewma} as it was before the allocation-free estimate (commit
  * bf89dda's {@code PeakEwmaLoad} and {@code PeakEwmaPicker}, copied verbatim as {@code
  * BaselinePeakEwma*}), so that PickBenchmark measures before and after side by side in one run.
- * Same package as mesh-core's pickers (their base classes are package-private); decay fixed at the
- * default 10 s.
+ * Built on mesh-core's public picker bases; decay fixed at the default 10 s.
  */
 public final class BaselinePeakEwmaProvider implements LoadBalancerProvider {
 
@@ -35,7 +38,7 @@ public final class BaselinePeakEwmaProvider implements LoadBalancerProvider {
         context,
         new PickerFactory() {
           @Override
-          public Picker newPicker(List<Endpoint> endpoints) {
+          public Picker newPicker(List<Endpoint> endpoints, LoadBalancerUpdate update) {
             return new BaselinePeakEwmaPicker(endpoints, loads.retain(endpoints), clock);
           }
 

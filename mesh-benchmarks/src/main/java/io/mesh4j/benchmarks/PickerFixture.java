@@ -1,16 +1,13 @@
 package io.mesh4j.benchmarks;
 
-import io.mesh4j.MeshClient;
-import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.LoadBalancer;
-import io.mesh4j.lb.LoadBalancerContext;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.testing.lb.TestLoadBalancerContext;
 import io.mesh4j.time.MeshClock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -28,13 +25,14 @@ final class PickerFixture {
             .filter(p -> p.name().equals(policy))
             .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no load-balancing policy " + policy));
-    Context context = new Context(serviceConfig(policy));
+    TestLoadBalancerContext context =
+        TestLoadBalancerContext.forService(BenchMesh.SERVICE).clock(MeshClock.SYSTEM).build();
     LoadBalancer balancer = provider.newLoadBalancer(context);
-    balancer.updateEndpoints(endpoints(endpointCount));
-    if (context.picker == null) {
+    balancer.update(context.update(endpoints(endpointCount)));
+    if (context.pickerUpdates() == 0) {
       throw new IllegalStateException(policy + " published no picker");
     }
-    return context.picker;
+    return context.picker();
   }
 
   /** Equal weights (the common case); the addresses are never dialled. */
@@ -46,39 +44,4 @@ final class PickerFixture {
     return out;
   }
 
-  /** ServiceConfig has no public constructor: take a validated one (defaults only) from a mesh. */
-  private static ServiceConfig serviceConfig(String policy) {
-    try (MeshClient mesh = BenchMesh.client("127.0.0.1:9", policy, Map.of())) {
-      return mesh.config().service(BenchMesh.SERVICE).orElseThrow();
-    }
-  }
-
-  private static final class Context implements LoadBalancerContext {
-    private final ServiceConfig config;
-    private volatile Picker picker;
-
-    Context(ServiceConfig config) {
-      this.config = config;
-    }
-
-    @Override
-    public String serviceName() {
-      return config.name();
-    }
-
-    @Override
-    public ServiceConfig config() {
-      return config;
-    }
-
-    @Override
-    public MeshClock clock() {
-      return MeshClock.SYSTEM;
-    }
-
-    @Override
-    public void updatePicker(Picker next) {
-      this.picker = next;
-    }
-  }
 }

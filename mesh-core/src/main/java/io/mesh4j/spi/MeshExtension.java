@@ -36,7 +36,10 @@ public interface MeshExtension extends AutoCloseable {
   /**
    * A service became a mesh route: at startup (before {@link #started()}) or when a configuration
    * change adds it. Called before its first request, on the thread that applies the change; create
-   * the service's state here. Must be quick; an exception refuses the configuration that added it.
+   * the service's state here. From this call on, {@link MeshContext#service} answers for it (the
+   * route starts right after, and its endpoint filters may run before its first request). Must be
+   * quick (a change blocks the next change and {@code close()} until it ends); an exception
+   * refuses the configuration that added it.
    */
   default void onServiceAdded(ServiceConfig service) {}
 

@@ -1,7 +1,8 @@
 package io.mesh4j.samples;
 
 import io.mesh4j.MeshClient;
-import io.mesh4j.resilience.ResilienceModule;
+import io.mesh4j.event.ServiceAdded;
+import io.mesh4j.resilience.ResilienceExtension;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +26,11 @@ public final class ResilienceDemo {
         OrdersBackend b = OrdersBackend.start("orders-b", 0, orders.tlsServer());
         OrdersBackend c = OrdersBackend.start("orders-c", 0, orders.tlsServer())) {
       List<OrdersBackend> backends = List.of(a, b, c);
-      ResilienceModule resilience =
-          new ResilienceModule().addListener(e -> System.out.println("  event: " + e));
       try (MeshClient mesh =
           MeshClient.builder()
               .service("frontend")
               .environment(Map.of())
               .systemProperties(new Properties())
-              .module(resilience)
               .property("mesh.tls.dev-ca.dir", orders.caDir().toString())
               .property("mesh.services.orders.endpoints", a.address() + "," + b.address() + "," + c.address())
               .property("mesh.services.orders.lb", "round-robin")
@@ -40,6 +38,13 @@ public final class ResilienceDemo {
               .property("mesh.services.orders.outlier-detection.consecutive-failures", "3")
               .property("mesh.services.orders.outlier-detection.base-ejection-time", "2s")
               .build()) {
+        // resilience publishes what it does on the client's event bus
+        mesh.events().subscribe(e -> {
+          if (e.getClass().getPackageName().equals("io.mesh4j.event") && !(e instanceof ServiceAdded)) {
+            System.out.println("  event: " + e);
+          }
+        });
+        ResilienceExtension resilience = mesh.extension(ResilienceExtension.class).orElseThrow();
         OkHttpClient http = mesh.wrap(new OkHttpClient());
 
         phase("1. all three healthy", http, backends, 30);

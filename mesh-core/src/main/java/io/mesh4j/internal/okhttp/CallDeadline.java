@@ -51,7 +51,7 @@ final class CallDeadline {
     if (hasDeadline && at >= deadlineNanos) {
       return;
     }
-    String what = "exceeded " + source + " (" + Math.max(0, remaining.toMillis()) + "ms)";
+    String what = "exceeded " + source + " of " + Math.max(0, remaining.toMillis()) + "ms";
     if (remaining.isNegative() || remaining.isZero()) {
       detail = what;
       exceeded = true;

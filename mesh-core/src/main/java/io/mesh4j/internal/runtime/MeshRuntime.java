@@ -56,6 +56,8 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
   private final ScheduledThreadPoolExecutor scheduler;
   private final EventBus events = new EventBus();
   private final RouteTable routes = new RouteTable();
+  /** Routes of services being added: known to modules (service(name)) before requests reach them. */
+  private final Map<String, ServiceRoute> preparing = new ConcurrentHashMap<>();
   private final Map<String, DiscoveryBackend> backends = new ConcurrentHashMap<>();
   private final List<MeshExtension> extensions = new ArrayList<>();
   private final List<MeshStage> callStages = new ArrayList<>();
@@ -164,21 +166,27 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
   }
 
   /**
-   * Tells modules of each new service and starts its route, unpublished. On any failure, undoes
-   * what it did and refuses with the service named.
+   * Creates each new service's route (unpublished, but visible to modules through {@link
+   * #service}), tells the modules, then starts its discovery. On any failure, undoes what it did
+   * and refuses with the service named.
    */
   private List<ServiceRoute> prepareAdded(java.util.Collection<ServiceConfig> services) {
     List<ServiceRoute> started = new ArrayList<>();
     List<Runnable> undo = new ArrayList<>();
     for (ServiceConfig service : services) {
       try {
+        ServiceRoute route = ServiceRoute.create(service, this);
+        preparing.put(service.name(), route);
+        undo.add(() -> {
+          preparing.remove(service.name(), route);
+          route.close();
+        });
         for (MeshExtension e : extensions) {
           e.onServiceAdded(service);
           undo.add(() -> notifyModule(e, "onServiceRemoved", () -> e.onServiceRemoved(service)));
         }
-        ServiceRoute route = ServiceRoute.start(service, this);
+        route.startDiscovery(); // its filters (the modules') may run now
         started.add(route);
-        undo.add(route::close);
       } catch (RuntimeException e) {
         for (int i = undo.size() - 1; i >= 0; i--) {
           undo.get(i).run();
@@ -197,6 +205,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
   private void commitAdded(List<ServiceRoute> started) {
     for (ServiceRoute route : started) {
       routes.put(route);
+      preparing.remove(route.name(), route);
       RouteSnapshot s = route.current();
       log.info("service '{}': discovery={}, lb={}", route.name(),
           plugins.discoveryProvider(s.config()).name(), s.policyName());
@@ -339,9 +348,15 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
     };
   }
 
+  /** A published route, or one being added (modules see it from onServiceAdded on). */
+  private ServiceRoute knownRoute(String service) {
+    ServiceRoute route = routes.get(service);
+    return route != null ? route : preparing.get(service);
+  }
+
   @Override
   public void refreshEndpoints(String service) {
-    ServiceRoute route = routes.get(service);
+    ServiceRoute route = knownRoute(service);
     if (route != null && !closed) {
       // Off the caller's thread: a module may call this from inside a request or a filter.
       try {
@@ -354,7 +369,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
 
   @Override
   public void refreshDiscovery(String service) {
-    ServiceRoute route = routes.get(service);
+    ServiceRoute route = knownRoute(service);
     if (route != null && !closed) {
       route.requestDiscoveryRefresh();
     }
@@ -367,7 +382,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
 
   @Override
   public Optional<ServiceSnapshot> service(String name) {
-    ServiceRoute route = routes.get(name);
+    ServiceRoute route = knownRoute(name);
     return route == null ? Optional.empty() : Optional.of(route.current());
   }
 

@@ -57,22 +57,28 @@ public final class ServiceRoute {
     this.lastRefreshNanos.set(context.clock().nanoTime() - REFRESH_MIN_INTERVAL_NANOS);
   }
 
-  /**
-   * Creates the route with its balancer and starts discovery (whose first answer may arrive before
-   * this returns). On failure, whatever started is stopped.
-   */
-  static ServiceRoute start(ServiceConfig config, RouteContext context) {
+  /** Creates the route with its balancer and first snapshot; discovery starts with {@link #startDiscovery()}. */
+  static ServiceRoute create(ServiceConfig config, RouteContext context) {
     ServiceRoute route = new ServiceRoute(config.name(), context);
+    synchronized (route) {
+      route.config = config;
+      route.active = route.newBalancer(config);
+      route.publishSnapshot();
+    }
+    return route;
+  }
+
+  /**
+   * Starts discovery, whose first answer (and the endpoint filters) may run before this returns.
+   * On failure, whatever started is stopped.
+   */
+  void startDiscovery() {
     try {
-      synchronized (route) {
-        route.config = config;
-        route.active = route.newBalancer(config);
-        route.publishSnapshot();
-        route.subscribe(config);
+      synchronized (this) {
+        subscribe(config);
       }
-      return route;
     } catch (RuntimeException e) {
-      route.close();
+      close();
       throw e;
     }
   }

@@ -1,0 +1,217 @@
+package io.mesh4j.samples;
+
+import io.mesh4j.MeshClient;
+import io.mesh4j.ServiceRemovedException;
+import io.mesh4j.config.ConfigStatus;
+import io.mesh4j.event.ConfigApplied;
+import io.mesh4j.event.ConfigRejected;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The dynamic mesh: four threads call {@code http://orders/...} over mTLS without pause while the
+ * frontend's {@code mesh.properties} is edited as an operator would (an endpoint added, one
+ * drained, the policy switched, a bad edit, the service removed). After each edit it prints, per
+ * backend, the requests each one served (counted by the backends themselves) and every request
+ * that failed. Run it with {@code mvn -B -q -Pdemo -DskipTests verify
+ * -Ddemo.main=io.mesh4j.samples.LiveReloadDemo}.
+ */
+public final class LiveReloadDemo {
+
+  private static final long PHASE_MILLIS = 2_000;
+  private static final int CALLERS = 4;
+
+  private LiveReloadDemo() {}
+
+  public static void main(String[] args) throws Exception {
+    List<OrdersBackend> backends = new ArrayList<>();
+    try (OrdersWorkload orders = OrdersWorkload.start()) {
+      for (int i = 1; i <= 3; i++) {
+        backends.add(OrdersBackend.start("orders-" + i, 2, orders.tlsServer()));
+      }
+      Path file = orders.dir().resolve("mesh.properties");
+      Editor editor = new Editor(file, orders.caDir());
+      editor.write("start: orders-1 and orders-2, round-robin",
+          "mesh.services.orders.endpoints=" + backends.get(0).address() + "," + backends.get(1).address(),
+          "mesh.services.orders.lb=round-robin",
+          "mesh.services.orders.timeout=2s");
+      try (MeshClient mesh = MeshClient.fromProperties(file)) {
+        mesh.events().subscribe(ConfigApplied.class, e ->
+            System.out.println("   event: ConfigApplied version " + e.version() + ": " + e.diff()));
+        mesh.events().subscribe(ConfigRejected.class, e ->
+            System.out.println("   event: ConfigRejected, " + e.problems().size() + " problem(s): "
+                + e.problems().get(0)));
+        Load load = Load.start(mesh.wrap(new OkHttpClient()));
+        try {
+          Counts counts = new Counts(backends);
+          phase(load, counts, mesh);
+
+          editor.write("add orders-3",
+              "mesh.services.orders.endpoints=" + backends.get(0).address() + "," + backends.get(1).address()
+                  + "," + backends.get(2).address(),
+              "mesh.services.orders.lb=round-robin",
+              "mesh.services.orders.timeout=2s");
+          phase(load, counts, mesh);
+
+          editor.write("drain orders-1 (health=draining: no new requests) and weigh orders-3 ×3",
+              "mesh.services.orders.endpoints=" + backends.get(0).address() + ";health=draining,"
+                  + backends.get(1).address() + "," + backends.get(2).address() + ";weight=3",
+              "mesh.services.orders.lb=weighted-round-robin",
+              "mesh.services.orders.timeout=2s");
+          phase(load, counts, mesh);
+
+          editor.write("a bad edit (timeout=fast): rejected whole, version unchanged, still serving",
+              "mesh.services.orders.endpoints=" + backends.get(1).address(),
+              "mesh.services.orders.lb=weighted-round-robin",
+              "mesh.services.orders.timeout=fast");
+          phase(load, counts, mesh);
+
+          editor.write("remove the orders service: its name now fails closed, never through DNS");
+          phase(load, counts, mesh);
+        } finally {
+          load.stop();
+        }
+        ConfigStatus status = mesh.configStatus();
+        System.out.printf("%nconfigStatus: version %d from %s, applied at %s%n",
+            status.version(), status.origin(), status.appliedAt());
+      }
+      System.out.println("MeshClient closed: its threads (the config watch included), timers and connections are gone.");
+    } finally {
+      backends.forEach(OrdersBackend::close);
+    }
+  }
+
+  /** Lets the watch pick the edit up and traffic run, then prints what the backends served. */
+  private static void phase(Load load, Counts counts, MeshClient mesh) throws InterruptedException {
+    Thread.sleep(PHASE_MILLIS); // the demo's pacing: traffic runs while the watch applies the edit
+    Map<String, Long> served = counts.sinceLast();
+    StringBuilder line = new StringBuilder("   served:");
+    served.forEach((name, n) -> line.append(String.format("  %s %5d", name, n)));
+    System.out.println(line);
+    System.out.printf("   config version %d; failed requests in this phase: %s%n",
+        mesh.configStatus().version(), load.failuresSinceLast());
+  }
+
+  /** Writes mesh.properties atomically, as a deploy tool would, and says what changed. */
+  private static final class Editor {
+    private final Path file;
+    private final Path caDir;
+
+    Editor(Path file, Path caDir) {
+      this.file = file;
+      this.caDir = caDir;
+    }
+
+    void write(String what, String... serviceLines) throws IOException {
+      List<String> lines = new ArrayList<>(List.of(
+          "mesh.service=frontend",
+          "mesh.tls.dev-ca.dir=" + caDir));
+      lines.addAll(List.of(serviceLines));
+      Path tmp = file.resolveSibling("mesh.properties.tmp");
+      Files.writeString(tmp, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      System.out.println();
+      System.out.println("== " + what);
+      for (String l : serviceLines) {
+        System.out.println("   " + l);
+      }
+    }
+  }
+
+  /** Requests served per backend, as the backends count them, since the last look. */
+  private static final class Counts {
+    private final List<OrdersBackend> backends;
+    private final Map<String, Long> last = new LinkedHashMap<>();
+
+    Counts(List<OrdersBackend> backends) {
+      this.backends = backends;
+      backends.forEach(b -> last.put(b.name(), b.served()));
+    }
+
+    Map<String, Long> sinceLast() {
+      Map<String, Long> out = new LinkedHashMap<>();
+      for (OrdersBackend b : backends) {
+        long now = b.served();
+        out.put(b.name(), now - last.put(b.name(), now));
+      }
+      return out;
+    }
+  }
+
+  /** Callers that never pause; failures are grouped by exception type and message. */
+  private static final class Load {
+    private final ExecutorService threads = Executors.newFixedThreadPool(CALLERS);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+
+    static Load start(OkHttpClient http) {
+      Load load = new Load();
+      for (int i = 0; i < CALLERS; i++) {
+        load.threads.execute(() -> load.run(http));
+      }
+      return load;
+    }
+
+    private void run(OkHttpClient http) {
+      long item = 0;
+      while (running.get()) {
+        Request request = new Request.Builder().url("http://orders/items/" + item++).build();
+        try (Response r = http.newCall(request).execute()) {
+          r.body().string();
+          if (!r.isSuccessful()) {
+            failures.computeIfAbsent("HTTP " + r.code(), k -> new AtomicLong()).incrementAndGet();
+          }
+        } catch (ServiceRemovedException e) {
+          failures.computeIfAbsent("ServiceRemovedException: " + e.getMessage(), k -> new AtomicLong())
+              .incrementAndGet();
+          pause(); // the service is gone: no need to spin on it
+        } catch (IOException e) {
+          failures.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(), k -> new AtomicLong())
+              .incrementAndGet();
+        }
+      }
+    }
+
+    private static void pause() {
+      try {
+        Thread.sleep(50); // pacing of the demo's callers after a refusal, not a wait for a condition
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    String failuresSinceLast() {
+      if (failures.isEmpty()) {
+        return "none";
+      }
+      StringBuilder s = new StringBuilder();
+      for (String key : new ArrayList<>(failures.keySet())) {
+        AtomicLong n = failures.remove(key);
+        s.append(String.format("%n     %5d × %s", n.get(), key));
+      }
+      return s.toString();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      threads.shutdown();
+      threads.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+}
