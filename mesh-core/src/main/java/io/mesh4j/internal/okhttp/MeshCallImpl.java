@@ -8,24 +8,30 @@ import io.mesh4j.internal.runtime.TrackedCall;
 import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.spi.ServiceSnapshot;
+import io.mesh4j.time.MeshClock;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 import okhttp3.Call;
 
 /**
  * One logical mesh request, on the route snapshot it started with. Attempts are recorded by the
- * pipeline on the request's thread; the deadline is kept by {@link CallDeadline}.
+ * pipeline on the request's thread; the deadline is kept by a {@link CallDeadline}, created only
+ * when the call gets one (a {@code timeout}, or a stage limiting it): most calls pay nothing.
  */
 final class MeshCallImpl implements MeshCall, TrackedCall {
 
   private final RouteSnapshot snapshot;
   private final Call okHttpCall;
   private final long startNanos;
-  private final CallDeadline deadline;
+  private final MeshClock clock;
+  private final ScheduledExecutorService scheduler;
+  private volatile CallDeadline deadline; // null while the call has no deadline
   // Copy-on-write: attempts are few (usually one), reads happen on every pick and stage.
   private volatile List<MeshAttempt> attempts = List.of();
   private volatile Set<Endpoint> tried = Set.of();
@@ -33,19 +39,51 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
   private List<Runnable> completionActions; // guarded by this
   private boolean completed; // guarded by this
 
-  MeshCallImpl(RouteSnapshot snapshot, Call okHttpCall, long startNanos, CallDeadline deadline) {
+  MeshCallImpl(
+      RouteSnapshot snapshot, Call okHttpCall, long startNanos, MeshClock clock, ScheduledExecutorService scheduler) {
     this.snapshot = snapshot;
     this.okHttpCall = okHttpCall;
     this.startNanos = startNanos;
-    this.deadline = deadline;
+    this.clock = clock;
+    this.scheduler = scheduler;
   }
 
   RouteSnapshot snapshot() {
     return snapshot;
   }
 
-  CallDeadline deadline() {
-    return deadline;
+  /**
+   * Starts the service's {@code timeout} for this call, if it has one.
+   *
+   * @throws java.util.concurrent.RejectedExecutionException when the client is closing
+   */
+  void startTimeout(Duration timeout) {
+    if (timeout != null) {
+      deadlineCreated().start(timeout, startNanos);
+    }
+  }
+
+  /** The exception for the deadline that fired. */
+  IOException timeoutException() {
+    CallDeadline d = deadline;
+    return d != null ? d.exception() : new MeshTimeoutException(snapshot.name(), "timed out");
+  }
+
+  private CallDeadline deadlineCreated() {
+    CallDeadline d = deadline;
+    if (d == null) {
+      synchronized (this) {
+        d = deadline;
+        if (d == null) {
+          d = new CallDeadline(snapshot.name(), okHttpCall, clock, scheduler);
+          if (completed) {
+            d.cancel(); // over already: its timer must never start
+          }
+          deadline = d;
+        }
+      }
+    }
+    return d;
   }
 
   synchronized MeshAttempt newAttempt(Endpoint endpoint) {
@@ -70,17 +108,20 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
 
   @Override
   public boolean deadlineExceeded() {
-    return deadline.exceeded();
+    CallDeadline d = deadline;
+    return d != null && d.exceeded();
   }
 
   @Override
   public long remainingNanos() {
-    return deadline.remainingNanos();
+    CallDeadline d = deadline;
+    return d == null ? Long.MAX_VALUE : d.remainingNanos();
   }
 
   @Override
   public void limitDeadline(Duration remaining, String source) throws MeshTimeoutException {
-    deadline.limit(remaining, source);
+    java.util.Objects.requireNonNull(remaining, "remaining");
+    deadlineCreated().limit(remaining, source);
   }
 
   @Override
@@ -140,7 +181,10 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
       actions = completionActions;
       completionActions = null;
     }
-    deadline.cancel();
+    CallDeadline d = deadline;
+    if (d != null) {
+      d.cancel();
+    }
     if (actions == null) {
       return;
     }

@@ -55,14 +55,13 @@ public final class MeshInterceptor implements Interceptor {
     }
     RouteSnapshot snapshot = route.current();
     long start = runtime.clock().nanoTime();
-    CallDeadline deadline = new CallDeadline(snapshot.name(), chain.call(), runtime.clock(), runtime.scheduler());
-    MeshCallImpl call = new MeshCallImpl(snapshot, chain.call(), start, deadline);
+    MeshCallImpl call = new MeshCallImpl(snapshot, chain.call(), start, runtime.clock(), runtime.scheduler());
     runtime.inFlight().add(call);
     try {
       if (runtime.isClosed()) { // close() may have run between the check and add
         throw new RejectedExecutionException("closed");
       }
-      deadline.start(snapshot.timeout(), start);
+      call.startTimeout(snapshot.timeout());
     } catch (RejectedExecutionException closing) {
       runtime.inFlight().remove(call);
       call.complete();
@@ -113,7 +112,7 @@ public final class MeshInterceptor implements Interceptor {
         return failure;
       }
       if (call.deadlineExceeded()) {
-        IOException timedOut = call.deadline().exception();
+        IOException timedOut = call.timeoutException();
         timedOut.initCause(failure);
         return timedOut;
       }

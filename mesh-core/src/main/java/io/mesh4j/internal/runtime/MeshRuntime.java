@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * the modules' extensions, the discovery backends, the event bus and the connection pool of mesh
  * routes. Applies configuration changes to all of them; closing stops all of them.
  */
-public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseable {
+public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBackendContext, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MeshRuntime.class);
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
@@ -315,37 +315,12 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
 
   @Override
   public DiscoveryBackend backend(DiscoveryProvider provider) {
-    return backends.computeIfAbsent(provider.name(), name -> provider.open(backendContext()));
+    return backends.computeIfAbsent(provider.name(), name -> provider.open(this));
   }
 
-  private DiscoveryBackendContext backendContext() {
-    MeshRuntime runtime = this;
-    return new DiscoveryBackendContext() {
-      @Override
-      public MeshConfig meshConfig() {
-        return config;
-      }
-
-      @Override
-      public MeshClock clock() {
-        return clock;
-      }
-
-      @Override
-      public ScheduledExecutorService scheduler() {
-        return scheduler;
-      }
-
-      @Override
-      public ThreadFactory threadFactory(String purpose) {
-        return runtime.threadFactory(purpose);
-      }
-
-      @Override
-      public MeshEvents events() {
-        return events;
-      }
-    };
+  @Override
+  public MeshConfig meshConfig() {
+    return config;
   }
 
   /** A published route, or one being added (modules see it from onServiceAdded on). */
