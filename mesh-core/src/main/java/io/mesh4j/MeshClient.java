@@ -52,6 +52,7 @@ public final class MeshClient implements AutoCloseable {
   private final MeshInterceptor interceptor;
   private final List<Interceptor> networkInterceptors;
   private volatile ConfigWatcher watcher;
+  private final Object reloading = new Object();
 
   private MeshClient(MeshRuntime runtime, ConfigLoading loading) {
     this.runtime = runtime;
@@ -101,13 +102,17 @@ public final class MeshClient implements AutoCloseable {
    */
   public ConfigDiff reload() {
     requireOpen();
-    MeshConfig loaded;
-    try {
-      loaded = loading.load();
-    } catch (MeshConfigException e) {
-      throw applier.rejected(loading.origin(), e.problems());
+    // Read and apply under one lock: a reload that read the file earlier must not apply an older
+    // content after a later reload (the file watch's) applied the newer one.
+    synchronized (reloading) {
+      MeshConfig loaded;
+      try {
+        loaded = loading.load();
+      } catch (MeshConfigException e) {
+        throw applier.rejected(loading.origin(), e.problems());
+      }
+      return applier.apply(loaded, loading.origin());
     }
-    return applier.apply(loaded, loading.origin());
   }
 
   /**

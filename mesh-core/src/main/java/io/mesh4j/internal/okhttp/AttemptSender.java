@@ -1,12 +1,11 @@
 package io.mesh4j.internal.okhttp;
 
-import io.mesh4j.internal.runtime.RouteSnapshot;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
+import io.mesh4j.MeshClosedException;
 import io.mesh4j.NoHealthyEndpointException;
+import io.mesh4j.ServiceRemovedException;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.internal.runtime.MeshRuntime;
+import io.mesh4j.internal.runtime.RouteSnapshot;
 import io.mesh4j.internal.runtime.ServiceRoute;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
@@ -15,6 +14,9 @@ import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.spi.TransportSecurity;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -104,11 +106,21 @@ final class AttemptSender {
     PickResult pick = snapshot.pick(pickRequest);
     ServiceRoute route = snapshot.route();
     if (pick.isPending()) {
+      long waitUntil = runtime.clock().nanoTime() + snapshot.initialWait().toNanos();
       try {
+        // first discovery's answer, then the policy's first picker (a policy may publish later)
         route.awaitFirstAnswer(snapshot.initialWait().toNanos());
+        if (route.hasAnswered()) {
+          snapshot.awaitPicker(Math.max(0, waitUntil - runtime.clock().nanoTime()));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted waiting for discovery of " + snapshot.name());
+      }
+      if (route.isClosed()) {
+        throw runtime.isClosed()
+            ? MeshClosedException.duringRequest(snapshot.name())
+            : new ServiceRemovedException(snapshot.name());
       }
       pick = snapshot.pick(pickRequest);
     }
@@ -118,7 +130,10 @@ final class AttemptSender {
       if (cause != null) {
         reason = "discovery failed: " + cause.getMessage();
       } else if (pick.isPending()) {
-        reason = "discovery gave no answer within " + snapshot.initialWait().toMillis() + "ms";
+        reason = route.hasAnswered()
+            ? "load-balancing policy '" + snapshot.policyName() + "' published no picker within "
+                + snapshot.initialWait().toMillis() + "ms"
+            : "discovery gave no answer within " + snapshot.initialWait().toMillis() + "ms";
       }
       throw new NoHealthyEndpointException(snapshot.name(), reason, cause);
     }

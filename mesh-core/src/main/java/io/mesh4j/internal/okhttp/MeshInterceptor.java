@@ -1,7 +1,6 @@
 package io.mesh4j.internal.okhttp;
 
 import io.mesh4j.MeshClosedException;
-import io.mesh4j.ServiceRemovedException;
 import io.mesh4j.internal.runtime.MeshRuntime;
 import io.mesh4j.internal.runtime.RouteSnapshot;
 import io.mesh4j.internal.runtime.ServiceRoute;
@@ -45,10 +44,10 @@ public final class MeshInterceptor implements Interceptor {
     String host = request.url().host();
     ServiceRoute route = runtime.route(host);
     if (route == null) {
-      if (runtime.wasRemoved(host)) {
-        throw new ServiceRemovedException(host);
+      route = runtime.routeOrFailClosed(host); // throws for a removed service
+      if (route == null) {
+        return chain.proceed(request);
       }
-      return chain.proceed(request);
     }
     if (runtime.isClosed()) {
       throw new MeshClosedException(route.name());

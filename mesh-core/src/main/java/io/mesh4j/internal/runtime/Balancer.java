@@ -32,6 +32,7 @@ final class Balancer implements LoadBalancerContext {
   private final LoadBalancer loadBalancer;
   private volatile Picker picker = PENDING;
   private volatile boolean published;
+  private final java.util.concurrent.CountDownLatch firstPicker = new java.util.concurrent.CountDownLatch(1);
   private volatile boolean closed;
 
   /** @param onFirstPicker told once, when the policy publishes its first picker (it is then ready) */
@@ -53,6 +54,11 @@ final class Balancer implements LoadBalancerContext {
 
   boolean isReady() {
     return published;
+  }
+
+  /** Waits until the policy has published a picker (or is closed), at most the given time. */
+  void awaitReady(long timeoutNanos) throws InterruptedException {
+    firstPicker.await(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   boolean isClosed() {
@@ -100,6 +106,7 @@ final class Balancer implements LoadBalancerContext {
     picker = java.util.Objects.requireNonNull(next, "picker");
     if (!published) {
       published = true;
+      firstPicker.countDown();
       onFirstPicker.accept(this);
     }
   }
@@ -114,6 +121,7 @@ final class Balancer implements LoadBalancerContext {
       return;
     }
     closed = true;
+    firstPicker.countDown();
     try {
       loadBalancer.close();
     } catch (RuntimeException e) {

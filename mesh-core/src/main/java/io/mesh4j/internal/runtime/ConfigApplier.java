@@ -66,6 +66,11 @@ public final class ConfigApplier {
       runtime.apply(next, diff);
     } catch (MeshConfigException e) {
       throw rejected(from, e.problems());
+    } catch (IllegalStateException e) {
+      throw e; // closed meanwhile
+    } catch (RuntimeException e) {
+      // a module refusing a service, or a bug: the runtime undid what it had done
+      throw rejected(from, List.of(new ConfigProblem(null, null, null, "the change could not be applied: " + e)));
     }
     version++;
     origin = from;

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What one service's discovery has said: the last good answer (kept while the source fails), the
  * last error, and whether it has answered at all. Not thread-safe: its route serializes calls;
- * only {@link #errorWithoutEndpoints()} and {@link #awaitFirstAnswer} are read by requests.
+ * only {@link #errorWithoutEndpoints()}, {@link #hasAnswered()} and {@link #awaitFirstAnswer} are
+ * read by requests.
  */
 final class DiscoveryState {
 
@@ -29,6 +30,7 @@ final class DiscoveryState {
   private Throwable lastError;
   private long lastUpdateNanos = -1;
   private volatile Throwable errorWithoutEndpoints;
+  private volatile boolean answered;
 
   DiscoveryState(String service, MeshEvents events) {
     this.service = service;
@@ -44,6 +46,7 @@ final class DiscoveryState {
     }
     lastError = null;
     errorWithoutEndpoints = null;
+    answered = true;
     firstAnswer.countDown();
     if (update.equals(lastGood)) {
       return false;
@@ -73,7 +76,18 @@ final class DiscoveryState {
       }
       events.publish(new DiscoveryFailed(service, error, lastGood == null ? 0 : lastGood.endpoints().size()));
     }
+    answered = true;
     firstAnswer.countDown();
+  }
+
+  /** The route closed: requests waiting for a first answer stop waiting (and see it closed). */
+  void release() {
+    firstAnswer.countDown();
+  }
+
+  /** True once discovery has answered (endpoints or an error). */
+  boolean hasAnswered() {
+    return answered;
   }
 
   /** The last good answer, or null before the first. */

@@ -132,10 +132,12 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
 
   /**
    * Applies a validated configuration whose restart-only keys already hold their running values:
-   * services added (all or none: a service that fails to start refuses the whole change), removed
-   * and updated, then live global keys.
+   * services added, removed and updated, then live global keys. What can fail is done first, before
+   * anything is changed: added services are started unpublished and updated services' new policies
+   * created; if one fails, all of it is undone and the change refused whole.
    *
-   * @throws MeshConfigException when an added service could not start; nothing was applied
+   * @throws MeshConfigException when a service could not start or take its new policy; nothing was
+   *     applied
    * @throws IllegalStateException when the client is closed
    */
   public void apply(MeshConfig next, ConfigDiff diff) {
@@ -144,15 +146,23 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
         throw new IllegalStateException("MeshClient is closed");
       }
       MeshConfig previous = config;
+      Map<String, Balancer> policies = preparePolicies(diff, next);
       List<ServiceConfig> added = new ArrayList<>();
       diff.servicesAdded().forEach(name -> added.add(next.services().get(name)));
-      List<ServiceRoute> started = prepareAdded(added);
+      List<ServiceRoute> started;
+      try {
+        started = prepareAdded(added);
+      } catch (RuntimeException e) {
+        policies.values().forEach(Balancer::close);
+        throw e;
+      }
       config = next;
       for (String name : diff.servicesRemoved()) {
         removeService(previous.services().get(name));
       }
       diff.servicesUpdated().forEach(
-          (name, keys) -> updateService(previous.services().get(name), next.services().get(name), keys));
+          (name, keys) -> updateService(previous.services().get(name), next.services().get(name), keys,
+              policies.get(name)));
       commitAdded(started);
       if (!diff.liveGlobals().isEmpty()) {
         if (!previous.locality().equals(next.locality())) {
@@ -163,6 +173,28 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
         }
       }
     }
+  }
+
+  /** The new policies of updated services whose {@code lb} changed; refuses the change if one cannot start. */
+  private Map<String, Balancer> preparePolicies(ConfigDiff diff, MeshConfig next) {
+    Map<String, Balancer> prepared = new java.util.HashMap<>();
+    for (String name : diff.servicesUpdated().keySet()) {
+      ServiceRoute route = routes.get(name);
+      if (route == null) {
+        continue;
+      }
+      try {
+        Balancer b = route.prepare(next.services().get(name));
+        if (b != null) {
+          prepared.put(name, b);
+        }
+      } catch (RuntimeException e) {
+        prepared.values().forEach(Balancer::close);
+        throw new MeshConfigException(List.of(new ConfigProblem("mesh.services." + name + ".lb",
+            next.services().get(name).get(plugins.policyKey), null, "the load-balancing policy could not start: " + e)));
+      }
+    }
+    return prepared;
   }
 
   /**
@@ -230,13 +262,13 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
     events.publish(new ServiceRemoved(last.name()));
   }
 
-  private void updateService(ServiceConfig previous, ServiceConfig next, Set<String> changedKeys) {
+  private void updateService(ServiceConfig previous, ServiceConfig next, Set<String> changedKeys, Balancer policy) {
     for (MeshExtension e : extensions) {
       notifyModule(e, "onServiceUpdated", () -> e.onServiceUpdated(previous, next));
     }
     ServiceRoute route = routes.get(next.name());
     if (route != null) {
-      route.reconfigure(next);
+      route.reconfigure(next, policy);
     }
     events.publish(new ServiceUpdated(next.name(), changedKeys));
   }
@@ -255,9 +287,14 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
     return routes.get(host);
   }
 
-  /** True when {@code host} was a mesh service and was removed from the configuration. */
-  public boolean wasRemoved(String host) {
-    return routes.wasRemoved(host);
+  /**
+   * For a host {@link #route} did not find (read again from one consistent view): its route if it
+   * was added meanwhile, null when it is not a mesh service.
+   *
+   * @throws io.mesh4j.ServiceRemovedException when it was one and was removed
+   */
+  public ServiceRoute routeOrFailClosed(String host) throws io.mesh4j.ServiceRemovedException {
+    return routes.getOrFailClosed(host);
   }
 
   @Override

@@ -88,6 +88,15 @@ public final class RouteSnapshot implements ServiceSnapshot {
     return result;
   }
 
+  /**
+   * Waits until the balancer this snapshot picks from (or, when it was switched before it had
+   * endpoints, the route's current one) has published a picker, at most the given time.
+   */
+  public void awaitPicker(long timeoutNanos) throws InterruptedException {
+    Balancer b = balancer.isClosed() ? route.current().balancer : balancer;
+    b.awaitReady(timeoutNanos);
+  }
+
   @Override
   public String toString() {
     return "RouteSnapshot{" + name() + ", lb=" + policyName() + "}";

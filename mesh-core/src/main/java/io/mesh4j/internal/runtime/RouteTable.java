@@ -1,5 +1,6 @@
 package io.mesh4j.internal.runtime;
 
+import io.mesh4j.ServiceRemovedException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,53 +9,63 @@ import java.util.Set;
 
 /**
  * The services the mesh routes now, by name, and the names it routed once and no longer does.
- * Copy-on-write: a request's lookup is one volatile read and one hash lookup, never a lock.
+ * Copy-on-write, both in one immutable state behind one volatile: a request's lookup is one
+ * volatile read and one or two hash lookups, never a lock, and never sees a name in neither set
+ * while it moves from one to the other.
  */
 final class RouteTable {
 
-  private volatile Map<String, ServiceRoute> routes = Map.of();
-  private volatile Set<String> removed = Set.of();
+  private record State(Map<String, ServiceRoute> routes, Set<String> removed) {}
+
+  private volatile State state = new State(Map.of(), Set.of());
 
   ServiceRoute get(String host) {
-    return routes.get(host);
+    return state.routes().get(host);
   }
 
-  /** True when {@code host} was a service and was removed: such a request fails closed. */
-  boolean wasRemoved(String host) {
-    return removed.contains(host);
+  /**
+   * For a host {@link #get} did not find: the route, if it was (re-)added meanwhile; null when the
+   * host never was a service; {@link ServiceRemovedException} when it was one and was removed. One
+   * read of the state for both answers, so a name moving between them is never missed.
+   */
+  ServiceRoute getOrFailClosed(String host) throws ServiceRemovedException {
+    State s = state;
+    ServiceRoute route = s.routes().get(host);
+    if (route == null && s.removed().contains(host)) {
+      throw new ServiceRemovedException(host);
+    }
+    return route;
   }
 
   Collection<ServiceRoute> all() {
-    return routes.values();
+    return state.routes().values();
   }
 
   Set<String> names() {
-    return routes.keySet();
+    return state.routes().keySet();
   }
 
   synchronized void put(ServiceRoute route) {
-    Map<String, ServiceRoute> next = new HashMap<>(routes);
-    next.put(route.name(), route);
-    routes = Map.copyOf(next);
-    if (removed.contains(route.name())) {
-      Set<String> gone = new HashSet<>(removed);
-      gone.remove(route.name());
-      removed = Set.copyOf(gone);
-    }
+    State s = state;
+    Map<String, ServiceRoute> routes = new HashMap<>(s.routes());
+    routes.put(route.name(), route);
+    Set<String> removed = new HashSet<>(s.removed());
+    removed.remove(route.name());
+    state = new State(Map.copyOf(routes), Set.copyOf(removed));
   }
 
   /** Removes the route and remembers its name, so that requests to it fail closed. */
   synchronized ServiceRoute remove(String name) {
-    ServiceRoute route = routes.get(name);
+    State s = state;
+    ServiceRoute route = s.routes().get(name);
     if (route == null) {
       return null;
     }
-    Map<String, ServiceRoute> next = new HashMap<>(routes);
-    next.remove(name);
-    Set<String> gone = new HashSet<>(removed);
-    gone.add(name);
-    removed = Set.copyOf(gone);
-    routes = Map.copyOf(next);
+    Map<String, ServiceRoute> routes = new HashMap<>(s.routes());
+    routes.remove(name);
+    Set<String> removed = new HashSet<>(s.removed());
+    removed.add(name);
+    state = new State(Map.copyOf(routes), Set.copyOf(removed));
     return route;
   }
 }

@@ -16,6 +16,7 @@ import io.mesh4j.lb.LoadBalancerUpdate;
 import io.mesh4j.spi.EndpointFilter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,15 @@ import org.slf4j.LoggerFactory;
  * One service while the mesh routes it, across configuration changes: it runs the service's
  * discovery subscription, turns each answer into the eligible endpoints (source health, then the
  * modules' filters), feeds them to the active load balancer, switches policies gracefully, and
- * publishes the {@link RouteSnapshot} requests start on. Every change is serialized on this
- * object; requests only read the volatile snapshot.
+ * publishes the {@link RouteSnapshot} requests start on.
+ *
+ * <p>Every change runs as a task of one {@link SerialExecutor}: serialized, but with no lock held
+ * while policy or filter code runs, so a discovery thread pushing an answer or a policy publishing
+ * a picker from its timer never blocks on a change under way (nor the other way round). A task may
+ * run on any thread that submits one, a provider's own watch thread included, so tasks never call
+ * the provider: watching, closing and refreshing a subscription happen outside them, on the thread
+ * that asks for the change (a provider may then join its watch thread when closed). Requests only
+ * read the volatile snapshot; metrics read the volatile status.
  */
 public final class ServiceRoute {
 
@@ -38,45 +46,53 @@ public final class ServiceRoute {
 
   private final String name;
   private final RouteContext context;
-  private final DiscoveryState discovery;
+  private final SerialExecutor serial;
+  private final DiscoveryState discovery; // confined to serial tasks, but for its latch
   private final AtomicLong lastRefreshNanos = new AtomicLong();
   private volatile RouteSnapshot current;
-  private ServiceConfig config; // guarded by this
-  private Balancer active; // guarded by this
-  private Balancer pending; // guarded by this: a new policy not yet ready
-  private LoadBalancerUpdate lastFed; // guarded by this: what the balancers last got
-  private Locality fedLocality; // guarded by this
-  private Discovery subscription; // guarded by this
-  private long generation; // guarded by this: of the subscription whose answers count
-  private boolean closed; // guarded by this
+  private volatile DiscoveryStatus status;
+  private volatile boolean closed;
+  // confined to serial tasks:
+  private ServiceConfig config;
+  private Balancer active;
+  private Balancer pending; // a new policy not yet ready
+  private LoadBalancerUpdate lastFed; // what the balancers last got
+  private Locality fedLocality;
+  private volatile Discovery subscription; // also read by refresh, outside tasks
+  private long generation; // of the subscription whose answers count
 
   private ServiceRoute(String name, RouteContext context) {
     this.name = name;
     this.context = context;
+    this.serial = new SerialExecutor("service '" + name + "'");
     this.discovery = new DiscoveryState(name, context.events());
+    this.status = discovery.status();
     this.lastRefreshNanos.set(context.clock().nanoTime() - REFRESH_MIN_INTERVAL_NANOS);
   }
 
-  /** Creates the route with its balancer and first snapshot; discovery starts with {@link #startDiscovery()}. */
+  /**
+   * Creates the route with its balancer and first snapshot; discovery starts with {@link
+   * #startDiscovery()}.
+   *
+   * @throws RuntimeException when the policy cannot be created
+   */
   static ServiceRoute create(ServiceConfig config, RouteContext context) {
     ServiceRoute route = new ServiceRoute(config.name(), context);
-    synchronized (route) {
+    route.serial.executeAndWait(() -> {
       route.config = config;
       route.active = route.newBalancer(config);
       route.publishSnapshot();
-    }
+    });
     return route;
   }
 
   /**
-   * Starts discovery, whose first answer (and the endpoint filters) may run before this returns.
-   * On failure, whatever started is stopped.
+   * Starts discovery, whose first answer (and the endpoint filters) may be applied before this
+   * returns. On failure, whatever started is stopped.
    */
   void startDiscovery() {
     try {
-      synchronized (this) {
-        subscribe(config);
-      }
+      subscribe(current.config());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -92,24 +108,55 @@ public final class ServiceRoute {
     return current;
   }
 
-  /** Applies a changed configuration: discovery, policy and snapshot follow what changed. */
-  synchronized void reconfigure(ServiceConfig next) {
-    if (closed || next.equals(config)) {
-      return;
+  /** True once the route is closed: its service was removed, or the client closed. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * The balancer a changed configuration needs, created now so that a policy that cannot start
+   * refuses the change before anything of it is applied; null when the policy does not change.
+   *
+   * @throws RuntimeException when the new policy cannot be created
+   */
+  Balancer prepare(ServiceConfig next) {
+    RouteSnapshot now = current;
+    LoadBalancerProvider policy = context.plugins().policy(next);
+    if (policy == context.plugins().policy(now.config())) {
+      return null;
     }
-    ServiceConfig previous = config;
-    config = next;
-    // The new snapshot first: requests that start from now on see the new config (TLS mode,
-    // identities) before the balancer they share with older snapshots gets new endpoints.
-    publishSnapshot();
-    Plugins plugins = context.plugins();
-    if (plugins.policy(next) != plugins.policy(previous)) {
-      switchPolicy(next);
-    }
-    if (discoveryChanged(previous, next)) {
+    return newBalancer(next);
+  }
+
+  /**
+   * Applies a changed configuration: snapshot, policy and discovery follow what changed. Returns
+   * when it is applied.
+   *
+   * @param prepared the new policy from {@link #prepare}, or null
+   */
+  void reconfigure(ServiceConfig next, Balancer prepared) {
+    boolean[] resubscribe = {false};
+    serial.executeAndWait(() -> {
+      if (closed || next.equals(config)) {
+        if (prepared != null) {
+          prepared.close();
+        }
+        return;
+      }
+      ServiceConfig previous = config;
+      config = next;
+      // The new snapshot first: requests that start from now on see the new config (TLS mode,
+      // identities) before the balancer they share with older snapshots gets new endpoints.
+      publishSnapshot();
+      if (prepared != null) {
+        switchPolicy(prepared);
+      }
+      resubscribe[0] = discoveryChanged(previous, next);
+      rebalance(false);
+    });
+    if (resubscribe[0]) {
       subscribe(next);
     }
-    rebalance(false);
   }
 
   private boolean discoveryChanged(ServiceConfig previous, ServiceConfig next) {
@@ -124,19 +171,23 @@ public final class ServiceRoute {
   }
 
   /** The new policy gets the current endpoints at once and takes over when it has a picker. */
-  private void switchPolicy(ServiceConfig next) {
+  private void switchPolicy(Balancer candidate) {
     if (pending != null) {
       pending.close();
+      pending = null;
     }
-    Balancer candidate = newBalancer(next);
+    if (candidate.policyName().equals(active.policyName())) {
+      candidate.close(); // switched back before the other one was ready: keep the running one
+      return;
+    }
     log.info("service '{}' switches load balancing from {} to {}", name, active.policyName(), candidate.policyName());
     if (lastFed == null) {
       promote(candidate); // nothing to balance yet: nothing to wait for
       return;
     }
     pending = candidate;
-    candidate.update(lastFed.withConfig(next));
-    // a policy that publishes asynchronously is promoted by onFirstPicker later
+    candidate.update(lastFed.withConfig(config));
+    // a policy that publishes later is promoted when it does (balancerReady)
   }
 
   private Balancer newBalancer(ServiceConfig service) {
@@ -144,12 +195,13 @@ public final class ServiceRoute {
     return new Balancer(name, policy, context, this::balancerReady);
   }
 
+  /** A policy published its first picker, possibly from its own thread. */
   private void balancerReady(Balancer balancer) {
-    synchronized (this) {
+    serial.execute(() -> {
       if (balancer == pending && !closed) {
         promote(balancer);
       }
-    }
+    });
   }
 
   private void promote(Balancer next) {
@@ -169,68 +221,90 @@ public final class ServiceRoute {
         context.plugins().hashHeader(config));
   }
 
-  /** Starts a (new) subscription; answers of an older one are ignored from now on. */
+  /**
+   * Starts a (new) subscription, outside the serial tasks (the provider may call back at once, or
+   * join its own threads when the old one closes); answers of an older one are ignored from the
+   * moment the new one starts. Called by one config change at a time.
+   */
   private void subscribe(ServiceConfig service) {
     DiscoveryProvider provider = context.plugins().discoveryProvider(service);
-    long gen = ++generation;
-    Discovery previous = subscription;
-    subscription = null;
+    long[] gen = new long[1];
+    serial.executeAndWait(() -> gen[0] = ++generation);
     Discovery started;
     try {
-      started = context.backend(provider).watch(new Watch(gen, service));
+      started = context.backend(provider).watch(new Watch(gen[0], service));
     } catch (RuntimeException e) {
-      if (previous == null) {
+      boolean[] hadOne = {false};
+      serial.executeAndWait(() -> {
+        hadOne[0] = subscription != null;
+        if (generation == gen[0] && hadOne[0]) {
+          generation = gen[0] - 1; // keep the running subscription: better stale than nothing
+        }
+      });
+      if (!hadOne[0]) {
         throw e;
       }
-      generation = gen - 1; // keep the running subscription: better stale than nothing
-      subscription = previous;
       log.error("discovery '{}' for service '{}' failed to start; keeping the previous subscription",
           provider.name(), name, e);
       return;
     }
-    if (closed || gen != generation) {
-      started.close();
-    } else {
-      subscription = started;
-    }
-    if (previous != null) {
-      closeQuietly(previous);
+    Discovery[] toClose = new Discovery[1];
+    serial.executeAndWait(() -> {
+      if (closed || generation != gen[0]) {
+        toClose[0] = started;
+      } else {
+        toClose[0] = subscription;
+        subscription = started;
+      }
+    });
+    if (toClose[0] != null) {
+      closeQuietly(toClose[0]);
     }
   }
 
-  private synchronized void onUpdate(long gen, DiscoveryUpdate update) {
-    if (closed || gen != generation) {
-      return;
-    }
-    ServiceAttributes before = discovery.lastGood() == null ? null : discovery.lastGood().attributes();
-    if (!discovery.accept(update, context.clock().nanoTime())) {
-      return;
-    }
-    if (!update.attributes().equals(before)) {
-      publishSnapshot();
-    }
-    rebalance(false);
+  private void onUpdate(long gen, DiscoveryUpdate update) {
+    serial.execute(() -> {
+      if (closed || gen != generation) {
+        return;
+      }
+      ServiceAttributes before = discovery.lastGood() == null ? null : discovery.lastGood().attributes();
+      boolean changed = discovery.accept(update, context.clock().nanoTime());
+      if (changed) {
+        if (!update.attributes().equals(before)) {
+          publishSnapshot();
+        }
+        rebalance(false);
+      }
+      status = discovery.status();
+    });
   }
 
-  private synchronized void onError(long gen, Throwable error) {
-    if (closed || gen != generation) {
-      return;
-    }
-    discovery.fail(error, context.clock().nanoTime());
+  private void onError(long gen, Throwable error) {
+    serial.execute(() -> {
+      if (closed || gen != generation) {
+        return;
+      }
+      discovery.fail(error, context.clock().nanoTime());
+      status = discovery.status();
+    });
   }
 
   /** The modules' filters changed their verdict: recompute the eligible endpoints. */
-  synchronized void refreshEndpoints() {
-    if (!closed) {
-      rebalance(false);
-    }
+  void refreshEndpoints() {
+    serial.execute(() -> {
+      if (!closed) {
+        rebalance(false);
+      }
+    });
   }
 
   /** The client's locality changed: every balancer gets it with a fresh update. */
-  synchronized void localityChanged() {
-    if (!closed) {
-      rebalance(true);
-    }
+  void localityChanged() {
+    serial.executeAndWait(() -> {
+      if (!closed) {
+        rebalance(true);
+      }
+    });
   }
 
   private void rebalance(boolean force) {
@@ -240,6 +314,7 @@ public final class ServiceRoute {
     }
     List<Endpoint> eligible = applyFilters(sourceHealthy(good.endpoints()));
     discovery.eligible(eligible);
+    status = discovery.status();
     LoadBalancerUpdate update = new LoadBalancerUpdate(eligible, config, good.attributes());
     Locality locality = context.locality();
     if (!force && update.equals(lastFed) && locality.equals(fedLocality)) {
@@ -304,11 +379,9 @@ public final class ServiceRoute {
     }
   }
 
+  /** Provider code: on the scheduler, outside the serial tasks. */
   private void refreshDiscovery() {
-    Discovery running;
-    synchronized (this) {
-      running = closed ? null : subscription;
-    }
+    Discovery running = closed ? null : subscription;
     if (running != null) {
       try {
         running.refresh();
@@ -318,8 +391,17 @@ public final class ServiceRoute {
     }
   }
 
+  /**
+   * Waits until discovery has answered once (endpoints or an error), or the route closed, at most
+   * the given time.
+   */
   public boolean awaitFirstAnswer(long timeoutNanos) throws InterruptedException {
     return discovery.awaitFirstAnswer(timeoutNanos);
+  }
+
+  /** True once discovery has answered (endpoints or an error). */
+  public boolean hasAnswered() {
+    return discovery.hasAnswered();
   }
 
   /** The discovery error that left this service with no endpoint list at all, or null. */
@@ -327,32 +409,33 @@ public final class ServiceRoute {
     return discovery.errorWithoutEndpoints();
   }
 
-  synchronized DiscoveryStatus status() {
-    return discovery.status();
+  DiscoveryStatus status() {
+    return status;
   }
 
-  /** Stops discovery and the balancers. Requests under way finish on their snapshot's last picker. */
+  /**
+   * Stops discovery and the balancers, and wakes requests waiting for a first answer. Requests
+   * under way finish on their snapshot's last picker.
+   */
   void close() {
-    Discovery running;
-    Balancer[] balancers;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      running = subscription;
+    if (closed) {
+      return;
+    }
+    closed = true;
+    discovery.release();
+    Discovery[] running = new Discovery[1];
+    serial.executeAndWait(() -> {
+      running[0] = subscription;
       subscription = null;
-      balancers = new Balancer[] {active, pending};
-      active = null;
-      pending = null;
-    }
-    if (running != null) {
-      closeQuietly(running);
-    }
-    for (Balancer b : balancers) {
-      if (b != null) {
-        b.close();
+      for (Balancer b : new Balancer[] {active, pending}) {
+        if (b != null) {
+          b.close();
+        }
       }
+      pending = null;
+    });
+    if (running[0] != null) {
+      closeQuietly(running[0]); // provider code: outside the tasks
     }
   }
 
@@ -396,12 +479,12 @@ public final class ServiceRoute {
 
     @Override
     public void onUpdate(DiscoveryUpdate update) {
-      ServiceRoute.this.onUpdate(gen, java.util.Objects.requireNonNull(update, "update"));
+      ServiceRoute.this.onUpdate(gen, Objects.requireNonNull(update, "update"));
     }
 
     @Override
     public void onError(Throwable error) {
-      ServiceRoute.this.onError(gen, java.util.Objects.requireNonNull(error, "error"));
+      ServiceRoute.this.onError(gen, Objects.requireNonNull(error, "error"));
     }
   }
 }
