@@ -33,8 +33,8 @@ class ModuleCatalogTest {
             .property("mesh.services.payments.lb", "acme-latency")
             .build())
         .isInstanceOf(MeshConfigException.class)
-        .hasMessageContaining("mesh.vault.address=https://vault:8200 (MeshClient.Builder): requires module acme-mesh-vault")
-        .hasMessageContaining("discovery provider 'consul' requires module acme-mesh-vault")
-        .hasMessageContaining("load-balancing policy 'acme-latency' requires module acme-mesh-vault");
+        .hasMessageContaining("mesh.vault.address=https://vault:8200 (MeshClient.Builder): requires module acme-mesh-vault (add com.acme:acme-mesh-vault to the classpath)")
+        .hasMessageContaining("discovery provider 'consul' requires module acme-mesh-vault (add com.acme:acme-mesh-vault to the classpath)")
+        .hasMessageContaining("load-balancing policy 'acme-latency' requires module acme-mesh-vault (add com.acme:acme-mesh-vault to the classpath)");
   }
 }

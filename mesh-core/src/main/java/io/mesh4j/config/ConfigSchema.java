@@ -121,9 +121,18 @@ public final class ConfigSchema {
      * module mesh-tls" instead of "unknown key".
      */
     public Builder moduleHint(String keyPattern, String artifactId) {
+      return moduleHint(keyPattern, artifactId, "io.mesh4j:" + artifactId);
+    }
+
+    /**
+     * As {@link #moduleHint(String, String)}, for a module outside mesh4j: {@code coordinates} is
+     * what the message tells the user to add ({@code com.acme:acme-mesh-vault}).
+     */
+    public Builder moduleHint(String keyPattern, String artifactId, String coordinates) {
       hints.add(ModuleHint.of(
           Objects.requireNonNull(keyPattern, "keyPattern"),
-          Objects.requireNonNull(artifactId, "artifactId")));
+          Objects.requireNonNull(artifactId, "artifactId"),
+          Objects.requireNonNull(coordinates, "coordinates")));
       return this;
     }
 

@@ -8,14 +8,15 @@ import java.util.regex.Pattern;
  * mesh-tls}. In a pattern, {@code *} matches one or more characters of one key segment, and a
  * trailing {@code .*} matches everything below.
  */
-record ModuleHint(String keyPattern, String artifactId, Pattern regex, Pattern envRegex) {
+record ModuleHint(String keyPattern, String artifactId, String coordinates, Pattern regex, Pattern envRegex) {
 
-  static ModuleHint of(String keyPattern, String artifactId) {
+  /** @param coordinates what to add, as the message says it: {@code io.mesh4j:mesh-tls} */
+  static ModuleHint of(String keyPattern, String artifactId, String coordinates) {
     if (!keyPattern.startsWith("mesh.") || artifactId.isBlank()) {
       throw new IllegalArgumentException(
           "module hint needs a 'mesh.' key pattern and an artifactId: " + keyPattern + " -> " + artifactId);
     }
-    return new ModuleHint(keyPattern, artifactId, compile(keyPattern, "[^.]+", ".+"),
+    return new ModuleHint(keyPattern, artifactId, coordinates, compile(keyPattern, "[^.]+", ".+"),
         compile(EnvNames.normalize(keyPattern), ".+", ".+"));
   }
 
@@ -31,7 +32,7 @@ record ModuleHint(String keyPattern, String artifactId, Pattern regex, Pattern e
 
   /** The problem text for a key of this module. */
   String message() {
-    return "requires module " + artifactId + " (add io.mesh4j:" + artifactId + " to the classpath)";
+    return "requires module " + artifactId + " (add " + coordinates + " to the classpath)";
   }
 
   private static Pattern compile(String pattern, String segment, String rest) {

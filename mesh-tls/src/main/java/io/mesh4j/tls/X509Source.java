@@ -38,8 +38,12 @@ public interface X509Source extends AutoCloseable {
   /** Called with a fresh {@link SvidStatus} after each rotation and each failure; not replayed. */
   void addStatusListener(Consumer<SvidStatus> listener);
 
-  /** Stops calling a listener added with {@link #addStatusListener}; unknown listeners are ignored. */
-  void removeStatusListener(Consumer<SvidStatus> listener);
+  /**
+   * Stops calling a listener added with {@link #addStatusListener}; unknown listeners are ignored.
+   * The default does nothing (a source written before this method existed keeps calling it; the
+   * mesh ignores its calls once closed): implement it to let listeners go.
+   */
+  default void removeStatusListener(Consumer<SvidStatus> listener) {}
 
   /** Stops timers and threads; idempotent. The last value stays readable. */
   @Override

@@ -98,7 +98,7 @@ class LiveConfigMetricsTest {
   }
 
   @Test
-  void appliedAndRejectedConfigurationChangesAreCounted() throws IOException {
+  void appliedRejectedAndRestartWaitingChangesAreCounted() throws IOException {
     Path file = dir.resolve("mesh.properties");
     Files.writeString(file, "mesh.services.orders.timeout=2s\n");
     try (MeshClient mesh =
@@ -115,6 +115,7 @@ class LiveConfigMetricsTest {
       mesh.reload();
       Files.writeString(file, "mesh.services.orders.timeout=banana\n");
       assertThatThrownBy(mesh::reload).isInstanceOf(MeshConfigException.class);
+      // applied, and it also turns mesh.config.watch back on: a key that waits for a new client
       route(mesh, Map.of("orders", ORDERS_AT, "payments", PAYMENTS_AT));
 
       assertThat(telemetry.metric("mesh.config.reloads"))
@@ -124,7 +125,8 @@ class LiveConfigMetricsTest {
                   s.isMonotonic()
                       .hasPointsSatisfying(
                           p -> p.hasValue(2).hasAttributes(result("applied")),
-                          p -> p.hasValue(1).hasAttributes(result("rejected"))));
+                          p -> p.hasValue(1).hasAttributes(result("rejected")),
+                          p -> p.hasValue(1).hasAttributes(result("needs_restart"))));
     }
   }
 

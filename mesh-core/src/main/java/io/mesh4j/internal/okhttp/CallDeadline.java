@@ -22,7 +22,8 @@ final class CallDeadline {
   private final ScheduledExecutorService scheduler;
   private long deadlineNanos; // guarded by this; meaningful when hasDeadline
   private boolean hasDeadline; // guarded by this
-  private String detail; // guarded by this: what ran out, for the exception
+  private String source; // guarded by this: what the deadline is, null for the service's timeout
+  private long budgetMillis; // guarded by this: the time it gave, for the message
   private ScheduledFuture<?> timer; // guarded by this
   private boolean ended; // guarded by this
   private volatile boolean exceeded;
@@ -41,8 +42,7 @@ final class CallDeadline {
    */
   synchronized void start(Duration timeout, long startNanos) {
     if (timeout != null) {
-      arm(startNanos + timeout.toNanos(), "timed out after " + timeout.toMillis() + "ms (mesh.services." + service
-          + ".timeout)");
+      arm(startNanos + timeout.toNanos(), null, timeout.toMillis());
     }
   }
 
@@ -51,16 +51,17 @@ final class CallDeadline {
     if (hasDeadline && at >= deadlineNanos) {
       return;
     }
-    String what = "exceeded " + source + " of " + Math.max(0, remaining.toMillis()) + "ms";
     if (remaining.isNegative() || remaining.isZero()) {
-      detail = what;
+      this.source = source;
+      this.budgetMillis = 0;
       exceeded = true;
       throw exception();
     }
-    arm(at, what);
+    arm(at, source, remaining.toMillis());
   }
 
-  private void arm(long at, String what) {
+  /** The message is built only if the deadline fires: most never do. */
+  private void arm(long at, String what, long millis) {
     if (ended) {
       return;
     }
@@ -69,7 +70,8 @@ final class CallDeadline {
     }
     deadlineNanos = at;
     hasDeadline = true;
-    detail = what;
+    source = what;
+    budgetMillis = millis;
     timer = scheduler.schedule(this::fire, Math.max(0, at - clock.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
@@ -92,7 +94,11 @@ final class CallDeadline {
   }
 
   synchronized MeshTimeoutException exception() {
-    return new MeshTimeoutException(service, detail != null ? detail : "timed out");
+    if (source == null) {
+      return new MeshTimeoutException(
+          service, "timed out after " + budgetMillis + "ms (mesh.services." + service + ".timeout)");
+    }
+    return new MeshTimeoutException(service, "exceeded " + source + " of " + Math.max(0, budgetMillis) + "ms");
   }
 
   /** The call is over: the timer must not fire any more. */

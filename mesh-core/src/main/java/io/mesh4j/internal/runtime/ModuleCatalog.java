@@ -24,7 +24,9 @@ final class ModuleCatalog {
   static final String RESOURCE = "META-INF/mesh4j/modules.properties";
 
   /** One artifact's declarations. */
-  record Entry(String artifactId, List<String> keyPatterns, Set<String> discoveryProviders, Set<String> policies) {}
+  record Entry(
+      String artifactId, String coordinates, List<String> keyPatterns, Set<String> discoveryProviders,
+      Set<String> policies) {}
 
   private final Map<String, Entry> entries;
 
@@ -45,7 +47,8 @@ final class ModuleCatalog {
         for (String name : p.stringPropertyNames()) {
           int dot = name.lastIndexOf('.');
           if (dot <= 0) {
-            throw new MeshException("bad entry '" + name + "' in " + url + " (expected: <artifactId>.keys|discovery|lb)");
+            throw new MeshException(
+                "bad entry '" + name + "' in " + url + " (expected: <artifactId>.keys|discovery|lb|coordinates)");
           }
           byArtifact.computeIfAbsent(name.substring(0, dot), a -> new Properties())
               .setProperty(name.substring(dot + 1), p.getProperty(name));
@@ -61,6 +64,7 @@ final class ModuleCatalog {
                 artifact,
                 new Entry(
                     artifact,
+                    p.getProperty("coordinates", artifact).trim(),
                     List.copyOf(split(p.getProperty("keys"))),
                     Set.copyOf(split(p.getProperty("discovery"))),
                     Set.copyOf(split(p.getProperty("lb"))))));
@@ -81,12 +85,12 @@ final class ModuleCatalog {
   }
 
   /** The artifact that declares a discovery provider of this name, if any. */
-  java.util.Optional<String> discoveryProviderOwner(String name) {
-    return entries.values().stream().filter(e -> e.discoveryProviders().contains(name)).map(Entry::artifactId).findFirst();
+  java.util.Optional<Entry> discoveryProviderOwner(String name) {
+    return entries.values().stream().filter(e -> e.discoveryProviders().contains(name)).findFirst();
   }
 
   /** The artifact that declares a load-balancing policy of this name, if any. */
-  java.util.Optional<String> policyOwner(String name) {
-    return entries.values().stream().filter(e -> e.policies().contains(name)).map(Entry::artifactId).findFirst();
+  java.util.Optional<Entry> policyOwner(String name) {
+    return entries.values().stream().filter(e -> e.policies().contains(name)).findFirst();
   }
 }

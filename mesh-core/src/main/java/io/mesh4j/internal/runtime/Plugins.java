@@ -183,7 +183,7 @@ public final class Plugins {
     }
     for (ModuleCatalog.Entry entry : catalog.entries()) {
       if (!present.contains(entry.artifactId())) {
-        entry.keyPatterns().forEach(p -> schema.moduleHint(p, entry.artifactId()));
+        entry.keyPatterns().forEach(p -> schema.moduleHint(p, entry.artifactId(), entry.coordinates()));
       }
     }
     return schema.build();
@@ -239,7 +239,8 @@ public final class Plugins {
 
   /** A parser for a plug-in name that says which module to add for a declared but absent one. */
   private static io.mesh4j.config.ValueParser<String> namedPlugin(
-      String what, java.util.Set<String> names, java.util.function.Function<String, java.util.Optional<String>> owner) {
+      String what, java.util.Set<String> names,
+      java.util.function.Function<String, java.util.Optional<ModuleCatalog.Entry>> owner) {
     String expected = "one of " + String.join(", ", names);
     return ValueParsers.of(
         expected,
@@ -248,11 +249,11 @@ public final class Plugins {
           if (names.contains(v)) {
             return v;
           }
-          java.util.Optional<String> artifact = owner.apply(v);
-          if (artifact.isPresent()) {
+          java.util.Optional<ModuleCatalog.Entry> module = owner.apply(v);
+          if (module.isPresent()) {
             throw new IllegalArgumentException(
-                what + " '" + v + "' requires module " + artifact.get()
-                    + " (add io.mesh4j:" + artifact.get() + " to the classpath)");
+                what + " '" + v + "' requires module " + module.get().artifactId()
+                    + " (add " + module.get().coordinates() + " to the classpath)");
           }
           throw new IllegalArgumentException(
               "unknown " + what + " '" + v + "'"

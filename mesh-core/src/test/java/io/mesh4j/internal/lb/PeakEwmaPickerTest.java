@@ -218,6 +218,20 @@ class PeakEwmaPickerTest {
     assertThat(load.toString()).contains("latencyNanos=");
   }
 
+  @Test
+  void aNewDecayFromALiveEditRestartsTheEstimatesAndTheSameDecayKeepsThem() {
+    List<Endpoint> one = List.of(slow);
+    PeakEwmaPicker first = (PeakEwmaPicker) newPicker(one);
+    first.pick(io.mesh4j.lb.PickRequest.empty()).tracker().onComplete(80 * MS, true);
+
+    PeakEwmaPicker sameDecay = (PeakEwmaPicker) newPicker(one);
+    PeakEwmaPicker newDecay = (PeakEwmaPicker) pickers.newPicker(
+        one, Endpoints.update(one, java.util.Map.of(PeakEwmaProvider.DECAY, Duration.ofSeconds(2))));
+
+    assertThat(sameDecay.cost(0, now.get())).as("the estimate survives an update").isGreaterThan(0);
+    assertThat(newDecay.cost(0, now.get())).as("a new time constant starts afresh").isZero();
+  }
+
   private io.mesh4j.lb.Picker newPicker(List<Endpoint> endpoints) {
     return pickers.newPicker(endpoints, Endpoints.update(endpoints, java.util.Map.of(PeakEwmaProvider.DECAY, DECAY)));
   }

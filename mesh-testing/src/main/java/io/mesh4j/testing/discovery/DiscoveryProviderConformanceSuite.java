@@ -237,6 +237,29 @@ public abstract class DiscoveryProviderConformanceSuite {
   }
 
   @Test
+  void closesTheWatchOfAServiceRemovedFromTheConfigurationAndKeepsTheBackend() throws Exception {
+    Map<String, String> properties = new HashMap<>(publish("orders", List.of(Endpoint.of("127.0.0.1", 18081))));
+    properties.putAll(publish("payments", List.of(Endpoint.of("127.0.0.1", 18082))));
+    RecordingProvider recording = new RecordingProvider(provider());
+    try (MeshClient mesh = start(properties, recording)) {
+      await().atMost(propagationTimeout()).until(() -> recording.watched.get() == 2);
+      Map<String, String> without = new HashMap<>();
+      properties.forEach((k, v) -> {
+        if (!k.startsWith("mesh.services.orders.")) {
+          without.put(k, v);
+        }
+      });
+      without.put("mesh.service", "conformance");
+
+      mesh.apply(mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(without, "conformance")).load());
+
+      assertThat(recording.watchesClosed).containsExactly("orders");
+      assertThat(recording.closed.get()).as("the backend serves the other services still").isZero();
+      assertThat(mesh.discoveryStatus("payments")).isPresent();
+    }
+  }
+
+  @Test
   void stopsEverythingWhenTheMeshCloses() throws Exception {
     LeakCheck leaks = LeakCheck.snapshot();
     RecordingProvider recording = new RecordingProvider(provider());
@@ -266,6 +289,7 @@ public abstract class DiscoveryProviderConformanceSuite {
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
     final AtomicInteger watched = new AtomicInteger();
+    final List<String> watchesClosed = new CopyOnWriteArrayList<>();
 
     RecordingProvider(DiscoveryProvider delegate) {
       this.delegate = delegate;
@@ -305,7 +329,18 @@ public abstract class DiscoveryProviderConformanceSuite {
           watched.incrementAndGet();
           Discovery d = backend.watch(new RecordingContext(service, snapshots));
           discoveries.add(d);
-          return d;
+          return new Discovery() {
+            @Override
+            public void refresh() {
+              d.refresh();
+            }
+
+            @Override
+            public void close() {
+              watchesClosed.add(service.serviceName());
+              d.close();
+            }
+          };
         }
 
         @Override

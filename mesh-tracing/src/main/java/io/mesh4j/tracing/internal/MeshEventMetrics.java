@@ -4,6 +4,7 @@ import io.mesh4j.event.CircuitRejected;
 import io.mesh4j.event.CircuitState;
 import io.mesh4j.event.CircuitStateChanged;
 import io.mesh4j.event.ConfigApplied;
+import io.mesh4j.event.ConfigNeedsRestart;
 import io.mesh4j.event.ConfigRejected;
 import io.mesh4j.event.EndpointEjected;
 import io.mesh4j.event.MeshEvent;
@@ -35,6 +36,7 @@ final class MeshEventMetrics implements AutoCloseable {
 
   private static final Attributes APPLIED = Attributes.of(MeshAttributes.CONFIG_RESULT, "applied");
   private static final Attributes REJECTED = Attributes.of(MeshAttributes.CONFIG_RESULT, "rejected");
+  private static final Attributes NEEDS_RESTART = Attributes.of(MeshAttributes.CONFIG_RESULT, "needs_restart");
 
   private final MeshContext context;
   private final LongCounter retries;
@@ -61,7 +63,8 @@ final class MeshEventMetrics implements AutoCloseable {
             meter,
             "mesh.config.reloads",
             "{change}",
-            "Configuration changes (file reloads, MeshClient.reload/apply) by result: applied or rejected.");
+            "Configuration changes (file reloads, MeshClient.reload/apply) by result: applied, rejected, or"
+                + " needs_restart (keys that wait for a new client; the rest applied).");
     instruments.add(
         meter
             .gaugeBuilder("mesh.circuit_breaker.state")
@@ -171,6 +174,8 @@ final class MeshEventMetrics implements AutoCloseable {
       reloads.add(1, APPLIED);
     } else if (event instanceof ConfigRejected) {
       reloads.add(1, REJECTED);
+    } else if (event instanceof ConfigNeedsRestart) {
+      reloads.add(1, NEEDS_RESTART);
     }
     // other events (health, panic, bulkhead, discovery) show in mesh.service.endpoints and the
     // discovery gauges, which read the route table itself
