@@ -77,11 +77,8 @@ class RouteRobustnessTest {
         Thread pusher = new Thread(() -> {
           while (!stop.get()) {
             service.listener().onEndpoints(List.of(Endpoint.of("127.0.0.1", 1)));
-            try {
-              Thread.sleep(1); // a watch that hears a change every millisecond
-            } catch (InterruptedException e) {
-              return;
-            }
+            // a watch that hears a change every millisecond
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
           }
         }, "busy-watch-" + service.config().get(TAG));
         pusher.setDaemon(true);
