@@ -68,9 +68,10 @@ public final class ConfigSchema {
     String asServiceKey = fullKey.startsWith(DEFAULTS_PREFIX)
         ? SERVICES_PREFIX + "defaults." + fullKey.substring(DEFAULTS_PREFIX.length())
         : fullKey;
+    // the most specific pattern wins: mesh.discovery.kubernetes.* over mesh.discovery.*
     return hints.stream()
         .filter(h -> h.matches(fullKey) || h.matches(asServiceKey))
-        .findFirst();
+        .max(java.util.Comparator.comparingInt(h -> h.keyPattern().length()));
   }
 
   /** The hint an unknown {@code MESH_*} environment variable matches, if any. */

@@ -18,5 +18,13 @@ public final class ServiceKeys {
           .description("How long a request waits for discovery's first answer before failing.")
           .build();
 
+  /** {@code mesh.services.<name>.discovery.empty-grace}: how long a non-authoritative empty answer is held back. */
+  public static final ConfigKey<Duration> DISCOVERY_EMPTY_GRACE =
+      ConfigKey.service("discovery.empty-grace", ValueParsers.duration(Duration.ZERO, Duration.ofHours(1)))
+          .defaultValue(Duration.ofSeconds(10))
+          .description("How long the last endpoints keep serving when discovery suddenly answers with none"
+              + " (unless the source is sure, as a configuration is); 0s applies an empty answer at once.")
+          .build();
+
   private ServiceKeys() {}
 }

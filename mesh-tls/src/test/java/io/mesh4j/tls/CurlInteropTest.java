@@ -3,11 +3,11 @@ package io.mesh4j.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.testing.ExternalProcess.Result;
+import io.mesh4j.testing.ExternalProcess;
 import io.mesh4j.testing.tls.TestCa;
-import io.mesh4j.tls.support.ExternalProcess;
-import io.mesh4j.tls.support.ExternalProcess.Result;
-import io.mesh4j.tls.support.TlsFixtures;
 import io.mesh4j.tls.support.TlsFixtures.Server;
+import io.mesh4j.tls.support.TlsFixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.testing.ExternalProcess;
 import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.time.MeshClock;
 import io.mesh4j.tls.internal.LeafCertificates;
-import io.mesh4j.tls.support.ExternalProcess;
 import io.mesh4j.tls.support.TlsFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -2,10 +2,10 @@ package io.mesh4j.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mesh4j.testing.ExternalProcess;
 import io.mesh4j.time.MeshClock;
-import io.mesh4j.tls.support.ExternalProcess;
-import io.mesh4j.tls.support.TlsFixtures;
 import io.mesh4j.tls.support.TlsFixtures.Server;
+import io.mesh4j.tls.support.TlsFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

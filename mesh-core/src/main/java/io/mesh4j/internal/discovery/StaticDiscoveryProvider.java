@@ -5,6 +5,7 @@ import io.mesh4j.config.ValueParsers;
 import io.mesh4j.discovery.DiscoveryBackend;
 import io.mesh4j.discovery.DiscoveryBackendContext;
 import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.discovery.DiscoveryUpdate;
 import io.mesh4j.discovery.Endpoint;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,7 +44,8 @@ public final class StaticDiscoveryProvider implements DiscoveryProvider {
     // The list is in the service's config: one complete snapshot per watch is the whole job (an
     // edit of the file starts a new watch with the new list).
     return service -> {
-      service.listener().onEndpoints(service.config().get(ENDPOINTS));
+      // the configuration is the truth: a list with no endpoint applies at once
+      service.listener().onUpdate(DiscoveryUpdate.of(service.config().get(ENDPOINTS)).asAuthoritative());
       return () -> {};
     };
   }

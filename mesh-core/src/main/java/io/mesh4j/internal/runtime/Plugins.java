@@ -167,7 +167,8 @@ public final class Plugins {
     schema.globalKey(MeshConfig.LOCALITY_REGION).globalKey(MeshConfig.LOCALITY_ZONE)
         .globalKey(MeshConfig.LOCALITY_SUB_ZONE);
     schema.globalKey(MeshConfig.CONFIG_WATCH).globalKey(MeshConfig.CONFIG_WATCH_INTERVAL);
-    schema.serviceKey(discoveryKey).serviceKey(policyKey).serviceKey(TIMEOUT).serviceKey(INITIAL_WAIT);
+    schema.serviceKey(discoveryKey).serviceKey(policyKey).serviceKey(TIMEOUT).serviceKey(INITIAL_WAIT)
+        .serviceKey(ServiceKeys.DISCOVERY_EMPTY_GRACE);
     for (DiscoveryProvider p : discoveryProviders.values()) {
       p.globalKeys().forEach(schema::globalKey);
       p.serviceKeys().forEach(schema::serviceKey);

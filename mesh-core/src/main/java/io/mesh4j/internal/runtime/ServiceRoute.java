@@ -59,6 +59,8 @@ public final class ServiceRoute {
   private LoadBalancerUpdate lastFed; // what the balancers last got
   private Locality fedLocality;
   private volatile Discovery subscription; // also read by refresh, outside tasks
+  private DiscoveryUpdate heldEmpty; // a non-authoritative empty answer waiting out its grace
+  private java.util.concurrent.ScheduledFuture<?> heldEmptyTimer;
   private long generation; // of the subscription whose answers count
 
   private ServiceRoute(String name, RouteContext context) {
@@ -267,16 +269,71 @@ public final class ServiceRoute {
       if (closed || gen != generation) {
         return;
       }
-      ServiceAttributes before = discovery.lastGood() == null ? null : discovery.lastGood().attributes();
-      boolean changed = discovery.accept(update, context.clock().nanoTime());
-      if (changed) {
-        if (!update.attributes().equals(before)) {
-          publishSnapshot();
-        }
-        rebalance(false);
+      if (holdBackEmpty(gen, update)) {
+        return;
       }
-      status = discovery.status();
+      apply(update);
     });
+  }
+
+  private void apply(DiscoveryUpdate update) {
+    ServiceAttributes before = discovery.lastGood() == null ? null : discovery.lastGood().attributes();
+    boolean changed = discovery.accept(update, context.clock().nanoTime());
+    if (changed) {
+      if (!update.attributes().equals(before)) {
+        publishSnapshot();
+      }
+      rebalance(false);
+    }
+    status = discovery.status();
+  }
+
+  /**
+   * A sudden empty answer the source is not sure of (every etcd key gone, every DNS record
+   * expired) is held back for {@code discovery.empty-grace} while the last endpoints keep serving:
+   * a glitch of the backend must not fail every request. Any other answer ends the hold.
+   */
+  private boolean holdBackEmpty(long gen, DiscoveryUpdate update) {
+    DiscoveryUpdate good = discovery.lastGood();
+    java.time.Duration grace = config.get(io.mesh4j.config.ServiceKeys.DISCOVERY_EMPTY_GRACE);
+    boolean hold = update.endpoints().isEmpty() && !update.authoritative() && good != null
+        && !good.endpoints().isEmpty() && !grace.isZero();
+    if (!hold) {
+      endHold();
+      return false;
+    }
+    if (heldEmpty == null) {
+      log.warn("discovery for service '{}' answered with no endpoints; the last {} keep serving for {} unless it"
+          + " answers again (mesh.services.{}.discovery.empty-grace)", name, good.endpoints().size(),
+          io.mesh4j.config.ValueParsers.formatDuration(grace), name);
+      try {
+        heldEmptyTimer = context.scheduler().schedule(
+            () -> serial.execute(() -> releaseHeldEmpty(gen)), grace.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException closing) {
+        return true;
+      }
+    }
+    heldEmpty = update;
+    return true;
+  }
+
+  private void releaseHeldEmpty(long gen) {
+    DiscoveryUpdate empty = heldEmpty;
+    heldEmpty = null;
+    heldEmptyTimer = null;
+    if (closed || gen != generation || empty == null) {
+      return;
+    }
+    log.warn("discovery for service '{}' still has no endpoints after its grace period: its requests now fail", name);
+    apply(empty);
+  }
+
+  private void endHold() {
+    heldEmpty = null;
+    if (heldEmptyTimer != null) {
+      heldEmptyTimer.cancel(false);
+      heldEmptyTimer = null;
+    }
   }
 
   private void onError(long gen, Throwable error) {
@@ -425,6 +482,7 @@ public final class ServiceRoute {
     discovery.release();
     Discovery[] running = new Discovery[1];
     serial.executeAndWait(() -> {
+      endHold();
       running[0] = subscription;
       subscription = null;
       for (Balancer b : new Balancer[] {active, pending}) {

@@ -116,10 +116,10 @@ class DiscoveryFailureHandlingTest {
   }
 
   @Test
-  void emptySnapshotFailsRequestsNamingTheService() throws IOException {
+  void anAuthoritativeEmptySnapshotFailsRequestsNamingTheService() throws IOException {
     fake.setEndpoints("orders", List.of(endpointOf(first)));
     assertThat(call()).isEqualTo("first");
-    fake.setEndpoints("orders", List.of());
+    fake.setUpdate("orders", io.mesh4j.discovery.DiscoveryUpdate.of(List.of()).asAuthoritative());
     assertThatThrownBy(this::call)
         .isInstanceOf(NoHealthyEndpointException.class)
         .hasMessageContaining("orders");

@@ -182,6 +182,33 @@ class DynamicDiscoveryTest {
   }
 
   @Test
+  void aSuddenEmptyAnswerIsHeldBackForTheGracePeriodThenApplied() throws IOException {
+    start(Map.of("mesh.services.orders.discovery", "fake", "mesh.services.orders.discovery.empty-grace", "500ms"));
+    fake.setEndpoints("orders", List.of(backend("a")));
+    assertThat(call()).isEqualTo("a");
+
+    fake.setEndpoints("orders", List.of()); // every key gone at once: maybe a glitch of the backend
+
+    assertThat(call()).as("the last endpoints keep serving during the grace").isEqualTo("a");
+    assertThat(mesh.discoveryStatus("orders").orElseThrow().discovered()).hasSize(1);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThatThrownBy(this::call).isInstanceOf(io.mesh4j.NoHealthyEndpointException.class));
+  }
+
+  @Test
+  void anEmptyAnswerThatEndsBeforeTheGraceChangesNothingAndASureOneAppliesAtOnce() throws IOException {
+    start(Map.of("mesh.services.orders.discovery", "fake", "mesh.services.orders.discovery.empty-grace", "500ms"));
+    Endpoint a = backend("a");
+    fake.setEndpoints("orders", List.of(a));
+    fake.setEndpoints("orders", List.of());
+    fake.setEndpoints("orders", List.of(a)); // back before the grace ran out
+
+    assertThat(call()).isEqualTo("a");
+    fake.setUpdate("orders", DiscoveryUpdate.of(List.of()).asAuthoritative()); // the source is sure
+    assertThatThrownBy(this::call).isInstanceOf(io.mesh4j.NoHealthyEndpointException.class);
+  }
+
+  @Test
   void aRemovedServiceStopsItsWatchAndTheBackendClosesWithTheClient() throws IOException {
     start(Map.of("mesh.services.orders.discovery", "fake", "mesh.services.payments.discovery", "fake"));
     assertThat(fake.isWatched("orders")).isTrue();

@@ -1,4 +1,4 @@
-package io.mesh4j.tls.support;
+package io.mesh4j.testing;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * A real non-Java peer (openssl, nginx, curl) run as a child process for interop tests: its output
+ * A real non-Java peer (openssl, nginx, curl, etcd, a DNS server) run as a child process for tests: its output
  * goes to a log file (never a pipe that could fill up and block it), {@link #awaitPort} polls
  * until it accepts connections on loopback, failing with its log, and {@link #close} always ends
  * it and its children (nginx workers) and waits for them.
@@ -54,7 +54,8 @@ public final class ExternalProcess implements AutoCloseable {
     assumeTrue(false, tool + " not installed; interop tests talk to a real " + tool + ": install it with " + how);
   }
 
-  static boolean onPath(String tool) {
+  /** Whether {@code tool} (a name on the PATH, /usr/sbin and /sbin included, or a path) can be run. */
+  public static boolean onPath(String tool) {
     if (tool.contains("/")) {
       return Files.isExecutable(Path.of(tool));
     }

@@ -1,4 +1,4 @@
-package io.mesh4j.tls.support;
+package io.mesh4j.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
