@@ -2,6 +2,7 @@ package io.mesh4j.discovery;
 
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ConfigProblem;
+import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.ServiceConfig;
 import java.util.List;
 
@@ -32,6 +33,13 @@ public interface DiscoveryProvider {
 
   /** Cross-key checks for one service that uses this provider. */
   default void validate(ServiceConfig service, List<ConfigProblem> problems) {}
+
+  /**
+   * Cross-key checks of this provider's global keys ({@code min-ttl <= max-ttl}); run once per
+   * configuration, whether or not a service uses the provider, so a wrong value never waits for
+   * the first service that needs it.
+   */
+  default void validateGlobals(MeshConfig config, List<ConfigProblem> problems) {}
 
   /** Opens the provider's backend for one client; must not block. */
   DiscoveryBackend open(DiscoveryBackendContext context);

@@ -196,6 +196,9 @@ public final class Plugins {
     out.add(this::policyKeysMatchThePolicy);
     out.add(
         (config, problems) -> {
+          for (DiscoveryProvider p : discoveryProviders.values()) {
+            p.validateGlobals(config, problems);
+          }
           for (ServiceConfig s : config.services().values()) {
             DiscoveryProvider p = discoveryProvider(s);
             if (p != null) {
