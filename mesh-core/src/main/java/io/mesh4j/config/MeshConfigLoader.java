@@ -66,7 +66,13 @@ public final class MeshConfigLoader {
     Map<String, Setting> effective = resolve(entries, problems);
     MeshConfig config = ParsedValues.parse(effective.values(), problems).toConfig();
     checkRequired(effective.keySet(), config, problems);
-    runValidators(config, problems);
+    // validators see the config without the values that failed: a key already reported as
+    // malformed must not be reported again as "missing" or "required"
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    problems.forEach(p -> reported.add(p.key()));
+    List<ConfigProblem> checks = new ArrayList<>();
+    runValidators(config, checks);
+    checks.stream().filter(p -> p.key() == null || !reported.contains(p.key())).forEach(problems::add);
 
     if (!problems.isEmpty()) {
       List<ConfigProblem> sorted = new ArrayList<>(new LinkedHashSet<>(problems));

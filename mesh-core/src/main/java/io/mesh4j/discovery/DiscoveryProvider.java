@@ -35,11 +35,13 @@ public interface DiscoveryProvider {
   default void validate(ServiceConfig service, List<ConfigProblem> problems) {}
 
   /**
-   * Cross-key checks of this provider's global keys ({@code min-ttl <= max-ttl}); run once per
-   * configuration, whether or not a service uses the provider, so a wrong value never waits for
-   * the first service that needs it.
+   * Cross-key checks of this provider's global keys ({@code min-ttl <= max-ttl}, "endpoints are
+   * required when a service uses me"); run once per configuration, whether or not a service uses
+   * the provider, so a wrong value never waits for the first service that needs it.
+   *
+   * @param users the services that use this provider (possibly none)
    */
-  default void validateGlobals(MeshConfig config, List<ConfigProblem> problems) {}
+  default void validateGlobals(MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems) {}
 
   /** Opens the provider's backend for one client; must not block. */
   DiscoveryBackend open(DiscoveryBackendContext context);

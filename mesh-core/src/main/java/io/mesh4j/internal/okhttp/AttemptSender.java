@@ -110,7 +110,7 @@ final class AttemptSender {
       try {
         // first discovery's answer, then the policy's first picker (a policy may publish later)
         route.awaitFirstAnswer(snapshot.initialWait().toNanos());
-        if (route.hasAnswered()) {
+        if (route.hasAnswered() && route.discoveryError() == null) { // endpoints came: the policy may be slow
           snapshot.awaitPicker(Math.max(0, waitUntil - runtime.clock().nanoTime()));
         }
       } catch (InterruptedException e) {

@@ -197,7 +197,13 @@ public final class Plugins {
     out.add(
         (config, problems) -> {
           for (DiscoveryProvider p : discoveryProviders.values()) {
-            p.validateGlobals(config, problems);
+            List<ServiceConfig> users = new ArrayList<>();
+            for (ServiceConfig s : config.services().values()) {
+              if (discoveryProvider(s) == p) {
+                users.add(s);
+              }
+            }
+            p.validateGlobals(config, users, problems);
           }
           for (ServiceConfig s : config.services().values()) {
             DiscoveryProvider p = discoveryProvider(s);
