@@ -20,10 +20,12 @@ import java.util.List;
  *
  * <p>One thread per client polls the file ({@code mesh.discovery.file.poll-interval}) and compares
  * its content, so an atomic replace and an in-place rewrite are both seen; a change is read once
- * it has held still for {@link FileDiscoveryBackend#SETTLE}. The file is configuration, like static
- * endpoints: what it says applies at once, including a service it does not list (no endpoints). A
- * file that cannot be read or is malformed (anywhere, even in one endpoint) changes nothing: the
- * mesh keeps the last good endpoints and reports the error, which names the file, line and column.
+ * it has held still for 100 ms, so a writer half-way through is not taken for a broken file.
+ *
+ * <p>The file is configuration, like static endpoints: what it says applies at once, including a
+ * service it does not list (no endpoints). A file that cannot be read or is malformed (anywhere,
+ * even in one endpoint) changes nothing: the mesh keeps the last good endpoints and reports the
+ * error, which names the file and, for bad content, the line and column.
  */
 public final class FileDiscoveryProvider implements DiscoveryProvider {
 

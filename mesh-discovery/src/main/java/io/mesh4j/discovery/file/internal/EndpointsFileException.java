@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * The endpoints file cannot be used: it cannot be read, or it is not what the file provider
  * expects. The message names the file and, for content that is wrong, the line and column.
  */
-public final class EndpointsFileException extends IOException {
+final class EndpointsFileException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
@@ -33,17 +33,17 @@ public final class EndpointsFileException extends IOException {
         file, line, column, "malformed endpoints file " + file + ", line " + line + ", column " + column + ": " + problem);
   }
 
-  public Path file() {
+  Path file() {
     return file;
   }
 
   /** 1-based line of the problem, or -1 when the file could not be read. */
-  public int line() {
+  int line() {
     return line;
   }
 
   /** 1-based column of the problem, or -1 when the file could not be read. */
-  public int column() {
+  int column() {
     return column;
   }
 }
