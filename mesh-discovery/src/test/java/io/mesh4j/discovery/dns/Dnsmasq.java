@@ -45,11 +45,14 @@ final class Dnsmasq implements AutoCloseable {
     ExternalProcess.require("dnsmasq", "dnsmasq");
   }
 
-  /** Starts dnsmasq with these command-line records ({@link #srv}, {@link #hostRecord}) and TTL. */
-  static Dnsmasq start(Path dir, int ttlSeconds, List<String> records) throws Exception {
+  /**
+   * Starts dnsmasq with these command-line records ({@link #srv}, {@link #hostRecord}), this TTL
+   * for every record, and these lines ({@code address name}) in its watched hosts file.
+   */
+  static Dnsmasq start(Path dir, int ttlSeconds, List<String> records, String... hosts) throws Exception {
     require();
     Dnsmasq d = new Dnsmasq(dir, ttlSeconds, records);
-    d.setHosts("");
+    d.setHosts(hosts);
     d.launch();
     return d;
   }

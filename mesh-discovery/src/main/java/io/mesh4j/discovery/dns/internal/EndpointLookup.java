@@ -40,21 +40,44 @@ final class EndpointLookup {
   }
 
   Resolution resolve(DnsTarget target) throws DnsLookupException {
+    Ttl ttl = new Ttl();
     if (target instanceof DnsTarget.Address a) {
-      Addresses found = addresses(a.name());
       List<Endpoint> endpoints = new ArrayList<>();
-      for (InetAddress address : found.addresses()) {
+      for (InetAddress address : addresses(a.name(), ttl)) {
         endpoints.add(Endpoint.of(IpText.of(address), a.port()));
       }
-      return new Resolution(sorted(endpoints), found.ttlSeconds(), java.util.Set.of());
+      return new Resolution(sorted(endpoints), ttl.seconds(), java.util.Set.of());
     }
-    return srv((DnsTarget.Srv) target);
+    return srv((DnsTarget.Srv) target, ttl);
   }
 
-  private Resolution srv(DnsTarget.Srv target) throws DnsLookupException {
+  /**
+   * How long a lookup holds: the shortest TTL of the records that gave endpoints. The negative
+   * TTLs of what was not found (an AAAA query for an IPv4-only name, a target not registered yet)
+   * count only when nothing was found at all: otherwise a name without AAAA records, whose empty
+   * answer usually comes without an SOA (TTL 0), would be looked up every min-ttl.
+   */
+  private static final class Ttl {
+    long positive = Long.MAX_VALUE;
+    long negative = Long.MAX_VALUE;
+
+    void add(DnsAnswer answer) {
+      if (answer.records().isEmpty()) {
+        negative = Math.min(negative, answer.ttlSeconds());
+      } else {
+        positive = Math.min(positive, answer.ttlSeconds());
+      }
+    }
+
+    long seconds() {
+      return positive != Long.MAX_VALUE ? positive : negative == Long.MAX_VALUE ? 0 : negative;
+    }
+  }
+
+  private Resolution srv(DnsTarget.Srv target, Ttl ttl) throws DnsLookupException {
     DnsAnswer answer = resolver.query(target.name(), Type.SRV);
-    long ttl = answer.ttlSeconds();
-    Map<Name, Addresses> byTarget = new LinkedHashMap<>();
+    ttl.add(answer);
+    Map<Name, List<InetAddress>> byTarget = new LinkedHashMap<>();
     Map<String, Endpoint> byAuthority = new LinkedHashMap<>();
     TreeSet<String> unresolved = new TreeSet<>();
     for (Record r : answer.records()) {
@@ -62,16 +85,15 @@ final class EndpointLookup {
       if (srv.getTarget().equals(Name.root)) {
         continue;
       }
-      Addresses addresses = byTarget.get(srv.getTarget());
+      List<InetAddress> addresses = byTarget.get(srv.getTarget());
       if (addresses == null) {
-        addresses = addresses(srv.getTarget());
+        addresses = addresses(srv.getTarget(), ttl);
         byTarget.put(srv.getTarget(), addresses);
-        ttl = Math.min(ttl, addresses.ttlSeconds());
       }
-      if (addresses.addresses().isEmpty()) {
-        unresolved.add(srv.getTarget().toString());
+      if (addresses.isEmpty()) {
+        unresolved.add(srv.getTarget().toString(true));
       }
-      for (InetAddress address : addresses.addresses()) {
+      for (InetAddress address : addresses) {
         Endpoint e = Endpoint.builder(IpText.of(address), srv.getPort())
             .priority(srv.getPriority())
             .weight(Math.max(Endpoint.DEFAULT_WEIGHT, srv.getWeight()))
@@ -79,7 +101,7 @@ final class EndpointLookup {
         byAuthority.merge(e.authority(), e, EndpointLookup::preferred);
       }
     }
-    return new Resolution(sorted(new ArrayList<>(byAuthority.values())), ttl, unresolved);
+    return new Resolution(sorted(new ArrayList<>(byAuthority.values())), ttl.seconds(), unresolved);
   }
 
   /** Of two records for one address: the lower priority; at equal priority the larger weight. */
@@ -90,19 +112,17 @@ final class EndpointLookup {
     return a.weight() >= b.weight() ? a : b;
   }
 
-  private record Addresses(List<InetAddress> addresses, long ttlSeconds) {}
-
-  private Addresses addresses(Name name) throws DnsLookupException {
+  private List<InetAddress> addresses(Name name, Ttl ttl) throws DnsLookupException {
     DnsAnswer v4 = resolver.query(name, Type.A);
+    ttl.add(v4);
     List<InetAddress> out = new ArrayList<>();
     v4.records().forEach(r -> out.add(((ARecord) r).getAddress()));
-    long ttl = v4.ttlSeconds();
     if (v4.nameExists()) { // after NXDOMAIN there is no AAAA to ask for
       DnsAnswer v6 = resolver.query(name, Type.AAAA);
+      ttl.add(v6);
       v6.records().forEach(r -> out.add(((AAAARecord) r).getAddress()));
-      ttl = Math.min(ttl, v6.ttlSeconds());
     }
-    return new Addresses(out.stream().distinct().toList(), ttl);
+    return out.stream().distinct().toList();
   }
 
   private static List<Endpoint> sorted(List<Endpoint> endpoints) {
