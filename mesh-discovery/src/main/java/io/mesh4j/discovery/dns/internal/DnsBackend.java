@@ -51,8 +51,11 @@ public final class DnsBackend implements DiscoveryBackend {
 
   @Override
   public Discovery watch(DiscoveryContext context) {
-    DnsTarget target = DnsTarget.of(
-        context.config().get(DnsDiscoveryProvider.DNS_NAME), context.config().get(DnsDiscoveryProvider.DNS_PORT));
+    String name = context.config().get(DnsDiscoveryProvider.DNS_NAME);
+    if (name == null) { // the provider's validation prevents it for configured services
+      throw new IllegalArgumentException("mesh.services." + context.serviceName() + ".dns.name is not set");
+    }
+    DnsTarget target = DnsTarget.of(name, context.config().get(DnsDiscoveryProvider.DNS_PORT));
     DnsWatch watch = new DnsWatch(context.serviceName(), target, context.listener(), this);
     watches.add(watch);
     watch.start();
