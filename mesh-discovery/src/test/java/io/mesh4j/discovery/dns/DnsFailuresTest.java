@@ -174,6 +174,29 @@ class DnsFailuresTest {
   }
 
   @Test
+  void withoutConfiguredServersTheSystemResolversAreAsked() throws Exception {
+    // dnsjava finds the system's resolvers in its dns.server property before /etc/resolv.conf
+    String before = System.getProperty("dns.server");
+    try (Dnsmasq dns = Dnsmasq.start(dir, 1, List.of(), "127.0.0.2 " + NAME)) {
+      System.setProperty("dns.server", dns.server());
+      org.xbill.DNS.ResolverConfig.refresh();
+      Map<String, String> p = orders(dns.server(), NAME, 8080);
+      p.remove("mesh.discovery.dns.servers");
+      try (MeshClient mesh = TestMeshes.start(p)) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> !status(mesh).discovered().isEmpty());
+        assertThat(status(mesh).discovered()).containsExactly(Endpoint.of("127.0.0.2", 8080));
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty("dns.server");
+      } else {
+        System.setProperty("dns.server", before);
+      }
+      org.xbill.DNS.ResolverConfig.refresh();
+    }
+  }
+
+  @Test
   void anSrvAnswerTooLargeForUdpIsFetchedOverTcp() throws Exception {
     String srvName = "_http._tcp.orders." + Dnsmasq.DOMAIN;
     List<String> records = new java.util.ArrayList<>();
