@@ -214,6 +214,34 @@ class DnsDiscoveryEndToEndTest {
   }
 
   @Test
+  void aChangedDnsNameAppliesLiveAndTheOldEndpointsServeUntilTheNewNameAnswers() throws Exception {
+    String other = "billing." + Dnsmasq.DOMAIN;
+    try (HttpBackends backends = HttpBackends.onAddresses("127.0.0.2", "127.0.0.3");
+        Dnsmasq dns = Dnsmasq.start(dir, 1, List.of(), "127.0.0.2 " + NAME, "127.0.0.3 " + other)) {
+      Map<String, String> first = orders(dns, NAME, backends.port(0));
+      try (MeshClient mesh = TestMeshes.start(first)) {
+        OkHttpClient http = TestMeshes.http(mesh);
+        try (Load load = Load.start(http, "orders", 4)) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> backends.count(0) > 20);
+
+          Map<String, String> second = new HashMap<>(first);
+          second.put("mesh.services.orders.dns.name", other);
+          second.put("mesh.service", "frontend");
+          mesh.apply(mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(second, "test")).load());
+
+          await().atMost(Duration.ofSeconds(5)).until(() -> backends.count(1) > 20);
+          int old = backends.count(0);
+          int now = backends.count(1);
+          await().atMost(Duration.ofSeconds(10)).until(() -> backends.count(1) > now + 200);
+          assertThat(backends.count(0)).isEqualTo(old);
+          assertThat(load.failures()).as("failed requests").isEmpty();
+        }
+        TestMeshes.shutdown(http);
+      }
+    }
+  }
+
+  @Test
   void aRecordChangeIsSeenWhenItsTtlRunsOutAndNotLookedUpMoreOften() throws Exception {
     try (HttpBackends backends = HttpBackends.onAddresses("127.0.0.2", "127.0.0.3");
         Dnsmasq dns = Dnsmasq.start(dir, 2, List.of(), "127.0.0.2 " + NAME)) {

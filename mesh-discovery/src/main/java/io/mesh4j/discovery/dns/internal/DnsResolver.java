@@ -56,17 +56,6 @@ final class DnsResolver implements Closeable {
     return ResolverConfig.getCurrentConfig().servers();
   }
 
-  /** The servers asked, for messages; reads the system configuration when none is configured. */
-  String describeServers() {
-    List<SimpleResolver> r = resolvers;
-    if (r == null) {
-      return DnsServers.format(servers.get());
-    }
-    List<InetSocketAddress> addresses = new ArrayList<>();
-    r.forEach(s -> addresses.add(s.getAddress()));
-    return DnsServers.format(addresses);
-  }
-
   DnsAnswer query(Name name, int type) throws DnsLookupException {
     List<SimpleResolver> all = resolvers();
     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
