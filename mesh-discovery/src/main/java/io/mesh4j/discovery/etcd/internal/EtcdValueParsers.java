@@ -30,6 +30,9 @@ public final class EtcdValueParsers {
   }
 
   static String endpoint(String raw) {
+    if (!raw.contains("://")) {
+      throw new IllegalArgumentException("not an http:// or https:// URL: write http://" + raw.trim());
+    }
     URI uri;
     try {
       uri = new URI(raw.trim());
