@@ -67,13 +67,18 @@ final class Load implements AutoCloseable {
         .map(Outcome::answer).distinct().toList();
   }
 
+  /** Stops the load and waits for the requests under way; idempotent. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     running.set(false);
     threads.shutdown();
-    if (!threads.awaitTermination(20, TimeUnit.SECONDS)) {
-      threads.shutdownNow();
-      throw new AssertionError("load threads did not stop");
+    try {
+      if (!threads.awaitTermination(20, TimeUnit.SECONDS)) {
+        threads.shutdownNow();
+        throw new AssertionError("load threads did not stop");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -39,9 +39,13 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Resets every connection and refuses new ones. */
-  synchronized void cut() throws IOException, InterruptedException {
+  synchronized void cut() throws IOException {
     server.close();
-    acceptor.join(5000);
+    try {
+      acceptor.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (Socket s : sockets) {
       try {
         s.setSoLinger(true, 0); // RST, as a vanished peer
@@ -120,7 +124,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     cut();
   }
 }
