@@ -109,6 +109,15 @@ public final class EtcdRegistration implements AutoCloseable {
         if (!pause(backoff.next())) {
           return;
         }
+      } catch (Exception e) {
+        // OkHttp throws InterruptedException unchecked when closing interrupts a connect
+        if (stopped || e instanceof InterruptedException) {
+          return;
+        }
+        log.error("etcd registration of {} failed unexpectedly; retrying", key, e);
+        if (!pause(backoff.next())) {
+          return;
+        }
       }
     }
   }
@@ -177,7 +186,10 @@ public final class EtcdRegistration implements AutoCloseable {
       }
     } catch (EtcdErrorException e) {
       log.debug("etcd lease of {} was already gone: {}", key, e.getMessage());
-    } catch (IOException e) {
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // OkHttp throws it unchecked
+      }
       log.warn("could not deregister {} from etcd ({}): it disappears when its lease expires, within {}s",
           key, e.getMessage(), ttl.toSeconds());
     } finally {

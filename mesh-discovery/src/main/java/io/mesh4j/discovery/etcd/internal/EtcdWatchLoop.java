@@ -88,8 +88,9 @@ final class EtcdWatchLoop implements Runnable {
         if (!pause(backoff.next())) {
           return;
         }
-      } catch (RuntimeException e) {
-        if (stopped) {
+      } catch (Exception e) {
+        // OkHttp throws InterruptedException unchecked when closing interrupts a connect
+        if (stopped || e instanceof InterruptedException) {
           return;
         }
         log.error("etcd discovery failed unexpectedly; retrying", e);
