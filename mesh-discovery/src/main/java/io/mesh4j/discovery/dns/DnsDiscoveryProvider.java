@@ -105,11 +105,9 @@ public final class DnsDiscoveryProvider implements DiscoveryProvider {
     }
   }
 
-  /**
-   * The global cross-key check ({@code max-ttl >= min-ttl}), which {@link #validate} cannot make
-   * since it sees one service only; run by {@link io.mesh4j.discovery.dns.internal.DnsConfigCheck}.
-   */
-  public static void validateGlobals(MeshConfig config, List<ConfigProblem> problems) {
+  /** The global cross-key check: {@code max-ttl >= min-ttl}. */
+  @Override
+  public void validateGlobals(MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems) {
     RefreshPolicy.problem(config.get(MIN_TTL), config.get(MAX_TTL))
         .ifPresent(message -> problems.add(new ConfigProblem(MAX_TTL.name(),
             ValueParsers.formatDuration(config.get(MAX_TTL)), null, message)));
@@ -118,7 +116,7 @@ public final class DnsDiscoveryProvider implements DiscoveryProvider {
   @Override
   public DiscoveryBackend open(DiscoveryBackendContext context) {
     MeshConfig config = context.meshConfig();
-    // validated already when the module check ran; this guards a client built without it
+    // validated already with the configuration; this guards a client built without it
     RefreshPolicy policy = RefreshPolicy.of(config.get(MIN_TTL), config.get(MAX_TTL));
     return new DnsBackend(config.get(SERVERS), policy, context);
   }

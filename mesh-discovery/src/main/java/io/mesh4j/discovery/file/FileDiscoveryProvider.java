@@ -4,6 +4,7 @@ import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ConfigProblem;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigException;
+import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.config.ValueParsers;
 import io.mesh4j.discovery.DiscoveryBackend;
 import io.mesh4j.discovery.DiscoveryBackendContext;
@@ -67,17 +68,26 @@ public final class FileDiscoveryProvider implements DiscoveryProvider {
   }
 
   @Override
+  public void validateGlobals(MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems) {
+    if (!users.isEmpty() && config.get(PATH) == null) {
+      problems.add(missingPath());
+    }
+  }
+
+  @Override
   public DiscoveryBackend open(DiscoveryBackendContext context) {
     MeshConfig config = context.meshConfig();
     Path file = config.get(PATH);
-    if (file == null) {
-      // Checked here because validate() sees one service's keys, not the global ones: this still
-      // fails the startup (or refuses the change adding the first service with discovery=file).
-      throw new MeshConfigException(List.of(new ConfigProblem(PATH.name(), null, null,
-          "required when a service uses discovery=file: the JSON file that lists the endpoints, like "
-              + "{\"services\":{\"orders\":[{\"host\":\"10.0.0.5\",\"port\":8080}]}}")));
+    if (file == null) { // validated with the configuration; this guards a client built without it
+      throw new MeshConfigException(List.of(missingPath()));
     }
     return FileDiscoveryBackend.open(file, config.get(POLL_INTERVAL), context.threadFactory("discovery-file"));
+  }
+
+  private static ConfigProblem missingPath() {
+    return new ConfigProblem(PATH.name(), null, null,
+        "required when a service uses discovery=file: the JSON file that lists the endpoints, like "
+            + "{\"services\":{\"orders\":[{\"host\":\"10.0.0.5\",\"port\":8080}]}}");
   }
 
   /** The absolute path, so that messages show where the file was looked for. */
