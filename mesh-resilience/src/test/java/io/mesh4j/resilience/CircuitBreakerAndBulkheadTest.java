@@ -10,12 +10,14 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.NoHealthyEndpointException;
 import io.mesh4j.event.BulkheadFull;
 import io.mesh4j.event.CircuitRejected;
 import io.mesh4j.event.CircuitState;
 import io.mesh4j.event.CircuitStateChanged;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,6 +79,37 @@ class CircuitBreakerAndBulkheadTest {
               tuple("orders", CircuitState.OPEN, CircuitState.HALF_OPEN),
               tuple("orders", CircuitState.HALF_OPEN, CircuitState.CLOSED));
       assertThat(recorder.of(CircuitRejected.class)).first().isEqualTo(new CircuitRejected("orders", CircuitState.OPEN));
+    }
+  }
+
+  @Test
+  void requestsWithNoEndpointToGoToDoNotOpenTheCircuit() throws Exception {
+    try (MockWebServer backend = server(r -> status(200));
+        MeshClient mesh =
+            TestMeshes.start(Map.of(
+                "mesh.services.orders.discovery", "static",
+                "mesh.services.orders.retry.max-attempts", "1",
+                "mesh.services.orders.circuit-breaker.sliding-window-size", "4",
+                "mesh.services.orders.circuit-breaker.minimum-calls", "4",
+                "mesh.services.orders.circuit-breaker.open-duration", "60s"))) {
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      for (int i = 0; i < 8; i++) {
+        assertThatThrownBy(() -> http.newCall(get("http://orders/x")).execute())
+            .isInstanceOf(NoHealthyEndpointException.class);
+      }
+      assertThat(TestMeshes.snapshot(mesh, "orders").circuitState()).isEqualTo(CircuitState.CLOSED);
+
+      // discovery finds an endpoint: the very next request goes through, not after open-duration
+      TestMeshes.apply(mesh, Map.of(
+          "mesh.services.orders.endpoints", endpoints(backend),
+          "mesh.services.orders.retry.max-attempts", "1",
+          "mesh.services.orders.circuit-breaker.sliding-window-size", "4",
+          "mesh.services.orders.circuit-breaker.minimum-calls", "4",
+          "mesh.services.orders.circuit-breaker.open-duration", "60s"));
+      try (Response r = http.newCall(get("http://orders/x")).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+      }
+      assertThat(backend.getRequestCount()).isEqualTo(1);
     }
   }
 

@@ -67,6 +67,9 @@ public final class EtcdDiscoveryDemo {
           .build()) {
         System.out.println("== the frontend calls http://orders/... with discovery=etcd, mesh.discovery.etcd.endpoints="
             + etcdUrl);
+        // registration runs in the background (a workload starts even while etcd is down), so
+        // the demo waits until the frontend's watch has brought all three before it sends traffic
+        awaitEligible(frontend, 3, Duration.ofSeconds(20));
         Load load = Load.start(frontend.wrap(new OkHttpClient()));
         try {
           phase("three workloads registered themselves", workloads, load, frontend);
@@ -126,6 +129,17 @@ public final class EtcdDiscoveryDemo {
     }
     throw new IllegalStateException("etcd did not listen on " + port + " within " + timeout + "; its log:\n"
         + Files.readString(log));
+  }
+
+  private static void awaitEligible(MeshClient frontend, int count, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (frontend.discoveryStatus("orders").orElseThrow().eligible().size() < count) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("the frontend did not see " + count + " orders endpoints within " + timeout
+            + ": " + frontend.discoveryStatus("orders").orElseThrow());
+      }
+      Thread.sleep(20); // polling with a deadline
+    }
   }
 
   private static void phase(String what, List<Workload> workloads, Load load, MeshClient frontend)

@@ -1,5 +1,7 @@
 package io.mesh4j.resilience.internal;
 
+import io.mesh4j.NoHealthyEndpointException;
+import io.mesh4j.ServiceRemovedException;
 import io.mesh4j.pipeline.MeshCall;
 
 /** Questions about how a logical call ended that several stages ask. */
@@ -14,5 +16,13 @@ final class CallOutcome {
    */
   static boolean cancelledByCaller(MeshCall call) {
     return call.okHttpCall().isCanceled() && !call.deadlineExceeded();
+  }
+
+  /**
+   * True when the mesh had nowhere to send the request: discovery has no endpoint for the service
+   * (or every one is excluded), or the service was removed from the configuration.
+   */
+  static boolean neverSent(Throwable failure) {
+    return failure instanceof NoHealthyEndpointException || failure instanceof ServiceRemovedException;
   }
 }

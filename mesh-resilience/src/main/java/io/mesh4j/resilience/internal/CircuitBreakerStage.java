@@ -16,7 +16,9 @@ import okhttp3.Response;
 /**
  * CALL stage: the service's circuit breaker, with resilience4j's low-level calls. It sits outside
  * retries, so it records the outcome the caller sees (a request that succeeded on its retry is a
- * success) and an open circuit refuses before any attempt or retry budget is spent.
+ * success) and an open circuit refuses before any attempt or retry budget is spent. A request
+ * the mesh could not send at all (no endpoint) is not the service's outcome: counting it would
+ * keep the circuit open for {@code open-duration} after discovery finds endpoints again.
  */
 final class CircuitBreakerStage implements MeshStage {
 
@@ -64,7 +66,7 @@ final class CircuitBreakerStage implements MeshStage {
       response = chain.proceed(chain.request());
     } catch (IOException | RuntimeException e) {
       long now = clock.nanoTime();
-      if (CallOutcome.cancelledByCaller(call)) {
+      if (CallOutcome.cancelledByCaller(call) || CallOutcome.neverSent(e)) {
         breaker.releasePermission(); // the service did nothing wrong
       } else {
         breaker.onError(now - start, TimeUnit.NANOSECONDS, e);
