@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public final class ValueParsers {
 
   private static final Pattern SIMPLE_DURATION =
-      Pattern.compile("(\\d{1,18})(ns|us|ms|s|m|h|d)");
+      Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
 
@@ -55,22 +55,26 @@ public final class ValueParsers {
     String s = raw.trim();
     Matcher m = SIMPLE_DURATION.matcher(s);
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      switch (m.group(2)) {
-        case "ns":
-          return Duration.ofNanos(n);
-        case "us":
-          return Duration.ofNanos(Math.multiplyExact(n, 1000L));
-        case "ms":
-          return Duration.ofMillis(n);
-        case "s":
-          return Duration.ofSeconds(n);
-        case "m":
-          return Duration.ofMinutes(n);
-        case "h":
-          return Duration.ofHours(n);
-        default:
-          return Duration.ofDays(n);
+      try {
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+          case "ns":
+            return Duration.ofNanos(n);
+          case "us":
+            return Duration.ofNanos(Math.multiplyExact(n, 1000L));
+          case "ms":
+            return Duration.ofMillis(n);
+          case "s":
+            return Duration.ofSeconds(n);
+          case "m":
+            return Duration.ofMinutes(n);
+          case "h":
+            return Duration.ofHours(n);
+          default:
+            return Duration.ofDays(n);
+        }
+      } catch (ArithmeticException | NumberFormatException e) { // more digits than a long, or its overflow
+        throw new IllegalArgumentException("too long duration");
       }
     }
     if (s.startsWith("-") && SIMPLE_DURATION.matcher(s.substring(1)).matches()) {
@@ -79,7 +83,12 @@ public final class ValueParsers {
     if (s.length() > 1 && (s.charAt(0) == 'P' || s.charAt(0) == 'p')) {
       try {
         return Duration.parse(s);
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("too long duration");
       } catch (DateTimeParseException e) {
+        if (e.getCause() instanceof ArithmeticException) {
+          throw new IllegalArgumentException("too long duration");
+        }
         // fall through to the common message
       }
     }
@@ -113,30 +122,31 @@ public final class ValueParsers {
     return KeySuggester.closest(typed, choices);
   }
 
-  /** A duration at least {@code min} (inclusive). */
+  /**
+   * The longest duration any key accepts unless it says less: far beyond any sensible timeout or
+   * interval, and far below what overflows nanosecond arithmetic (~292 years), so a slip like
+   * {@code 999999999d} fails at startup naming the key instead of on every request.
+   */
+  public static final Duration MAX_DURATION = Duration.ofDays(365);
+
+  /** A duration from {@code min} (inclusive) to {@link #MAX_DURATION}. */
   public static ValueParser<Duration> duration(Duration min) {
+    return duration(min, MAX_DURATION);
+  }
+
+  /** A duration from {@code min} to {@code max} (both inclusive). */
+  public static ValueParser<Duration> duration(Duration min, Duration max) {
     String bound =
         min.isZero() ? "" : min.equals(Duration.ofNanos(1)) ? ", greater than 0" : ", at least " + formatDuration(min);
-    String expected = "a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S" + bound;
+    String expected =
+        "a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S" + bound + ", at most " + formatDuration(max);
     return of(
         expected,
         s -> {
           Duration d = parseDuration(s);
           if (d.compareTo(min) < 0) {
-            throw new IllegalArgumentException(
-                (d.isNegative() ? "negative" : "too short") + " duration");
+            throw new IllegalArgumentException((d.isNegative() ? "negative" : "too short") + " duration");
           }
-          return d;
-        });
-  }
-
-  /** A duration from {@code min} to {@code max} (both inclusive). */
-  public static ValueParser<Duration> duration(Duration min, Duration max) {
-    ValueParser<Duration> atLeast = duration(min);
-    return of(
-        atLeast.expected() + ", at most " + formatDuration(max),
-        s -> {
-          Duration d = atLeast.parse(s);
           if (d.compareTo(max) > 0) {
             throw new IllegalArgumentException("too long duration");
           }

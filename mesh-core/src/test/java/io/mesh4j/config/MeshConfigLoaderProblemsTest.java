@@ -28,7 +28,15 @@ class MeshConfigLoaderProblemsTest {
     ConfigProblem p = onlyProblem("mesh.service=frontend", "mesh.services.orders.timeout=fast");
 
     assertThat(p).isEqualTo(new ConfigProblem("mesh.services.orders.timeout", "fast", "mesh.properties:2",
-        "not a duration (expected: a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S)"));
+        "not a duration (expected: a duration like 250ms, 2s, 5m, 1h or ISO-8601 PT2S, at most 365d)"));
+  }
+
+  @Test
+  void aHugeDurationFailsAtStartupNamingTheKey() {
+    ConfigProblem p = onlyProblem("mesh.service=frontend", "mesh.services.orders.timeout=999999999d");
+
+    assertThat(p.key()).isEqualTo("mesh.services.orders.timeout");
+    assertThat(p.message()).startsWith("too long duration (expected: ").endsWith("at most 365d)");
   }
 
   @Test

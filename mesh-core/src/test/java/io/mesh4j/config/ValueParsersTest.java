@@ -50,12 +50,25 @@ class ValueParsersTest {
 
   @Test
   void positiveDurationRejectsZeroAndSaysSo() {
-    assertThat(ValueParsers.positiveDuration().expected()).endsWith(", greater than 0");
-    assertThat(ValueParsers.duration(Duration.ofMillis(10)).expected()).endsWith(", at least 10ms");
+    assertThat(ValueParsers.positiveDuration().expected()).endsWith(", greater than 0, at most 365d");
+    assertThat(ValueParsers.duration(Duration.ofMillis(10)).expected()).endsWith(", at least 10ms, at most 365d");
     ValueParser<Duration> parser = ValueParsers.positiveDuration();
 
     assertThatThrownBy(() -> parser.parse("0s")).hasMessage("too short duration");
     assertThat(parser.parse("1ms")).isEqualTo(Duration.ofMillis(1));
+  }
+
+  @Test
+  void everyDurationHasAnUpperBoundAndHugeValuesFailCleanly() {
+    ValueParser<Duration> parser = ValueParsers.duration(Duration.ZERO);
+
+    assertThat(parser.parse("365d")).isEqualTo(Duration.ofDays(365));
+    for (String huge : new String[] {"366d", "999999999d", "999999999999d", "99999999999999999999ms",
+        "9223372036854775807d", "PT9999999999999H", "P106751991167301D"}) {
+      assertThatThrownBy(() -> parser.parse(huge)).as(huge)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("too long duration");
+    }
   }
 
   @Test

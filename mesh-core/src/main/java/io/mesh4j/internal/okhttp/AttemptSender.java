@@ -156,9 +156,9 @@ final class AttemptSender {
     return b.tag(MeshAttempt.class, attempt).tag(OriginalHeaders.class, original).build();
   }
 
+  /** The logical name as the backend should see it: {@code orders}, also for {@code orders.}. */
   private static String hostHeader(HttpUrl logical) {
-    return logical.port() == HttpUrl.defaultPort(logical.scheme())
-        ? logical.host()
-        : logical.host() + ":" + logical.port();
+    String host = MeshNames.serviceName(logical.host());
+    return logical.port() == HttpUrl.defaultPort(logical.scheme()) ? host : host + ":" + logical.port();
   }
 }

@@ -22,15 +22,22 @@ public final class MeshInterceptor implements Interceptor {
 
   private final MeshRuntime runtime;
   private final AttemptSender sender;
+  private final UnmeshedGuard unmeshed;
+  /** The guarded resolver for the last resolver seen: a client keeps one, so this is built once. */
+  private volatile DnsPair guardedDns;
+
+  private record DnsPair(okhttp3.Dns original, okhttp3.Dns guarded) {}
 
   public MeshInterceptor(MeshRuntime runtime) {
     this.runtime = runtime;
     this.sender = new AttemptSender(runtime);
+    this.unmeshed = new UnmeshedGuard(runtime);
   }
 
   /** The network interceptors a wrapped client gets along with this one, outermost first. */
   public List<Interceptor> networkInterceptors() {
     List<Interceptor> out = new java.util.ArrayList<>();
+    out.add(unmeshed);
     out.add(new FollowUpGuard());
     for (Interceptor i : runtime.networkInterceptors()) {
       out.add(new MeshOnlyInterceptor(i));
@@ -41,18 +48,22 @@ public final class MeshInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    String host = request.url().host();
+    String host = MeshNames.serviceName(request.url().host());
     ServiceRoute route = runtime.route(host);
     if (route == null) {
       route = runtime.routeOrFailClosed(host); // throws for a removed service
       if (route == null) {
-        return chain.proceed(request);
+        // not a service: sent as the caller's client would, but its redirects never reach a service name
+        return chain.withDns(guarded(chain.getDns())).proceed(request);
       }
     }
     if (runtime.isClosed()) {
       throw new MeshClosedException(route.name());
     }
     RouteSnapshot snapshot = route.current();
+    if (request.isHttps()) {
+      refuseDowngrade(snapshot);
+    }
     long start = runtime.clock().nanoTime();
     MeshCallImpl call = new MeshCallImpl(snapshot, chain.call(), start, runtime.clock(), runtime.scheduler());
     runtime.inFlight().add(call);
@@ -84,6 +95,27 @@ public final class MeshInterceptor implements Interceptor {
     }
     CompletionBody body = new CompletionBody(response.body(), finish, finish);
     return response.newBuilder().body(body).build();
+  }
+
+  private okhttp3.Dns guarded(okhttp3.Dns dns) {
+    DnsPair pair = guardedDns;
+    if (pair == null || pair.original() != dns) {
+      pair = new DnsPair(dns, unmeshed.dns(dns));
+      guardedDns = pair;
+    }
+    return pair.guarded();
+  }
+
+  /** {@code https://orders/...} is sent over mTLS or not at all: never downgraded to http. */
+  private void refuseDowngrade(RouteSnapshot snapshot) throws io.mesh4j.PlaintextRefusedException {
+    io.mesh4j.spi.TransportSecurity security = runtime.transportSecurityOrNull();
+    if (security == null) {
+      throw new io.mesh4j.PlaintextRefusedException(snapshot.name(), "mesh-tls is not on the class path");
+    }
+    if (!security.securesService(snapshot)) {
+      throw new io.mesh4j.PlaintextRefusedException(snapshot.name(),
+          "mesh.tls.mode or mesh.services." + snapshot.name() + ".tls.mode is disabled");
+    }
   }
 
   /**

@@ -297,6 +297,11 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
     return routes.getOrFailClosed(host);
   }
 
+  /** True when {@code name} was a mesh service and was removed (its name stays off the network). */
+  public boolean wasRemoved(String name) {
+    return routes.wasRemoved(name);
+  }
+
   @Override
   public <T extends MeshExtension> Optional<T> extension(Class<T> type) {
     for (MeshExtension e : extensions) {

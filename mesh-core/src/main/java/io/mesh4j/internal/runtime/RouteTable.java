@@ -37,6 +37,10 @@ final class RouteTable {
     return route;
   }
 
+  boolean wasRemoved(String host) {
+    return state.removed().contains(host);
+  }
+
   Collection<ServiceRoute> all() {
     return state.routes().values();
   }
