@@ -204,6 +204,18 @@ class MutualTlsTest {
     }
   }
 
+  @Test
+  void serverLeafWithoutKeyUsageIsRejectedAndNoRequestReachesIt() throws Exception {
+    // X509-SVID: a leaf must carry keyUsage with digitalSignature; X509Svid.of has always said so.
+    try (Server server = rawServer(ca.leaf().uris(ORDERS.toString()).keyUsage(0).issue())) {
+      client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
+      assertThatThrownBy(() -> get(client, server.url()))
+          .isInstanceOf(SSLException.class)
+          .hasMessageContaining("peer " + ORDERS + " rejected: leaf certificate has no key usage (digitalSignature is required)");
+      assertThat(server.callers()).as("requests the server answered").isEmpty();
+    }
+  }
+
   // --- the server side rejects bad clients ---
 
   private OkHttpClient rawClient(SSLContext ctx) throws Exception {
@@ -242,6 +254,16 @@ class MutualTlsTest {
     try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())), CallerPolicy.allow(FRONTEND))) {
       client = rawClient(TlsFixtures.rawContext(bad.chain(), bad.privateKey(), ca.certificate()));
       assertThatThrownBy(() -> get(client, server.url())).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void clientLeafWithoutKeyUsageIsRefusedInTheHandshakeAndNeverReachesTheHandler() throws Exception {
+    TestCa.Issued noKeyUsage = ca.leaf().uris(FRONTEND.toString()).keyUsage(0).issue();
+    try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())), CallerPolicy.allow(FRONTEND))) {
+      client = rawClient(TlsFixtures.rawContext(noKeyUsage.chain(), noKeyUsage.privateKey(), ca.certificate()));
+      assertThatThrownBy(() -> get(client, server.url())).isInstanceOf(IOException.class);
+      assertThat(server.callers()).as("callers the server answered").isEmpty();
     }
   }
 
