@@ -110,6 +110,50 @@ class SessionResumptionTest {
   }
 
   @Test
+  void aPooledConnectionTakesNoNewRequestOnceTheClientSvidRotated() throws Exception {
+    ManualX509Source clientSource = ManualX509Source.of(TlsFixtures.svid(ca.svid(FRONTEND.toString())), TlsFixtures.bundles(TD, ca));
+    MeshTls clientTls = MeshTls.builder(clientSource).build();
+    MeshTls serverTls = MeshTls.builder(ManualX509Source.of(TlsFixtures.svid(ca.svid(ORDERS.toString())), TlsFixtures.bundles(TD, ca))).build();
+    try (Server server = Server.mesh(MeshTlsServer.create(serverTls, CallerPolicy.allow(FRONTEND)))) {
+      client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
+      BigInteger first = clientSource.svid().serialNumber();
+      get(server.url());
+      get(server.url()); // kept alive
+      X509Svid next = TlsFixtures.svid(ca.svid(FRONTEND.toString()));
+      clientSource.update(next, clientSource.bundles());
+      get(server.url());
+      assertThat(server.callerSerials()).containsExactly(first, first, next.serialNumber());
+      assertThat(server.connectionsAccepted()).isEqualTo(2);
+    } finally {
+      clientTls.close();
+      serverTls.close();
+    }
+  }
+
+  @Test
+  void aPooledConnectionTakesNoNewRequestOnceTheServersCertificateExpired() throws Exception {
+    ManualClock clock = new ManualClock();
+    MeshTls clientTls = MeshTls.builder(ManualX509Source.of(svidValidForADay(ca, FRONTEND), TlsFixtures.bundles(TD, ca), clock))
+        .clock(clock).build();
+    MeshTls serverTls = MeshTls.builder(ManualX509Source.of(svidValidFor(ca, ORDERS, Duration.ofMinutes(10)), TlsFixtures.bundles(TD, ca)))
+        .build();
+    try (Server server = Server.mesh(MeshTlsServer.create(serverTls, CallerPolicy.allow(FRONTEND)))) {
+      client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
+      assertThat(get(server.url())).isEqualTo("200 " + FRONTEND);
+      clock.advance(Duration.ofMinutes(11));
+      // Not sent on the kept-alive connection: a new one is opened, and its handshake finds the server expired.
+      assertThatThrownBy(() -> get(server.url()))
+          .isInstanceOf(SSLException.class)
+          .hasMessageContaining("peer " + ORDERS + " rejected: certificate expired at");
+      assertThat(server.callers()).hasSize(1);
+      assertThat(server.connectionsAccepted()).isEqualTo(2);
+    } finally {
+      clientTls.close();
+      serverTls.close();
+    }
+  }
+
+  @Test
   void theClientDoesNotResumeASessionWithAServerWhoseCertificateHasSinceExpired() throws Exception {
     ManualClock clock = new ManualClock();
     MeshTls clientTls = MeshTls.builder(ManualX509Source.of(svidValidForADay(ca, FRONTEND), TlsFixtures.bundles(TD, ca), clock))
@@ -146,6 +190,28 @@ class SessionResumptionTest {
       serverClock.advance(Duration.ofMinutes(11)); // the caller's certificate has expired for the server
       assertThatThrownBy(() -> getOnANewConnection(server.url())).isInstanceOf(IOException.class);
       assertThat(server.callers()).as("requests the server answered").hasSize(2);
+    } finally {
+      clientTls.close();
+      serverTls.close();
+    }
+  }
+
+  @Test
+  void aCallerWhoseCertificateExpiredIsRefusedAtTheRequestOnAKeptAliveConnection() throws Exception {
+    ManualClock serverClock = new ManualClock();
+    MeshTls clientTls = MeshTls.builder(ManualX509Source.of(svidValidFor(ca, FRONTEND, Duration.ofMinutes(10)), TlsFixtures.bundles(TD, ca)))
+        .build();
+    MeshTls serverTls = MeshTls.builder(ManualX509Source.of(svidValidForADay(ca, ORDERS), TlsFixtures.bundles(TD, ca), serverClock))
+        .clock(serverClock).build();
+    try (Server server = Server.mesh(MeshTlsServer.create(serverTls, CallerPolicy.allow(FRONTEND)))) {
+      client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
+      assertThat(get(server.url())).isEqualTo("200 " + FRONTEND);
+      serverClock.advance(Duration.ofMinutes(11));
+      assertThat(get(server.url()))
+          .startsWith("403 caller at ")
+          .contains("no longer verifies: peer " + FRONTEND + " rejected: certificate expired at");
+      assertThat(client.connectionPool().connectionCount()).as("the same kept-alive connection").isEqualTo(1);
+      assertThat(server.callers()).hasSize(1);
     } finally {
       clientTls.close();
       serverTls.close();

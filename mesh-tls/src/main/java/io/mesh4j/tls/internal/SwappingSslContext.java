@@ -46,11 +46,12 @@ public final class SwappingSslContext {
   private volatile TlsGeneration generation;
   private final SSLContext outer;
   private final SSLSocketFactory socketFactory = new ConfiguringSocketFactory();
+  private final ConnectionRetirement retirement;
 
   /**
    * @param bundles the bundles the trust manager verifies against now
    * @param handshakeDeadline for client sockets: the longest wait for the server during an explicit
-   *     {@code startHandshake()} (see {@link HandshakeDeadlineSocket}); null for none
+   *     {@code startHandshake()} (see {@link MeshClientSocket}); null for none
    */
   public SwappingSslContext(
       RotatingKeyManager km, X509ExtendedTrustManager tm, Supplier<TrustBundleSet> bundles, MeshClock clock,
@@ -62,6 +63,7 @@ public final class SwappingSslContext {
     this.clock = clock;
     this.protocols = protocols;
     this.needClientAuth = needClientAuth;
+    this.retirement = new ConnectionRetirement(km, clock);
     this.generation = new TlsGeneration(km, tm, km.presented(), bundles.get(), clock.wallMillis(), null);
     SSLContext first = generation.context();
     this.outer = new SSLContext(new Spi(), first.getProvider(), first.getProtocol()) {};
@@ -112,8 +114,8 @@ public final class SwappingSslContext {
   private Socket configure(Socket s, String endpoint) {
     if (s instanceof SSLSocket) {
       ((SSLSocket) s).setSSLParameters(parameters());
-      if (handshakeDeadline != null && !needClientAuth) {
-        return new HandshakeDeadlineSocket((SSLSocket) s, endpoint, handshakeDeadline);
+      if (!needClientAuth) {
+        return new MeshClientSocket((SSLSocket) s, endpoint, handshakeDeadline, retirement);
       }
     }
     return s;
