@@ -57,10 +57,10 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
-   * Verifies as {@link #verify(X509Certificate[], Purpose)} but at {@code atMillis}: re-checks of
-   * established sessions use the handshake's time, so that a connection is refused when its root
-   * left the bundle, not when a certificate that was valid at the handshake expires later
-   * (max-connection-age bounds that).
+   * Verifies as {@link #verify(X509Certificate[], Purpose)} but at {@code atMillis}. A server checks
+   * its caller at the request's time ({@code MeshTlsServer.authorize}); the client's re-check of a
+   * pooled connection after a bundle change uses the handshake's time, since a client connection
+   * whose certificates expired is not reused anyway ({@link MeshClientSocket}).
    */
   public SpiffeId verify(X509Certificate[] chain, Purpose purpose, long atMillis) throws CertificateException {
     if (chain == null || chain.length == 0) {
