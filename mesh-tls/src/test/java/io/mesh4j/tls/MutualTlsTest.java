@@ -7,6 +7,7 @@ import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.tls.support.TlsFixtures;
 import io.mesh4j.tls.support.TlsFixtures.Server;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -86,6 +87,23 @@ class MutualTlsTest {
       client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
       try (Response r = client.newCall(new Request.Builder().url(server.url()).build()).execute()) {
         assertThat(r.handshake().tlsVersion().javaName()).isEqualTo("TLSv1.3");
+      }
+    }
+  }
+
+  @Test
+  void handshakeTimeoutsBeyondWhatASocketTimeoutHoldsStillConnect() throws Exception {
+    // A socket timeout is an int of milliseconds: 30 days does not fit, 999999999999 days not even in a long.
+    try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())), CallerPolicy.allow(FRONTEND))) {
+      for (Duration timeout : List.of(Duration.ofDays(30), Duration.ofDays(999_999_999_999L))) {
+        MeshTls longWait = MeshTls.builder(clientSource).handshakeTimeout(timeout).build();
+        OkHttpClient c = TlsFixtures.meshClient(longWait, "orders", ORDERS).newBuilder().readTimeout(Duration.ZERO).build();
+        try {
+          assertThat(get(c, server.url())).as("%s", timeout).isEqualTo("200 " + FRONTEND);
+        } finally {
+          TlsFixtures.shutdown(c);
+          longWait.close();
+        }
       }
     }
   }

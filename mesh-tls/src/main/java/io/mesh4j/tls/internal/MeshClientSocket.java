@@ -85,8 +85,9 @@ final class MeshClientSocket extends SSLSocket {
   private void startHandshakeWithDeadline() throws IOException {
     String endpoint = this.endpoint != null ? this.endpoint : String.valueOf(d.getRemoteSocketAddress());
     int before = d.getSoTimeout();
-    long limit = deadline.toMillis();
-    int during = (int) Math.max(1, before == 0 ? limit : Math.min(before, limit));
+    // A socket timeout is an int of milliseconds; a longer deadline is as good as none.
+    int limit = deadline.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE : (int) deadline.toMillis();
+    int during = Math.max(1, before == 0 ? limit : Math.min(before, limit));
     d.setSoTimeout(during);
     try {
       d.startHandshake();
