@@ -18,8 +18,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Rotating mutual TLS over one {@link X509Source}: client and server {@link SSLContext}s whose
  * certificate and trust follow the source without being rebuilt, one client {@link
- * SSLSocketFactory} for the life of this object, and per-service identity verifiers. Does not own
- * the source; {@link #close()} only unsubscribes.
+ * SSLSocketFactory} for the life of this object, and per-service identity verifiers. A TLS
+ * session is resumed only with the SVID and bundles it was made with and before any certificate
+ * it carries expires. Does not own the source; {@link #close()} only unsubscribes.
  *
  * <pre>{@code
  * MeshTls tls = MeshTls.builder(source).build();
@@ -38,8 +39,7 @@ public final class MeshTls implements AutoCloseable {
   private final SwappingSslContext server;
   private final MinTlsVersion minVersion;
   private final java.time.Duration handshakeTimeout;
-  private final X509Source.Listener bundleWatcher;
-  private volatile TrustBundleSet lastBundles;
+  private final MeshClock clock;
 
   private MeshTls(Builder b) {
     JdkVersionGuard.check();
@@ -56,24 +56,15 @@ public final class MeshTls implements AutoCloseable {
     }
     TlsProtocols protocols = new TlsProtocols(b.minVersion, probe);
     this.handshakeTimeout = b.handshakeTimeout;
-    this.client = new SwappingSslContext(keyManager, trustManager, protocols, false, b.handshakeTimeout);
-    this.server = new SwappingSslContext(keyManager, trustManager, protocols, true);
-    this.lastBundles = source.bundles();
-    this.bundleWatcher = this::onUpdate;
-    source.addListener(bundleWatcher);
+    this.clock = b.clock;
+    // Each context moves its sessions to a new generation when the SVID or bundles change.
+    this.client = new SwappingSslContext(
+        keyManager, trustManager, source::bundles, b.clock, protocols, false, b.handshakeTimeout);
+    this.server = new SwappingSslContext(keyManager, trustManager, source::bundles, b.clock, protocols, true, null);
   }
 
   public static Builder builder(X509Source source) {
     return new Builder(source);
-  }
-
-  private void onUpdate(TlsMaterial m) {
-    if (!m.bundles().equals(lastBundles)) {
-      lastBundles = m.bundles();
-      // Fresh inner contexts: no session established under the old bundles is resumed.
-      client.swap();
-      server.swap();
-    }
   }
 
   public X509Source source() {
@@ -127,11 +118,15 @@ public final class MeshTls implements AutoCloseable {
     return trustManager;
   }
 
+  /** The clock certificate validity is judged by. */
+  MeshClock clock() {
+    return clock;
+  }
+
   /** Unsubscribes from the source (the source stays open). */
   @Override
   public void close() {
     source.removeListener(keyManager);
-    source.removeListener(bundleWatcher);
   }
 
   /** Builds a {@link MeshTls}. */

@@ -3,7 +3,6 @@ package io.mesh4j.tls;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import io.mesh4j.tls.internal.LeafCertificates.Purpose;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -62,36 +61,52 @@ public final class MeshTlsServer {
   }
 
   /**
-   * The caller's SPIFFE ID if the policy allows it. The caller's chain is re-verified against the
-   * current bundles (at the handshake's time) once per session and bundle set: the result is kept
-   * in the session until the bundles change, so a session from before a root was removed is
-   * refused, and a kept-alive connection is not re-verified on every request.
+   * The caller's SPIFFE ID if the policy allows it. The caller's chain must verify against the
+   * current bundles at the time of this request (not of the handshake: a session may be kept alive
+   * or resumed long after it, and SPIFFE relies on short lifetimes rather than revocation). The
+   * full verification runs once per session and bundle set; later requests of the session only
+   * compare the time with the chain's validity, kept in the session.
    *
-   * @throws SSLPeerUnverifiedException (plain) when the caller's chain no longer verifies against the
-   *     current bundles: {@code caller at host:port no longer verifies: ...}
+   * @throws SSLPeerUnverifiedException (plain) when the caller's chain does not verify now, e.g.
+   *     its root left the bundles or a certificate expired: {@code caller at host:port no longer
+   *     verifies: ...}
    * @throws PeerIdentityException ({@link PeerIdentityException#forCaller}) when the policy does not
    *     allow the caller, naming the caller's ID and address and the policy
    */
   public SpiffeId authorize(SSLSession session) throws SSLPeerUnverifiedException {
-    // A chain verification costs tens of microseconds: do it once per session and bundle set,
-    // not on every request of a kept-alive connection.
     TrustBundleSet bundles = tls.source().current().bundles();
-    if (!bundles.equals(session.getValue(VERIFIED_AGAINST))) {
-      Certificate[] certs = session.getPeerCertificates();
+    long now = tls.clock().wallMillis();
+    if (!(session.getValue(VERIFIED) instanceof Verified v && v.holds(bundles, now))) {
       X509Certificate[] chain =
-          Arrays.stream(certs).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+          Arrays.stream(session.getPeerCertificates()).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
       try {
-        // At the handshake's time: a root that left the bundle fails, a later expiry does not.
-        tls.spiffeTrustManager().verify(chain, Purpose.CLIENT, session.getCreationTime());
+        tls.spiffeTrustManager().verify(chain, Purpose.CLIENT, now);
       } catch (CertificateException e) {
         throw new SSLPeerUnverifiedException("caller at " + session.getPeerHost() + ":" + session.getPeerPort()
             + " no longer verifies: " + e.getMessage());
       }
-      session.putValue(VERIFIED_AGAINST, bundles);
+      session.putValue(VERIFIED, Verified.of(bundles, chain));
     }
     return policy.check(session);
   }
 
-  /** Session value: the bundle set the caller's chain last verified against. */
-  private static final String VERIFIED_AGAINST = "io.mesh4j.tls.verified-against";
+  /** Session value: the bundle set the caller's chain verified against, and when that holds. */
+  private static final String VERIFIED = "io.mesh4j.tls.verified";
+
+  /** A chain verified against {@code bundles} stays valid from its latest notBefore to its earliest notAfter. */
+  private record Verified(TrustBundleSet bundles, long notBefore, long notAfter) {
+    static Verified of(TrustBundleSet bundles, X509Certificate[] chain) {
+      long from = Long.MIN_VALUE;
+      long to = Long.MAX_VALUE;
+      for (X509Certificate c : chain) {
+        from = Math.max(from, c.getNotBefore().getTime());
+        to = Math.min(to, c.getNotAfter().getTime());
+      }
+      return new Verified(bundles, from, to);
+    }
+
+    boolean holds(TrustBundleSet current, long now) {
+      return (bundles == current || bundles.equals(current)) && now >= notBefore && now <= notAfter;
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.mesh4j.tls;
 
 import io.mesh4j.tls.internal.KeyPairs;
 import io.mesh4j.tls.internal.LeafCertificates;
+import io.mesh4j.tls.internal.LeafCertificates.Purpose;
 import java.math.BigInteger;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -26,9 +27,11 @@ public final class X509Svid {
   }
 
   /**
-   * Validates and wraps a chain and key: exactly one URI SAN on the leaf that is a SPIFFE ID with
-   * a path; the leaf is not a CA, has digitalSignature and no keyCertSign/cRLSign; every further
-   * certificate is a CA with keyCertSign; the key belongs to the leaf. Validity dates are not
+   * Validates and wraps a chain and key: the leaf follows the X509-SVID leaf rules peers are held
+   * to as well (exactly one URI SAN that is a SPIFFE ID with a path; not a CA; key usage with
+   * digitalSignature, without keyCertSign/cRLSign; an extended key usage, if any, allowing
+   * serverAuth or clientAuth); every further certificate is a CA with keyCertSign; the key
+   * belongs to the leaf. Validity dates are not
    * checked here (see {@link #isValidAt}).
    *
    * @throws IllegalArgumentException saying what is wrong
@@ -40,8 +43,8 @@ public final class X509Svid {
       throw new IllegalArgumentException("X509-SVID chain is empty");
     }
     X509Certificate leaf = chain.get(0);
-    SpiffeId id = LeafCertificates.spiffeIdOf(leaf);
-    LeafCertificates.checkLeaf(leaf, true, null);
+    SpiffeId id = LeafCertificates.checkLeaf(leaf, Purpose.ANY); // the rule peers are held to
+
     for (int i = 1; i < chain.size(); i++) {
       LeafCertificates.checkSigningCert(chain.get(i), i);
     }

@@ -1,6 +1,7 @@
 package io.mesh4j.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.time.MeshClock;
@@ -79,6 +80,53 @@ class DevCaTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca-key.pem")))).isEqualTo("rw-------");
     assertThat(Files.readString(dir.resolve("ca-key.pem"))).startsWith("-----BEGIN PRIVATE KEY-----");
     assertThat(Files.readString(dir.resolve("ca.pem"))).startsWith("-----BEGIN CERTIFICATE-----");
+  }
+
+  @Test
+  void createsTheCaDirectoryForItsOwnerOnlyAndTheKeyFile0600() throws Exception {
+    Path caDir = dir.resolve("team/ca");
+    DevCa.loadOrCreate(caDir, Instant.now());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(caDir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(caDir.resolve("ca-key.pem"))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void refusesToStartWithACaKeyGroupOrOthersCanReadOrWriteNamingTheFileItsModeAndTheFix() throws Exception {
+    Path caDir = dir.resolve("ca");
+    DevCa.loadOrCreate(caDir, Instant.now());
+    Path key = caDir.resolve("ca-key.pem");
+    Map<String, String> modes = Map.of("rw-r--r--", "0644", "rw-rw----", "0660", "rw----r--", "0604", "rw-----w-", "0602");
+    for (Map.Entry<String, String> m : modes.entrySet()) {
+      Files.setPosixFilePermissions(key, PosixFilePermissions.fromString(m.getKey()));
+      ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+      try {
+        assertThatThrownBy(() -> X509Sources.devCa(caDir, SpiffeId.parse("spiffe://example.org/orders"),
+                Duration.ofHours(1), scheduler, MeshClock.SYSTEM))
+            .as(m.getKey())
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(key + " has mode " + m.getValue())
+            .hasMessageContaining("chmod 600 " + key);
+      } finally {
+        scheduler.shutdownNow();
+      }
+    }
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    assertThat(DevCa.loadOrCreate(caDir, Instant.now()).certificate()).isNotNull();
+  }
+
+  @Test
+  void aMeshClientOnAnExposedCaKeyFailsAtStartupWithTheFix() throws Exception {
+    Path caDir = dir.resolve("ca");
+    DevCa.loadOrCreate(caDir, Instant.now());
+    Path key = caDir.resolve("ca-key.pem");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> io.mesh4j.MeshClient.builder().service("frontend").environment(Map.of())
+            .systemProperties(new java.util.Properties())
+            .property("mesh.tls.dev-ca.dir", caDir.toString()).build().close())
+        .isInstanceOf(io.mesh4j.MeshException.class)
+        .hasMessageContaining("module mesh-tls failed to start: dev-ca: the CA private key " + key + " has mode 0644")
+        .hasMessageEndingWith("Fix: chmod 600 " + key);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.time.MeshClock;
+import io.mesh4j.tls.support.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -80,6 +81,97 @@ class FilesSourceTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> src.status().renewalFailures() > 0);
       assertThat(src.status().lastFailure()).get().asString().contains(cert().toString()).contains("malformed PEM");
       assertThat(src.svid()).isEqualTo(good);
+    }
+  }
+
+  /** A source whose polls run only when the test calls {@link ManualScheduler#runPeriodic()}. */
+  X509Source startPolledByHand(ManualScheduler polls) {
+    return X509Sources.files(cert(), key(), bundle(), TrustDomain.parse("example.org"), Duration.ofSeconds(1), polls, MeshClock.SYSTEM);
+  }
+
+  @Test
+  void bundleEndingInAPartialPemBlockIsUnreadableCountedAndTheLastGoodBundleStays() throws Exception {
+    TestCa next = TestCa.root("example.org");
+    ca.svid(ID).writePem(cert(), key());
+    String both = TestCa.pem(ca.certificate(), next.certificate());
+    Files.writeString(bundle(), both);
+    ManualScheduler polls = new ManualScheduler();
+    try (X509Source src = startPolledByHand(polls)) {
+      TrustBundleSet good = src.bundles();
+      assertThat(good.allAuthorities()).hasSize(2);
+      String first = TestCa.pem(ca.certificate());
+      String second = TestCa.pem(next.certificate());
+      // A rewrite read part-way into the second block: after "-", "-----BEGIN CERT", the header line, some base64.
+      for (int cut : new int[] {1, 15, 28, 40, second.length() - 5}) {
+        long failuresBefore = src.status().renewalFailures();
+        Files.writeString(bundle(), first + second.substring(0, cut));
+        polls.runPeriodic();
+        assertThat(src.bundles()).as("bundle torn after %d bytes of its second block", cut).isEqualTo(good);
+        assertThat(src.status().renewalFailures()).as("counted, cut %d", cut).isEqualTo(failuresBefore + 1);
+        assertThat(src.status().lastFailure()).get().asString().startsWith(bundle().toString());
+      }
+      Files.writeString(bundle(), first + "-----BEGIN CERT");
+      polls.runPeriodic();
+      assertThat(src.status().lastFailure()).get().asString()
+          .contains(bundle() + ": ends in a partial PEM block");
+    } finally {
+      polls.shutdownNow();
+    }
+  }
+
+  @Test
+  void certificateAndKeyFilesEndingInAPartialPemBlockAreUnreadableToo() throws Exception {
+    TestCa intermediate = ca.intermediate();
+    intermediate.svid(ID).writePem(cert(), key());
+    ca.writeCertificatePem(bundle());
+    ManualScheduler polls = new ManualScheduler();
+    try (X509Source src = startPolledByHand(polls)) {
+      X509Svid good = src.svid();
+      TestCa.Issued next = intermediate.svid(ID);
+      String leaf = TestCa.pem(next.leaf());
+      // the chain file read after its leaf, in the intermediate's header
+      Files.writeString(cert(), leaf + "-----BEGIN CERTIFI");
+      Files.writeString(key(), next.privateKeyPem());
+      polls.runPeriodic();
+      assertThat(src.svid()).isEqualTo(good);
+      assertThat(src.status().lastFailure()).get().asString().startsWith(cert() + ": ends in a partial PEM block");
+      // a key file with a partial block after the key
+      Files.writeString(cert(), next.certificatePem());
+      Files.writeString(key(), next.privateKeyPem() + "-----BEGIN");
+      polls.runPeriodic();
+      assertThat(src.svid()).isEqualTo(good);
+      assertThat(src.status().lastFailure()).get().asString().startsWith(key() + ": ends in a partial PEM block");
+      assertThat(src.status().renewalFailures()).isEqualTo(2);
+      Files.writeString(key(), next.privateKeyPem());
+      polls.runPeriodic();
+      polls.runPeriodic();
+      assertThat(src.svid().serialNumber()).isEqualTo(next.leaf().getSerialNumber());
+    } finally {
+      polls.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRewriteReadAtABlockBoundaryIsNotUsedUntilTwoPollsReadTheSameContent() throws Exception {
+    TestCa old = TestCa.root("example.org");
+    TestCa next = TestCa.root("example.org");
+    ca.svid(ID).writePem(cert(), key());
+    Files.writeString(bundle(), TestCa.pem(ca.certificate(), old.certificate()));
+    ManualScheduler polls = new ManualScheduler();
+    try (X509Source src = startPolledByHand(polls)) {
+      TrustBundleSet good = src.bundles();
+      // A rewrite to (ca, next) read when only its first block was written: complete PEM, one root short.
+      Files.writeString(bundle(), TestCa.pem(ca.certificate()));
+      polls.runPeriodic();
+      assertThat(src.bundles()).isEqualTo(good);
+      Files.writeString(bundle(), TestCa.pem(ca.certificate(), next.certificate()));
+      polls.runPeriodic();
+      assertThat(src.bundles()).as("read once: not yet").isEqualTo(good);
+      polls.runPeriodic();
+      assertThat(src.bundles().allAuthorities()).containsExactly(ca.certificate(), next.certificate());
+      assertThat(src.status().renewalFailures()).isZero();
+    } finally {
+      polls.shutdownNow();
     }
   }
 

@@ -7,6 +7,7 @@ import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.tls.support.TlsFixtures;
 import io.mesh4j.tls.support.TlsFixtures.Server;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -86,6 +87,23 @@ class MutualTlsTest {
       client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
       try (Response r = client.newCall(new Request.Builder().url(server.url()).build()).execute()) {
         assertThat(r.handshake().tlsVersion().javaName()).isEqualTo("TLSv1.3");
+      }
+    }
+  }
+
+  @Test
+  void handshakeTimeoutsBeyondWhatASocketTimeoutHoldsStillConnect() throws Exception {
+    // A socket timeout is an int of milliseconds: 30 days does not fit, 999999999999 days not even in a long.
+    try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())), CallerPolicy.allow(FRONTEND))) {
+      for (Duration timeout : List.of(Duration.ofDays(30), Duration.ofDays(999_999_999_999L))) {
+        MeshTls longWait = MeshTls.builder(clientSource).handshakeTimeout(timeout).build();
+        OkHttpClient c = TlsFixtures.meshClient(longWait, "orders", ORDERS).newBuilder().readTimeout(Duration.ZERO).build();
+        try {
+          assertThat(get(c, server.url())).as("%s", timeout).isEqualTo("200 " + FRONTEND);
+        } finally {
+          TlsFixtures.shutdown(c);
+          longWait.close();
+        }
       }
     }
   }
@@ -204,6 +222,18 @@ class MutualTlsTest {
     }
   }
 
+  @Test
+  void serverLeafWithoutKeyUsageIsRejectedAndNoRequestReachesIt() throws Exception {
+    // X509-SVID: a leaf must carry keyUsage with digitalSignature; X509Svid.of has always said so.
+    try (Server server = rawServer(ca.leaf().uris(ORDERS.toString()).keyUsage(0).issue())) {
+      client = TlsFixtures.meshClient(clientTls, "orders", ORDERS);
+      assertThatThrownBy(() -> get(client, server.url()))
+          .isInstanceOf(SSLException.class)
+          .hasMessageContaining("peer " + ORDERS + " rejected: leaf certificate has no key usage (digitalSignature is required)");
+      assertThat(server.callers()).as("requests the server answered").isEmpty();
+    }
+  }
+
   // --- the server side rejects bad clients ---
 
   private OkHttpClient rawClient(SSLContext ctx) throws Exception {
@@ -242,6 +272,16 @@ class MutualTlsTest {
     try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())), CallerPolicy.allow(FRONTEND))) {
       client = rawClient(TlsFixtures.rawContext(bad.chain(), bad.privateKey(), ca.certificate()));
       assertThatThrownBy(() -> get(client, server.url())).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void clientLeafWithoutKeyUsageIsRefusedInTheHandshakeAndNeverReachesTheHandler() throws Exception {
+    TestCa.Issued noKeyUsage = ca.leaf().uris(FRONTEND.toString()).keyUsage(0).issue();
+    try (Server server = meshServer(TlsFixtures.svid(ca.svid(ORDERS.toString())), CallerPolicy.allow(FRONTEND))) {
+      client = rawClient(TlsFixtures.rawContext(noKeyUsage.chain(), noKeyUsage.privateKey(), ca.certificate()));
+      assertThatThrownBy(() -> get(client, server.url())).isInstanceOf(IOException.class);
+      assertThat(server.callers()).as("callers the server answered").isEmpty();
     }
   }
 

@@ -8,9 +8,9 @@ import io.mesh4j.testing.ExternalProcess;
 import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.time.MeshClock;
 import io.mesh4j.tls.internal.LeafCertificates;
+import io.mesh4j.tls.support.Nginx;
 import io.mesh4j.tls.support.TlsFixtures;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -50,7 +49,7 @@ class NginxInteropTest {
   @TempDir Path dir;
   Path ca;
   ScheduledExecutorService scheduler;
-  ExternalProcess nginx;
+  Nginx nginx;
 
   @BeforeEach
   void setUp() {
@@ -166,71 +165,11 @@ class NginxInteropTest {
         .build();
   }
 
-  /**
-   * Starts nginx in the foreground with everything (pid, logs, temp paths) in the temp dir,
-   * serving {@code svid} with mTLS against the dev CA's bundle; returns its port.
-   */
+  /** Starts nginx serving {@code svid} with mTLS against the dev CA's bundle; returns its port. */
   int startNginx(X509Svid svid) throws Exception {
     devCaSvid(FRONTEND); // makes sure the dev CA exists, whatever the server's SVID came from
-    Path prefix = Files.createDirectories(dir.resolve("nginx"));
-    Files.createDirectories(prefix.resolve("logs"));
-    Files.createDirectories(prefix.resolve("tmp"));
-    PemFiles.writeSvid(svid, prefix.resolve("server.pem"), prefix.resolve("server-key.pem"));
-    Files.copy(ca.resolve("ca.pem"), prefix.resolve("bundle.pem"));
-    // The free port was closed before nginx binds it: another process may take it in between,
-    // then nginx exits with "Address already in use" and we try another port.
-    for (int attempt = 1; ; attempt++) {
-      int port = ExternalProcess.freePort();
-      Files.writeString(prefix.resolve("nginx.conf"), nginxConf(port));
-      Files.deleteIfExists(prefix.resolve("logs/error.log"));
-      nginx = ExternalProcess.start(List.of("nginx", "-p", prefix + "/", "-c", prefix.resolve("nginx.conf").toString(),
-          "-e", prefix.resolve("logs/error.log").toString(), "-g", "daemon off;"), prefix.resolve("stderr.log"));
-      try {
-        nginx.awaitPort(port, Duration.ofSeconds(10));
-        return port;
-      } catch (AssertionError e) {
-        String errorLog = read(prefix.resolve("logs/error.log"));
-        nginx.close();
-        nginx = null;
-        if (attempt < 3 && errorLog.contains("Address already in use")) {
-          continue;
-        }
-        throw new AssertionError(e.getMessage() + "\nerror.log:\n" + errorLog, e);
-      }
-    }
-  }
-
-  static String nginxConf(int port) {
-    // Running as root (CI), the master would start workers as "nobody", who cannot enter the
-    // 0700 temp dir; keep workers as the current user.
-    String user = "root".equals(System.getProperty("user.name")) ? "user root;\n" : "";
-    return user + """
-        worker_processes 1;
-        pid logs/nginx.pid;
-        error_log logs/error.log info;
-        events { worker_connections 64; }
-        http {
-          access_log logs/access.log;
-          client_body_temp_path tmp/body;
-          proxy_temp_path tmp/proxy;
-          fastcgi_temp_path tmp/fastcgi;
-          uwsgi_temp_path tmp/uwsgi;
-          scgi_temp_path tmp/scgi;
-          server {
-            listen 127.0.0.1:%d ssl;
-            ssl_protocols TLSv1.3;
-            ssl_certificate server.pem;
-            ssl_certificate_key server-key.pem;
-            ssl_verify_client on;
-            ssl_client_certificate bundle.pem;
-            ssl_verify_depth 2;
-            location / {
-              default_type text/plain;
-              return 200 "verify=$ssl_client_verify\\ns_dn=$ssl_client_s_dn\\nhost=$host\\ncert=$ssl_client_escaped_cert\\n";
-            }
-          }
-        }
-        """.formatted(port);
+    nginx = Nginx.start(dir.resolve("nginx"), svid, ca.resolve("ca.pem"));
+    return nginx.port();
   }
 
   static Map<String, String> parse(String body) {
@@ -265,13 +204,5 @@ class NginxInteropTest {
       }
     }
     throw new AssertionError("no " + type.getSimpleName() + " in the causes of " + t, t);
-  }
-
-  static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file) : "(none)";
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.mesh4j.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mesh4j.MeshException;
@@ -8,6 +9,7 @@ import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.tls.internal.JdkVersionGuard;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,34 @@ class X509SvidTest {
         .hasMessageContaining("no key usage");
     assertThatThrownBy(() -> of(ca.leaf().uris("spiffe://example.org/a").keyUsage(KeyUsage.digitalSignature | KeyUsage.cRLSign).issue()))
         .hasMessageContaining("keyCertSign or cRLSign");
+  }
+
+  @Test
+  void ownSvidsAndPeerLeavesAreHeldToTheSameRule() {
+    var peers = new io.mesh4j.tls.internal.SpiffeTrustManager(
+        () -> io.mesh4j.tls.support.TlsFixtures.bundles("example.org", ca), io.mesh4j.time.MeshClock.SYSTEM);
+    String id = "spiffe://example.org/a";
+    Map<String, TestCa.Issued> bad = new java.util.LinkedHashMap<>();
+    bad.put("has no key usage", ca.leaf().uris(id).keyUsage(0).issue());
+    bad.put("lacks digitalSignature", ca.leaf().uris(id).keyUsage(KeyUsage.keyEncipherment).issue());
+    bad.put("keyCertSign or cRLSign", ca.leaf().uris(id).keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign).issue());
+    bad.put("is a CA certificate", ca.leaf().uris(id).ca().issue());
+    bad.put("has 2 URI SANs", ca.leaf().uris(id, "spiffe://example.org/b").issue());
+    bad.put("extended key usage", ca.leaf().uris(id).extendedKeyUsage(false, false).issue()); // codeSigning only
+    for (Map.Entry<String, TestCa.Issued> e : bad.entrySet()) {
+      TestCa.Issued leaf = e.getValue();
+      assertThatThrownBy(() -> of(leaf)).as("own SVID: " + e.getKey()).hasMessageContaining(e.getKey());
+      java.security.cert.X509Certificate[] chain = leaf.chain().toArray(new java.security.cert.X509Certificate[0]);
+      assertThatThrownBy(() -> peers.checkClientTrusted(chain, "EC")).as("calling peer: " + e.getKey())
+          .hasMessageContaining(e.getKey());
+      assertThatThrownBy(() -> peers.checkServerTrusted(chain, "EC")).as("serving peer: " + e.getKey())
+          .hasMessageContaining(e.getKey());
+    }
+    // keyEncipherment or keyAgreement beside digitalSignature is allowed, for both
+    TestCa.Issued ok = ca.leaf().uris(id).keyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement).noExtendedKeyUsage().issue();
+    assertThat(of(ok).spiffeId()).hasToString(id);
+    assertThatCode(() -> peers.checkServerTrusted(ok.chain().toArray(new java.security.cert.X509Certificate[0]), "EC"))
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -24,7 +24,8 @@ import java.util.UUID;
 
 /**
  * The embedded development CA, kept in a directory so the processes of one host share trust:
- * {@code ca.pem} (public) and {@code ca-key.pem} (PKCS#8, mode 0600).
+ * {@code ca.pem} (public) and {@code ca-key.pem} (PKCS#8, mode 0600), in a directory created
+ * 0700. A key file group or others can read or write is refused with the fix ({@code chmod 600}).
  *
  * <p>First start is safe when several threads or processes race: creation happens under an
  * exclusive file lock on {@code .lock} (plus a JVM-wide monitor, since file locks are per
@@ -54,7 +55,7 @@ public final class DevCa {
   public static DevCa loadOrCreate(Path dir, Instant now) {
     synchronized (JVM_CREATE_LOCK) {
       try {
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
         try (FileChannel ch =
                 FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock ignored = ch.lock()) {
@@ -79,6 +80,7 @@ public final class DevCa {
   private static DevCa load(Path dir) throws IOException {
     Path cert = dir.resolve(CERT_FILE);
     Path keyFile = dir.resolve(KEY_FILE);
+    checkOwnerOnly(keyFile);
     List<X509Certificate> certs = Pem.certificates(Files.readAllBytes(cert), cert.toString());
     PrivateKey key = Pem.privateKey(Files.readAllBytes(keyFile), keyFile.toString());
     if (!KeyPairs.matches(key, certs.get(0).getPublicKey())) {
@@ -87,9 +89,48 @@ public final class DevCa {
     return new DevCa(dir, certs.get(0), key);
   }
 
+  /** Creates {@code dir} (and missing parents) readable by its owner only; existing ones stay as they are. */
+  private static void createPrivateDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir) || !posix()) {
+      Files.createDirectories(dir);
+      return;
+    }
+    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  }
+
+  /**
+   * Refuses a CA key that group or others can read or write, as ssh does for private keys: anyone
+   * who reads it can issue any SPIFFE ID of the trust domain, anyone who writes it can swap the CA.
+   */
+  static void checkOwnerOnly(Path keyFile) throws IOException {
+    if (!posix()) {
+      return;
+    }
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(keyFile);
+    boolean exposed = perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.GROUP_WRITE)
+        || perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.OTHERS_WRITE);
+    if (exposed) {
+      throw new IllegalStateException("dev-ca: the CA private key " + keyFile + " has mode " + octal(perms)
+          + ": group or others can read or write it, and whoever reads it can issue any SPIFFE ID of the trust"
+          + " domain; refusing to use it. Fix: chmod 600 " + keyFile);
+    }
+  }
+
+  static String octal(Set<PosixFilePermission> perms) {
+    int mode = 0;
+    for (PosixFilePermission p : perms) {
+      mode |= 1 << (8 - p.ordinal()); // OWNER_READ is ordinal 0 = 0400 ... OTHERS_EXECUTE is 8 = 0001
+    }
+    return String.format("%04o", mode);
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+
   private static void writeAtomically(Path target, String content, boolean secret) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    boolean posix = posix();
     Set<PosixFilePermission> perms = PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--");
     FileAttribute<?>[] attrs =
         posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)} : new FileAttribute<?>[0];

@@ -54,9 +54,10 @@ public final class DevCaSource extends MaterialPublisher {
 
   /** Issues and publishes a new SVID; returns when to renew it. */
   private Duration issue() {
-    Instant now = Instant.ofEpochMilli(clock().wallMillis());
-    DevCa ca = DevCa.loadOrCreate(dir, now);
+    DevCa ca = DevCa.loadOrCreate(dir, Instant.ofEpochMilli(clock().wallMillis()));
     KeyPair kp = KeyPairs.newEcP256();
+    // The lifetime starts at signing: creating the CA and the key can take a second on a cold JVM.
+    Instant now = Instant.ofEpochMilli(clock().wallMillis());
     X509Certificate leaf = CertificateIssuer.svid(id, kp.getPublic(), ca.certificate(), ca.key(), now, ttl);
     X509Svid svid = X509Svid.of(List.of(leaf), kp.getPrivate());
     publish(new TlsMaterial(svid, TrustBundleSet.of(TrustBundle.of(id.trustDomain(), List.of(ca.certificate())))));

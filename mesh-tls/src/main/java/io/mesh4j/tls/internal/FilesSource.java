@@ -48,6 +48,8 @@ public final class FilesSource extends MaterialPublisher {
   private final TrustDomain trustDomain;
   private final ScheduledFuture<?> poll;
   private byte[][] lastSeen;
+  /** Parsed from {@link #lastSeen}; published when the next poll reads the same bytes. */
+  private TlsMaterial pending;
 
   private FilesSource(
       Path certFile, Path keyFile, Path bundleFile, List<String> names, TrustDomain trustDomain, Duration interval,
@@ -91,11 +93,18 @@ public final class FilesSource extends MaterialPublisher {
     return new FilesSource(certFile, keyFile, bundleFile, names, trustDomain, interval, scheduler, clock);
   }
 
+  /**
+   * A change is used only once two polls in a row read the same bytes: a file rewritten in place
+   * and read between two of its blocks parses as a complete, shorter file (a bundle one root
+   * short), and only reading it again tells that apart. Files renamed into place wait one
+   * interval more; unreadable content is reported at once.
+   */
   private synchronized void poll() {
     byte[][] now;
     try {
       now = read();
     } catch (IllegalArgumentException e) {
+      pending = null;
       if (lastSeen != null) {
         lastSeen = null; // log each distinct failure once
         fail(e.getMessage());
@@ -103,11 +112,17 @@ public final class FilesSource extends MaterialPublisher {
       return;
     }
     if (lastSeen != null && Arrays.deepEquals(now, lastSeen)) {
+      if (pending != null) {
+        TlsMaterial settled = pending;
+        pending = null;
+        publish(settled);
+      }
       return;
     }
     lastSeen = now;
+    pending = null;
     try {
-      publish(parse(now));
+      pending = parse(now);
     } catch (IllegalArgumentException e) {
       fail(e.getMessage());
     } catch (RuntimeException e) {

@@ -19,17 +19,20 @@ public final class LeafCertificates {
   private static final int KU_CRL_SIGN = 6;
   static final String EKU_SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
   static final String EKU_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  static final String EKU_ANY = "2.5.29.37.0";
 
   /** Which side a peer certificate authenticates, for the extended key usage check. */
   public enum Purpose {
-    SERVER(EKU_SERVER_AUTH, "serverAuth"),
-    CLIENT(EKU_CLIENT_AUTH, "clientAuth");
+    SERVER(List.of(EKU_SERVER_AUTH), "serverAuth"),
+    CLIENT(List.of(EKU_CLIENT_AUTH), "clientAuth"),
+    /** An own SVID: it serves and calls, so either is enough for it to be of use. */
+    ANY(List.of(EKU_SERVER_AUTH, EKU_CLIENT_AUTH), "serverAuth or clientAuth");
 
-    final String oid;
+    final List<String> oids;
     final String label;
 
-    Purpose(String oid, String label) {
-      this.oid = oid;
+    Purpose(List<String> oids, String label) {
+      this.oids = oids;
       this.label = label;
     }
   }
@@ -78,40 +81,48 @@ public final class LeafCertificates {
   }
 
   /**
-   * The X509-SVID rules for a leaf: not a CA, no keyCertSign or cRLSign, digitalSignature when key
-   * usage is present (required when {@code requireKeyUsage}), and, when {@code purpose} is given
-   * and the certificate has an extended key usage, that it allows the purpose.
+   * The X509-SVID leaf rules, the one place they are written, for this workload's own SVID and for
+   * every peer alike: exactly one URI SAN holding a SPIFFE ID with a path, not a CA, key usage
+   * present with digitalSignature and without keyCertSign or cRLSign, and an extended key usage,
+   * when present, that allows {@code purpose}.
    *
+   * @param purpose what the certificate must be allowed to authenticate; {@link Purpose#ANY} for
+   *     an own SVID, which serves and calls
+   * @return the leaf's SPIFFE ID
    * @throws IllegalArgumentException saying what is wrong
    */
-  public static void checkLeaf(X509Certificate leaf, boolean requireKeyUsage, Purpose purpose) {
+  public static SpiffeId checkLeaf(X509Certificate leaf, Purpose purpose) {
+    SpiffeId id = spiffeIdOf(leaf);
+    checkLeafUsage(leaf, purpose);
+    return id;
+  }
+
+  /**
+   * The usage part of {@link #checkLeaf}, for callers that read the SPIFFE ID first (to name the
+   * peer in their messages).
+   */
+  public static void checkLeafUsage(X509Certificate leaf, Purpose purpose) {
     if (leaf.getBasicConstraints() >= 0) {
       throw new IllegalArgumentException("leaf certificate is a CA certificate (basicConstraints CA=true)");
     }
     boolean[] ku = leaf.getKeyUsage();
     if (ku == null) {
-      if (requireKeyUsage) {
-        throw new IllegalArgumentException("leaf certificate has no key usage (digitalSignature is required)");
-      }
-    } else {
-      if (!bit(ku, KU_DIGITAL_SIGNATURE)) {
-        throw new IllegalArgumentException("leaf certificate's key usage lacks digitalSignature");
-      }
-      if (bit(ku, KU_KEY_CERT_SIGN) || bit(ku, KU_CRL_SIGN)) {
-        throw new IllegalArgumentException("leaf certificate's key usage has keyCertSign or cRLSign");
-      }
+      throw new IllegalArgumentException("leaf certificate has no key usage (digitalSignature is required)");
     }
-    if (purpose != null) {
-      List<String> eku;
-      try {
-        eku = leaf.getExtendedKeyUsage();
-      } catch (CertificateParsingException e) {
-        throw new IllegalArgumentException("cannot read the extended key usage: " + e.getMessage(), e);
-      }
-      if (eku != null && !eku.contains(purpose.oid) && !eku.contains("2.5.29.37.0")) {
-        throw new IllegalArgumentException(
-            "leaf certificate's extended key usage does not allow " + purpose.label);
-      }
+    if (!bit(ku, KU_DIGITAL_SIGNATURE)) {
+      throw new IllegalArgumentException("leaf certificate's key usage lacks digitalSignature");
+    }
+    if (bit(ku, KU_KEY_CERT_SIGN) || bit(ku, KU_CRL_SIGN)) {
+      throw new IllegalArgumentException("leaf certificate's key usage has keyCertSign or cRLSign");
+    }
+    List<String> eku;
+    try {
+      eku = leaf.getExtendedKeyUsage();
+    } catch (CertificateParsingException e) {
+      throw new IllegalArgumentException("cannot read the extended key usage: " + e.getMessage(), e);
+    }
+    if (eku != null && !eku.contains(EKU_ANY) && purpose.oids.stream().noneMatch(eku::contains)) {
+      throw new IllegalArgumentException("leaf certificate's extended key usage does not allow " + purpose.label);
     }
   }
 

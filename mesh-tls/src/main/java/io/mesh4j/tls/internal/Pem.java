@@ -31,6 +31,7 @@ public final class Pem {
   public static List<X509Certificate> certificates(byte[] pem, String source) {
     List<X509Certificate> out = new ArrayList<>();
     JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
+    requireNoTrailingPartialBlock(pem, source);
     try (PEMParser p = parser(pem)) {
       Object o;
       while ((o = p.readObject()) != null) {
@@ -55,6 +56,7 @@ public final class Pem {
   /** The one private key in {@code pem}: PKCS#8 (EC or RSA), or a legacy EC/RSA key block. */
   public static PrivateKey privateKey(byte[] pem, String source) {
     JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+    requireNoTrailingPartialBlock(pem, source);
     try (PEMParser p = parser(pem)) {
       Object o = p.readObject();
       if (o == null) {
@@ -111,6 +113,30 @@ public final class Pem {
       throw new IllegalStateException("cannot encode PEM", e);
     }
     return w.toString();
+  }
+
+  /**
+   * Refuses anything but whitespace after the last complete PEM block. That is what a file read
+   * while another process rewrites it in place looks like ({@code -----BEGIN CERT} with nothing
+   * after it), and BouncyCastle's parser skips such a fragment silently: a bundle would lose a
+   * root without a word. A text without any complete block is left to the parser's own errors.
+   */
+  static void requireNoTrailingPartialBlock(byte[] pem, String source) {
+    String text = new String(pem, StandardCharsets.US_ASCII);
+    int end = text.lastIndexOf("-----END ");
+    if (end < 0) {
+      return;
+    }
+    int close = text.indexOf("-----", end + "-----END ".length());
+    if (close < 0) {
+      return; // the END line itself is cut: the parser reports the missing END
+    }
+    String tail = text.substring(close + "-----".length()).strip();
+    if (!tail.isEmpty()) {
+      throw new IllegalArgumentException(source + ": ends in a partial PEM block (" + tail.length()
+          + " characters after the last complete block): a torn read of a file being rewritten? Write it "
+          + "elsewhere and rename it into place");
+    }
   }
 
   private static PEMParser parser(byte[] pem) {

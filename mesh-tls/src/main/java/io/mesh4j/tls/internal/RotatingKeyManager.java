@@ -52,6 +52,12 @@ public final class RotatingKeyManager extends X509ExtendedKeyManager implements 
     current = new Slot(versions.incrementAndGet(), material.svid());
   }
 
+  /** The SVID handshakes present from now on; null before the first update. */
+  public X509Svid presented() {
+    Slot s = current;
+    return s == null ? null : s.svid();
+  }
+
   private String alias(String... keyTypes) {
     Slot s = current;
     if (s == null) {

@@ -30,7 +30,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Verifies a peer's X509-SVID against the current bundle of the trust domain its SPIFFE ID names:
- * the leaf rules (one URI SAN with a path, not a CA, no keyCertSign, EKU allows the purpose), then
+ * the leaf rules own SVIDs are held to too ({@link LeafCertificates#checkLeaf}: one URI SAN with a
+ * path, not a CA, keyUsage with digitalSignature, EKU if present allows the purpose), then
  * PKIX path validation with the JDK's CertPathValidator at the mesh clock's time. The SPIFFE ID is
  * read from the leaf only; DNS SANs and the CN are ignored. Authorization (which IDs are allowed)
  * is left to the per-service verifier and {@code CallerPolicy}.
@@ -48,7 +49,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
   /**
    * Verifies {@code chain} (leaf first) and returns the peer's SPIFFE ID.
    *
-   * @param purpose what the peer must be allowed to do by its EKU; null to skip that check
+   * @param purpose what the peer must be allowed to do by its EKU; null for either (an own SVID)
    * @throws CertificateException whose message names the peer's ID (when readable) and the reason
    */
   public SpiffeId verify(X509Certificate[] chain, Purpose purpose) throws CertificateException {
@@ -56,10 +57,10 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
-   * Verifies as {@link #verify(X509Certificate[], Purpose)} but at {@code atMillis}: re-checks of
-   * established sessions use the handshake's time, so that a connection is refused when its root
-   * left the bundle, not when a certificate that was valid at the handshake expires later
-   * (max-connection-age bounds that).
+   * Verifies as {@link #verify(X509Certificate[], Purpose)} but at {@code atMillis}. A server checks
+   * its caller at the request's time ({@code MeshTlsServer.authorize}); the client's re-check of a
+   * pooled connection after a bundle change uses the handshake's time, since a client connection
+   * whose certificates expired is not reused anyway ({@link MeshClientSocket}).
    */
   public SpiffeId verify(X509Certificate[] chain, Purpose purpose, long atMillis) throws CertificateException {
     if (chain == null || chain.length == 0) {
@@ -73,7 +74,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException("peer certificate (" + leaf.getSubjectX500Principal() + ") rejected: " + e.getMessage());
     }
     try {
-      LeafCertificates.checkLeaf(leaf, false, purpose);
+      LeafCertificates.checkLeafUsage(leaf, purpose == null ? Purpose.ANY : purpose);
     } catch (IllegalArgumentException e) {
       throw rejected(id, e.getMessage());
     }

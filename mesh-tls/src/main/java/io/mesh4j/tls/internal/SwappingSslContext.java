@@ -1,11 +1,13 @@
 package io.mesh4j.tls.internal;
 
+import io.mesh4j.time.MeshClock;
+import io.mesh4j.tls.TrustBundleSet;
+import io.mesh4j.tls.X509Svid;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.security.KeyManagementException;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -16,48 +18,55 @@ import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * An {@link SSLContext} whose identity never changes but whose inner JDK context is replaced when
- * the trust bundles change. Key and trust managers already read the current SVID and bundles on
- * each handshake; replacing the inner context additionally drops its session caches, so a session
- * established under a removed root cannot be resumed. Its socket factory is one stable object, as
- * OkHttp keys its connection pool on the factory's identity.
+ * An {@link SSLContext} whose identity never changes while its inner JDK context follows the
+ * material: key and trust managers read the current SVID and bundles on each handshake, and the
+ * inner context (with its session cache and session-ticket keys) is a {@link TlsGeneration}
+ * replaced, when the next connection is made, once the presented SVID or the bundles changed or a
+ * certificate of its sessions expired. So no session made with older material, or past a
+ * certificate's expiry, is resumed; within one generation resumption still saves the handshake.
+ * Its socket factory is one stable object, as OkHttp keys its connection pool on the factory's
+ * identity.
  */
 public final class SwappingSslContext {
 
-  private final KeyManager keyManager;
-  private final TrustManager trustManager;
+  private static final Logger log = LoggerFactory.getLogger(SwappingSslContext.class);
+
+  private final RotatingKeyManager keyManager;
+  private final X509ExtendedTrustManager trustManager;
+  private final Supplier<TrustBundleSet> bundles;
+  private final MeshClock clock;
   private final TlsProtocols protocols;
   private final boolean needClientAuth;
   private final java.time.Duration handshakeDeadline;
-  private volatile SSLContext inner;
+  private volatile TlsGeneration generation;
   private final SSLContext outer;
   private final SSLSocketFactory socketFactory = new ConfiguringSocketFactory();
-
-  public SwappingSslContext(KeyManager km, TrustManager tm, TlsProtocols protocols, boolean needClientAuth) {
-    this(km, tm, protocols, needClientAuth, null);
-  }
+  private final ConnectionRetirement retirement;
 
   /**
+   * @param bundles the bundles the trust manager verifies against now
    * @param handshakeDeadline for client sockets: the longest wait for the server during an explicit
-   *     {@code startHandshake()} (see {@link HandshakeDeadlineSocket}); null for none
+   *     {@code startHandshake()} (see {@link MeshClientSocket}); null for none
    */
   public SwappingSslContext(
-      KeyManager km, TrustManager tm, TlsProtocols protocols, boolean needClientAuth,
-      java.time.Duration handshakeDeadline) {
+      RotatingKeyManager km, X509ExtendedTrustManager tm, Supplier<TrustBundleSet> bundles, MeshClock clock,
+      TlsProtocols protocols, boolean needClientAuth, java.time.Duration handshakeDeadline) {
     this.handshakeDeadline = handshakeDeadline;
     this.keyManager = km;
     this.trustManager = tm;
+    this.bundles = bundles;
+    this.clock = clock;
     this.protocols = protocols;
     this.needClientAuth = needClientAuth;
-    this.inner = newInner();
-    this.outer = new SSLContext(new Spi(), inner.getProvider(), inner.getProtocol()) {};
-  }
-
-  /** Builds a fresh inner context (new, empty session caches). */
-  public void swap() {
-    inner = newInner();
+    this.retirement = new ConnectionRetirement(km, clock);
+    this.generation = new TlsGeneration(km, tm, km.presented(), bundles.get(), clock.wallMillis(), null);
+    SSLContext first = generation.context();
+    this.outer = new SSLContext(new Spi(), first.getProvider(), first.getProtocol()) {};
   }
 
   public SSLContext context() {
@@ -69,16 +78,27 @@ public final class SwappingSslContext {
   }
 
   public SSLParameters parameters() {
-    return protocols.apply(inner.getDefaultSSLParameters(), needClientAuth);
+    return protocols.apply(generation.context().getDefaultSSLParameters(), needClientAuth);
   }
 
-  private SSLContext newInner() {
-    try {
-      SSLContext c = SSLContext.getInstance("TLS");
-      c.init(new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
-      return c;
-    } catch (NoSuchAlgorithmException | KeyManagementException e) {
-      throw new IllegalStateException("cannot create a TLS context", e);
+  /** The inner context for a connection made now: a new one when the material or time requires it. */
+  private SSLContext current() {
+    TlsGeneration g = generation;
+    if (g.serves(keyManager.presented(), bundles.get(), clock.wallMillis())) {
+      return g.context();
+    }
+    synchronized (this) {
+      // Read again under the lock: values read before it may be older than the generation now installed.
+      X509Svid svid = keyManager.presented();
+      TrustBundleSet trusted = bundles.get();
+      long now = clock.wallMillis();
+      g = generation;
+      if (!g.serves(svid, trusted, now)) {
+        log.debug("new {} TLS session generation: {}", needClientAuth ? "server" : "client", g.whyNot(svid, trusted));
+        g = new TlsGeneration(keyManager, trustManager, svid, trusted, now, g);
+        generation = g;
+      }
+      return g.context();
     }
   }
 
@@ -94,8 +114,8 @@ public final class SwappingSslContext {
   private Socket configure(Socket s, String endpoint) {
     if (s instanceof SSLSocket) {
       ((SSLSocket) s).setSSLParameters(parameters());
-      if (handshakeDeadline != null && !needClientAuth) {
-        return new HandshakeDeadlineSocket((SSLSocket) s, endpoint, handshakeDeadline);
+      if (!needClientAuth) {
+        return new MeshClientSocket((SSLSocket) s, endpoint, handshakeDeadline, retirement);
       }
     }
     return s;
@@ -123,22 +143,22 @@ public final class SwappingSslContext {
 
     @Override
     protected SSLEngine engineCreateSSLEngine() {
-      return configure(inner.createSSLEngine());
+      return configure(current().createSSLEngine());
     }
 
     @Override
     protected SSLEngine engineCreateSSLEngine(String host, int port) {
-      return configure(inner.createSSLEngine(host, port));
+      return configure(current().createSSLEngine(host, port));
     }
 
     @Override
     protected SSLSessionContext engineGetServerSessionContext() {
-      return inner.getServerSessionContext();
+      return current().getServerSessionContext();
     }
 
     @Override
     protected SSLSessionContext engineGetClientSessionContext() {
-      return inner.getClientSessionContext();
+      return current().getClientSessionContext();
     }
 
     @Override
@@ -148,13 +168,13 @@ public final class SwappingSslContext {
 
     @Override
     protected SSLParameters engineGetSupportedSSLParameters() {
-      return inner.getSupportedSSLParameters();
+      return generation.context().getSupportedSSLParameters();
     }
   }
 
   private final class ConfiguringSocketFactory extends SSLSocketFactory {
     private SSLSocketFactory delegate() {
-      return inner.getSocketFactory();
+      return current().getSocketFactory();
     }
 
     @Override

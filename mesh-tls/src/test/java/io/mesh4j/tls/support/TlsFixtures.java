@@ -58,6 +58,7 @@ public final class TlsFixtures {
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> callers = new CopyOnWriteArrayList<>();
+    private final List<java.math.BigInteger> callerSerials = new CopyOnWriteArrayList<>();
 
     private final boolean authorize;
 
@@ -93,6 +94,7 @@ public final class TlsFixtures {
           }
           status = 200;
           callers.add(body);
+          callerSerial((HttpsExchange) ex).ifPresent(callerSerials::add);
         } catch (SSLPeerUnverifiedException e) {
           body = e.getMessage();
           status = 403;
@@ -108,6 +110,15 @@ public final class TlsFixtures {
       });
       server.setExecutor(executor);
       server.start();
+    }
+
+    private static java.util.Optional<java.math.BigInteger> callerSerial(HttpsExchange ex) {
+      try {
+        java.security.cert.Certificate[] peer = ex.getSSLSession().getPeerCertificates();
+        return java.util.Optional.of(((X509Certificate) peer[0]).getSerialNumber());
+      } catch (SSLPeerUnverifiedException e) {
+        return java.util.Optional.empty(); // a raw server that did not ask for a client certificate
+      }
     }
 
     public static Server mesh(MeshTlsServer mesh) throws IOException {
@@ -129,6 +140,14 @@ public final class TlsFixtures {
     /** TLS connections accepted so far (each one a handshake, finished or refused by the client). */
     public int connectionsAccepted() {
       return connections.get();
+    }
+
+    /**
+     * The serials of the client certificates of the 200 answers so far, as this server's TLS
+     * session has them (a resumed session has the certificate of its first handshake).
+     */
+    public List<java.math.BigInteger> callerSerials() {
+      return List.copyOf(callerSerials);
     }
 
     /** The bodies of the 200 answers so far: the callers' SPIFFE IDs (or "ok" unauthorized). */

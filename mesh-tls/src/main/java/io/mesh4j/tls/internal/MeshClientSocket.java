@@ -20,9 +20,12 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A client {@link SSLSocket} whose explicit {@link #startHandshake()} waits at most a handshake
- * deadline for the server: the socket's read timeout is lowered to {@code min(read timeout,
- * deadline)} for the handshake only and restored afterwards.
+ * A mesh client {@link SSLSocket}: it bounds the wait for the server in a handshake, and it stops
+ * taking new requests once its session carries stale identities. Everything else is delegated.
+ *
+ * <p><b>Handshake deadline.</b> An explicit {@link #startHandshake()} waits at most a deadline for
+ * the server: the socket's read timeout is lowered to {@code min(read timeout, deadline)} for the
+ * handshake only and restored afterwards.
  *
  * <p>Why: a server that speaks plaintext HTTP on the port reads the ClientHello as the start of a
  * request line and waits for the rest, so without this the client sits in the handshake until the
@@ -31,20 +34,30 @@ import javax.net.ssl.SSLSocket;
  * plaintext (an HTTP 400) makes the JDK fail at once with "Unsupported or unrecognized SSL
  * message"; that message gets the same hint.
  *
- * <p>Everything else is delegated unchanged. Handshakes the JDK starts implicitly (first read or
- * write without {@code startHandshake}) keep the normal read timeout; OkHttp always calls {@code
- * startHandshake}.
+ * <p>Handshakes the JDK starts implicitly (first read or write without {@code startHandshake}) keep
+ * the normal read timeout; OkHttp always calls {@code startHandshake}.
+ *
+ * <p><b>Retirement.</b> After its handshake the socket answers {@link #isOutputShutdown()} with
+ * true once {@link ConnectionRetirement} says so: the SVID it presented was rotated, or a
+ * certificate of its session (its own or the server's) expired. OkHttp asks exactly that before
+ * it hands a pooled connection to a new request, and opens a new connection instead; requests
+ * under way finish. So a rotated SVID replaces pooled connections as they are next used, and no
+ * request is sent with a certificate the server would find expired (the mesh server checks the
+ * caller at every request).
  */
-final class HandshakeDeadlineSocket extends SSLSocket {
+final class MeshClientSocket extends SSLSocket {
 
   private final SSLSocket d;
   private final String endpoint;
-  private final Duration deadline;
+  private final Duration deadline; // null: no deadline beyond the read timeout
+  private final ConnectionRetirement retirement;
+  private volatile ConnectionRetirement.Session session; // set once the handshake completed
 
-  HandshakeDeadlineSocket(SSLSocket delegate, String endpoint, Duration deadline) {
+  MeshClientSocket(SSLSocket delegate, String endpoint, Duration deadline, ConnectionRetirement retirement) {
     this.d = delegate;
     this.endpoint = endpoint;
     this.deadline = deadline;
+    this.retirement = retirement;
   }
 
   static String hint() {
@@ -54,10 +67,27 @@ final class HandshakeDeadlineSocket extends SSLSocket {
 
   @Override
   public void startHandshake() throws IOException {
+    if (deadline == null) {
+      d.startHandshake();
+    } else {
+      startHandshakeWithDeadline();
+    }
+    session = retirement.of(d.getSession());
+  }
+
+  /** True when the socket's output is shut down, or its session must not carry new requests. */
+  @Override
+  public boolean isOutputShutdown() {
+    ConnectionRetirement.Session s = session;
+    return d.isOutputShutdown() || (s != null && retirement.retired(s));
+  }
+
+  private void startHandshakeWithDeadline() throws IOException {
     String endpoint = this.endpoint != null ? this.endpoint : String.valueOf(d.getRemoteSocketAddress());
     int before = d.getSoTimeout();
-    long limit = deadline.toMillis();
-    int during = (int) Math.max(1, before == 0 ? limit : Math.min(before, limit));
+    // A socket timeout is an int of milliseconds; a longer deadline is as good as none.
+    int limit = deadline.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE : (int) deadline.toMillis();
+    int during = Math.max(1, before == 0 ? limit : Math.min(before, limit));
     d.setSoTimeout(during);
     try {
       d.startHandshake();
@@ -149,7 +179,6 @@ final class HandshakeDeadlineSocket extends SSLSocket {
   @Override public boolean isBound() { return d.isBound(); }
   @Override public boolean isClosed() { return d.isClosed(); }
   @Override public boolean isInputShutdown() { return d.isInputShutdown(); }
-  @Override public boolean isOutputShutdown() { return d.isOutputShutdown(); }
   @Override public void setPerformancePreferences(int c, int l, int b) { d.setPerformancePreferences(c, l, b); }
   @Override public <T> java.net.Socket setOption(SocketOption<T> name, T value) throws IOException {
     d.setOption(name, value);
@@ -157,5 +186,5 @@ final class HandshakeDeadlineSocket extends SSLSocket {
   }
   @Override public <T> T getOption(SocketOption<T> name) throws IOException { return d.getOption(name); }
   @Override public Set<SocketOption<?>> supportedOptions() { return d.supportedOptions(); }
-  @Override public String toString() { return "HandshakeDeadlineSocket[" + d + "]"; }
+  @Override public String toString() { return "MeshClientSocket[" + d + "]"; }
 }
