@@ -3,9 +3,11 @@ package io.mesh4j.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mesh4j.MeshClient;
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.config.ConfigProblem;
 import io.mesh4j.config.MeshConfig;
+import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.spi.MeshModule;
 import io.mesh4j.testing.tls.TestCa;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.ServiceLoader;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -93,6 +96,24 @@ class TlsModuleTest {
         .hasMessageContaining("needs a path");
     assertThatThrownBy(() -> TlsModule.IDENTITY.parser().parse("spiffe://EXAMPLE.org/a"))
         .hasMessageContaining("lower-case");
+  }
+
+  @Test
+  void hugeTlsDurationsFailAtStartupNamingEachKey() {
+    assertThatThrownBy(() -> MeshClient.builder()
+            .service("frontend")
+            .environment(Map.of())
+            .systemProperties(new Properties())
+            .property("mesh.tls.dev-ca.dir", dir.resolve("ca").toString())
+            .property("mesh.tls.svid-ttl", "999999999d")
+            .property("mesh.tls.handshake-timeout", "999999999999d")
+            .property("mesh.tls.max-connection-age", "400d")
+            .build())
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.tls.svid-ttl=999999999d")
+        .hasMessageContaining("mesh.tls.handshake-timeout=999999999999d")
+        .hasMessageContaining("mesh.tls.max-connection-age=400d")
+        .hasMessageContaining("at most 365d");
   }
 
   @Test
