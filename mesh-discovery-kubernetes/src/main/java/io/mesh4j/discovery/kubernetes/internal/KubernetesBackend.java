@@ -12,9 +12,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,9 +33,12 @@ public final class KubernetesBackend implements DiscoveryBackend {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesBackend.class);
 
+  /** How long close() lets the pools finish the tasks they run. */
+  private static final long CLOSE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private final Function<DiscoveryContext, WatchTarget> targets;
-  private final ThreadPoolExecutor tasks;
-  private final ThreadPoolExecutor http;
+  private final BackendPool tasks;
+  private final BackendPool http;
   private final CompletableFuture<KubernetesConnection> connection;
   private final ScheduledFuture<?> monitor;
   private final DiscoveryBackendContext context;
@@ -53,15 +53,10 @@ public final class KubernetesBackend implements DiscoveryBackend {
     this.context = context;
     this.settings = settings;
     this.targets = targets;
-    this.tasks = pool(context.threadFactory("kubernetes"));
-    this.http = pool(context.threadFactory("kubernetes-http"));
+    this.tasks = new BackendPool(context.threadFactory("kubernetes"));
+    this.http = new BackendPool(context.threadFactory("kubernetes-http"));
     this.connection = CompletableFuture.supplyAsync(() -> connect(settings), tasks);
     this.monitor = context.scheduler().scheduleWithFixedDelay(this::check, 500, 500, TimeUnit.MILLISECONDS);
-  }
-
-  private static ThreadPoolExecutor pool(ThreadFactory threads) {
-    // like fabric8's own pools: grows with what is asked, idle threads end after 30s
-    return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
   }
 
   private KubernetesConnection connect(ClientSettings settings) {
@@ -175,7 +170,12 @@ public final class KubernetesBackend implements DiscoveryBackend {
         }
       }
     });
-    tasks.shutdownNow();
-    http.shutdownNow();
+    // what runs now finishes (briefly); what fabric8 schedules later to finish closing its
+    // watches runs on the common pool (BackendPool)
+    tasks.close();
+    http.close();
+    long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+    tasks.awaitTermination(deadline);
+    http.awaitTermination(deadline);
   }
 }

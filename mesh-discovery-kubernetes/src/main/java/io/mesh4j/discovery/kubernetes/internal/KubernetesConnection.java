@@ -23,12 +23,15 @@ import java.util.concurrent.Executor;
 final class KubernetesConnection {
 
   final KubernetesClient client;
+  private final MeshHttpClientFactory http;
   final String masterUrl;
   final String defaultNamespace;
   final String origin;
 
-  private KubernetesConnection(KubernetesClient client, String masterUrl, String defaultNamespace, String origin) {
+  private KubernetesConnection(
+      KubernetesClient client, MeshHttpClientFactory http, String masterUrl, String defaultNamespace, String origin) {
     this.client = client;
+    this.http = http;
     this.masterUrl = masterUrl;
     this.defaultNamespace = defaultNamespace;
     this.origin = origin;
@@ -61,12 +64,13 @@ final class KubernetesConnection {
     config.setRequestRetryBackoffLimit(0);
     String defaultNamespace = PodNamespace.read(settings.podNamespaceFile())
         .orElse(config.getNamespace() != null && !config.getNamespace().isBlank() ? config.getNamespace() : "default");
+    MeshHttpClientFactory factory = new MeshHttpClientFactory(http);
     KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(config)
-        .withHttpClientFactory(new MeshHttpClientFactory(http))
+        .withHttpClientFactory(factory)
         .withTaskExecutor(tasks)
         .build();
-    return new KubernetesConnection(client, config.getMasterUrl(), defaultNamespace, origin);
+    return new KubernetesConnection(client, factory, config.getMasterUrl(), defaultNamespace, origin);
   }
 
   /** A context that is not in the file would otherwise fall back to another cluster silently. */
@@ -95,5 +99,6 @@ final class KubernetesConnection {
 
   void close() {
     client.close();
+    http.shutdownClients();
   }
 }
