@@ -69,6 +69,16 @@ final class MockApiServer implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The paths of the requests received since the last call (the server records every request). */
+  List<String> takeRequestPaths() throws InterruptedException {
+    List<String> paths = new ArrayList<>();
+    io.fabric8.mockwebserver.http.RecordedRequest r;
+    while ((r = server.takeRequest(50, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+      paths.add(r.getPath());
+    }
+    return paths;
+  }
+
   /** Stops answering: connections are refused. */
   void stop() {
     server.destroy();
@@ -169,7 +179,7 @@ final class MockApiServer implements AutoCloseable {
     return b.build();
   }
 
-  /** A ready endpoint at 127.0.0.1 (only the port tells backends apart here, so {@code pod} names it). */
+  /** A ready endpoint (the backends here all listen on 127.0.0.1: the slice's port tells them apart). */
   static EndpointBuilder endpoint(String address, String pod) {
     return new EndpointBuilder()
         .withAddresses(address)
