@@ -44,7 +44,7 @@ final class MockApiServer implements AutoCloseable {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
-  private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+  private final KubernetesCrudDispatcher dispatcher = new NonBlockingCrudDispatcher();
   private KubernetesMockServer server;
   private final int port;
   private final KubernetesClient client;

@@ -39,7 +39,8 @@ public final class KubernetesBackend implements DiscoveryBackend {
   private final Function<DiscoveryContext, WatchTarget> targets;
   private final BackendPool tasks;
   private final BackendPool http;
-  private final CompletableFuture<KubernetesConnection> connection;
+  /** Dropped on close, so that a closed client left referenced does not keep the HttpClient alive. */
+  private volatile CompletableFuture<KubernetesConnection> connection;
   private final ScheduledFuture<?> monitor;
   private final DiscoveryBackendContext context;
   private final ClientSettings settings;
@@ -160,8 +161,10 @@ public final class KubernetesBackend implements DiscoveryBackend {
     }
     monitor.cancel(false);
     all.forEach(NamespaceWatch::close);
+    CompletableFuture<KubernetesConnection> built = connection;
+    connection = CompletableFuture.failedFuture(new KubernetesDiscoveryException("closed"));
     // a client still being built is closed as soon as it is
-    connection.whenComplete((c, error) -> {
+    built.whenComplete((c, error) -> {
       if (c != null) {
         try {
           c.close();

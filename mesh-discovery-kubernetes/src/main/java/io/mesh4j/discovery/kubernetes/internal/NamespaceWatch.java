@@ -53,6 +53,7 @@ final class NamespaceWatch {
   // guarded by this
   private long notWatchingSince = -1;
   private boolean outage;
+  private boolean wasReady;
 
   private NamespaceWatch(String namespace, KubernetesConnection connection) {
     this.namespace = namespace;
@@ -72,8 +73,9 @@ final class NamespaceWatch {
     ns.slices.exceptionHandler((started, t) -> ns.failed("EndpointSlices", t));
     ns.services.addEventHandler(ns.handler(ns.servicesList, s -> s.getMetadata().getName()));
     ns.services.exceptionHandler((started, t) -> ns.servicesFailed(t));
-    ns.slices.start();
-    ns.services.start();
+    // start() completes once the informer has listed and its watch is open: the first snapshots
+    ns.slices.start().thenRun(ns::updateAll);
+    ns.services.start().thenRun(ns::updateAll);
     log.debug("watching EndpointSlices and Services in namespace {} on {}", namespace, connection.masterUrl);
     return ns;
   }
@@ -92,7 +94,10 @@ final class NamespaceWatch {
     return watches.isEmpty();
   }
 
-  /** True once both informers have listed (and are not in the middle of a new list). */
+  /**
+   * True once both informers have listed and watch (and are not in the middle of a new list):
+   * only then is what they hold kept current, so only then are snapshots published.
+   */
   boolean ready() {
     return slicesList.ready(slices) && (servicesForbidden || servicesList.ready(services));
   }
@@ -112,9 +117,13 @@ final class NamespaceWatch {
       return; // before the first list, failures come through the exception handler
     }
     boolean watching = slices.isWatching() && (servicesForbidden || services.isWatching());
+    boolean ready = ready();
     boolean recovered = false;
     boolean lost = false;
+    boolean becameReady;
     synchronized (this) {
+      becameReady = ready && !wasReady;
+      wasReady = ready;
       if (watching) {
         notWatchingSince = -1;
         if (outage) {
@@ -137,7 +146,9 @@ final class NamespaceWatch {
     }
     if (recovered) {
       log.info("Kubernetes API server {}: watching namespace '{}' again", connection.masterUrl, namespace);
-      updateAll();
+    }
+    if (recovered || becameReady) {
+      updateAll(); // after a relist or a new watch: what changed meanwhile, or the same list again to clear the error
     }
   }
 
@@ -229,6 +240,8 @@ final class NamespaceWatch {
     closed = true;
     slices.stop();
     services.stop();
+    watches.forEach(ServiceWatch::detached);
+    watches.clear();
   }
 
   private static String serviceOf(EndpointSlice s) {
@@ -292,7 +305,7 @@ final class NamespaceWatch {
     volatile boolean listed;
 
     boolean ready(SharedIndexInformer<?> informer) {
-      return (listed || informer.hasSynced()) && !listing;
+      return (listed || informer.hasSynced()) && !listing && informer.isWatching();
     }
   }
 }

@@ -62,6 +62,11 @@ final class ServiceWatch implements Discovery {
     return namespace;
   }
 
+  /** Its namespace's informers stopped (the backend closed): nothing more comes. */
+  synchronized void detached() {
+    namespace = null;
+  }
+
   synchronized boolean isClosed() {
     return closed;
   }
@@ -150,7 +155,7 @@ final class ServiceWatch implements Discovery {
   private void skipped(String slice, String reason) {
     if (warned.add(slice + "\0" + reason)) {
       log.warn("Kubernetes discovery for service '{}': EndpointSlice {}/{} has {}: skipped",
-          target.meshService(), namespace.namespace, slice, reason);
+          target.meshService(), namespace == null ? "?" : namespace.namespace, slice, reason);
     }
   }
 
@@ -171,5 +176,6 @@ final class ServiceWatch implements Discovery {
       }
     }
     backend.detach(this);
+    detached();
   }
 }
