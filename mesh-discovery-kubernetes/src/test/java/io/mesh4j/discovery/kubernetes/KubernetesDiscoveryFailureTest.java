@@ -88,7 +88,7 @@ class KubernetesDiscoveryFailureTest {
         await().untilAsserted(() -> assertThat(status(mesh).eligible()).hasSize(3));
         await().until(() -> b3.served() > 20);
 
-        load.close();
+        load.stop();
         assertThat(load.failures).isEmpty();
         assertThat(b1.served() + b2.served() + b3.served()).isEqualTo(load.succeeded.get());
       }

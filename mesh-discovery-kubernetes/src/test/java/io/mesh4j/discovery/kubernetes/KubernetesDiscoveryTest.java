@@ -137,7 +137,7 @@ class KubernetesDiscoveryTest {
       awaitEligible(mesh, b2, b3);
       awaitServed(b2, b2.served() + 50);
 
-      load.close();
+      load.stop();
       assertThat(load.failures).isEmpty();
       assertThat(b1.served() + b2.served() + b3.served()).as("counted at the backends").isEqualTo(load.succeeded.get());
     }

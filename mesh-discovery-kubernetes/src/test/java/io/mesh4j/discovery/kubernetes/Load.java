@@ -40,12 +40,22 @@ final class Load implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  /** Stops sending and waits for the requests under way. */
+  void stop() {
     running.set(false);
     threads.shutdown();
-    if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+    try {
+      if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
+        threads.shutdownNow();
+      }
+    } catch (InterruptedException e) {
       threads.shutdownNow();
+      Thread.currentThread().interrupt();
     }
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 }

@@ -1,7 +1,6 @@
 package io.mesh4j.discovery.kubernetes;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
@@ -45,11 +44,6 @@ final class NonBlockingCrudDispatcher extends KubernetesCrudDispatcher {
     @Override
     public void onMessage(WebSocket webSocket, String text) {
       delegate.onMessage(webSocket, text);
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, ByteString bytes) {
-      delegate.onMessage(webSocket, bytes);
     }
 
     @Override

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: fabric8's informers and its JDK HttpClient run on two pools of this backend
  * ({@code mesh4j-kubernetes-N}, {@code mesh4j-kubernetes-http-N}), shut down on close. Two threads
- * are not ours: the JDK HttpClient's selector ({@code HttpClient-N-SelectorManager}, which ends
- * once the closed client is garbage collected: Java 17 has no HttpClient.close) and fabric8's
- * process-wide timer ({@code CachedSingleThreadScheduler-*}, which ends itself within 10 seconds
- * once no informer has a timer on it).
+ * are not ours: the JDK HttpClient's selector ({@code HttpClient-N-SelectorManager}: stopped by
+ * {@code shutdownNow} on Java 21+; Java 17 has no way to close a client, and it ends once the
+ * closed client is garbage collected) and fabric8's process-wide timer
+ * ({@code CachedSingleThreadScheduler-*}, which ends itself within 10 seconds once no informer
+ * has a timer on it).
  */
 public final class KubernetesBackend implements DiscoveryBackend {
 

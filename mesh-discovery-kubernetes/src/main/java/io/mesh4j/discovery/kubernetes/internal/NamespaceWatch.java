@@ -270,12 +270,6 @@ final class NamespaceWatch {
       }
 
       @Override
-      public void onNothing() {
-        list.listed = true;
-        updateAll();
-      }
-
-      @Override
       public void onAdd(T item) {
         changed.accept(item);
       }
