@@ -32,7 +32,8 @@ class DocumentedKeysTest {
         missing.add("mesh.services.<name>." + key.name());
       }
     }
-    assertThat(schema.serviceKeys()).hasSizeGreaterThan(30); // every module is on this classpath
+    assertThat(schema.serviceKeys()).hasSizeGreaterThan(30) // every module is on this classpath
+        .extracting(ConfigKey::name).contains("kubernetes.port", "dns.name", "retry.max-attempts", "identity");
     assertThat(missing).as("keys missing from %s", doc).isEmpty();
   }
 }

@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
-import io.mesh4j.MeshClient;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.discovery.EndpointHealth;
 import io.mesh4j.testing.discovery.DiscoveryProviderConformanceSuite;
-import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -19,15 +17,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * A change writes several slices one after the other, as Kubernetes' own controller does: the
  * provider's coalescing window (raised here to be safe on a slow machine) makes it one snapshot.
  */
-@ExtendWith(KubernetesDiscoveryConformanceTest.EndpointSlicesCarryNoWeight.class)
 class KubernetesDiscoveryConformanceTest extends DiscoveryProviderConformanceSuite {
 
   private static final String NAMESPACE = "default";
@@ -62,10 +53,10 @@ class KubernetesDiscoveryConformanceTest extends DiscoveryProviderConformanceSui
     return new KubernetesDiscoveryProvider();
   }
 
-  /** Health from the conditions; EndpointSlices have no weight, priority, region or free metadata. */
+  /** Health from the conditions, the zone; EndpointSlices have no weight, priority, region or free metadata. */
   @Override
   protected Set<Attribute> supportedAttributes() {
-    return EnumSet.of(Attribute.HEALTH);
+    return EnumSet.of(Attribute.HEALTH, Attribute.ZONE);
   }
 
   @Override
@@ -112,6 +103,9 @@ class KubernetesDiscoveryConformanceTest extends DiscoveryProviderConformanceSui
       wanted.add(name);
       // no target pod: the suite's endpoints carry no metadata
       EndpointBuilder b = new EndpointBuilder().withAddresses(e.host());
+      if (!e.locality().zone().isEmpty()) {
+        b.withZone(e.locality().zone());
+      }
       if (e.health() == EndpointHealth.DRAINING) {
         b.withNewConditions().withReady(false).withServing(true).withTerminating(true).endConditions();
       } else if (e.health() == EndpointHealth.UNHEALTHY) {
@@ -126,39 +120,5 @@ class KubernetesDiscoveryConformanceTest extends DiscoveryProviderConformanceSui
       }
     }
     slicesByService.put(service, wanted);
-  }
-
-  /** The suite's first check with weights of 1: what it checks besides the weight, Kubernetes can say. */
-  @Test
-  void deliversTheFullEndpointListFirstWithoutWeights() throws Exception {
-    List<io.mesh4j.discovery.Endpoint> endpoints =
-        List.of(io.mesh4j.discovery.Endpoint.of("127.0.0.1", 18081), io.mesh4j.discovery.Endpoint.of("127.0.0.1", 18082));
-    MeshClient.Builder b = MeshClient.builder().service("conformance").environment(Map.of())
-        .systemProperties(new Properties());
-    publish("orders", endpoints).forEach(b::property);
-    try (MeshClient mesh = b.build()) {
-      await().untilAsserted(() -> assertThat(mesh.discoveryStatus("orders").orElseThrow().discovered())
-          .containsExactlyInAnyOrderElementsOf(endpoints));
-    }
-  }
-
-  /**
-   * The suite's {@code deliversTheFullEndpointListFirst} publishes an endpoint of weight 2 whatever
-   * {@link #supportedAttributes()} says, and an EndpointSlice cannot carry a weight: the test is
-   * replaced by {@link #deliversTheFullEndpointListFirstWithoutWeights} until the suite asks for a
-   * weight only from backends that support one.
-   */
-  static final class EndpointSlicesCarryNoWeight implements ExecutionCondition {
-    @Override
-    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      Optional<Method> method = context.getTestMethod();
-      if (method.isPresent()
-          && method.get().getDeclaringClass() == DiscoveryProviderConformanceSuite.class
-          && method.get().getName().equals("deliversTheFullEndpointListFirst")) {
-        return ConditionEvaluationResult.disabled(
-            "EndpointSlices carry no endpoint weight; see deliversTheFullEndpointListFirstWithoutWeights");
-      }
-      return ConditionEvaluationResult.enabled("");
-    }
   }
 }

@@ -44,7 +44,10 @@ public abstract class DiscoveryProviderConformanceSuite {
   /** Endpoint attributes a backend can express. */
   public enum Attribute {
     WEIGHT,
+    /** Region, zone and sub-zone. */
     LOCALITY,
+    /** The zone alone (an EndpointSlice's, a registration's); implied by {@link #LOCALITY}. */
+    ZONE,
     PRIORITY,
     HEALTH,
     METADATA
@@ -103,8 +106,9 @@ public abstract class DiscoveryProviderConformanceSuite {
 
   @Test
   void deliversTheFullEndpointListFirst() throws Exception {
+    Endpoint second = Endpoint.of("127.0.0.1", 18082);
     List<Endpoint> endpoints =
-        List.of(Endpoint.of("127.0.0.1", 18081), Endpoint.of("127.0.0.1", 18082).withWeight(2));
+        List.of(Endpoint.of("127.0.0.1", 18081), supportedAttributes().contains(Attribute.WEIGHT) ? second.withWeight(2) : second);
     RecordingProvider recording = new RecordingProvider(provider());
     try (MeshClient mesh = start(publish("orders", endpoints), recording)) {
       await()
@@ -126,6 +130,9 @@ public abstract class DiscoveryProviderConformanceSuite {
     }
     if (supported.contains(Attribute.LOCALITY)) {
       a.locality(new Locality("eu", "eu-1a", ""));
+      b.locality(Locality.zone("eu-1b"));
+    } else if (supported.contains(Attribute.ZONE)) {
+      a.locality(Locality.zone("eu-1a"));
       b.locality(Locality.zone("eu-1b"));
     }
     if (supported.contains(Attribute.PRIORITY)) {
