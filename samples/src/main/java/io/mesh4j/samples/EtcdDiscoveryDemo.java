@@ -6,17 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * Discovery from a real etcd: the demo starts an etcd of its own (Debian's etcd-server) on free
@@ -70,7 +62,7 @@ public final class EtcdDiscoveryDemo {
         // registration runs in the background (a workload starts even while etcd is down), so
         // the demo waits until the frontend's watch has brought all three before it sends traffic
         awaitEligible(frontend, 3, Duration.ofSeconds(20));
-        Load load = Load.start(frontend.wrap(new OkHttpClient()));
+        OrdersLoad load = OrdersLoad.start(frontend.wrap(new OkHttpClient()), CALLERS);
         try {
           phase("three workloads registered themselves", workloads, load, frontend);
 
@@ -142,7 +134,7 @@ public final class EtcdDiscoveryDemo {
     }
   }
 
-  private static void phase(String what, List<Workload> workloads, Load load, MeshClient frontend)
+  private static void phase(String what, List<Workload> workloads, OrdersLoad load, MeshClient frontend)
       throws InterruptedException {
     System.out.println("\n== " + what);
     Thread.sleep(1_500); // the demo's pacing: traffic runs while etcd's watch brings the change
@@ -198,55 +190,6 @@ public final class EtcdDiscoveryDemo {
       closed = true;
       mesh.close(); // deletes the registration first...
       backend.close(); // ...then the server goes
-    }
-  }
-
-  /** Callers that never pause; failures grouped by what failed. */
-  private static final class Load {
-    private final ExecutorService threads = Executors.newFixedThreadPool(CALLERS);
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Map<String, AtomicLong> failures = new LinkedHashMap<>();
-
-    static Load start(OkHttpClient http) {
-      Load load = new Load();
-      for (int i = 0; i < CALLERS; i++) {
-        load.threads.execute(() -> load.run(http));
-      }
-      return load;
-    }
-
-    private void run(OkHttpClient http) {
-      long item = 0;
-      while (running.get()) {
-        try (Response r = http.newCall(new Request.Builder().url("http://orders/items/" + item++).build()).execute()) {
-          r.body().string();
-          if (!r.isSuccessful()) {
-            failed("HTTP " + r.code());
-          }
-        } catch (IOException e) {
-          failed(e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-      }
-    }
-
-    private synchronized void failed(String what) {
-      failures.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
-    }
-
-    synchronized String failuresSinceLast() {
-      if (failures.isEmpty()) {
-        return "none";
-      }
-      StringBuilder s = new StringBuilder();
-      failures.forEach((k, n) -> s.append(String.format("%n     %5d × %s", n.get(), k)));
-      failures.clear();
-      return s.toString();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      threads.shutdown();
-      threads.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.mesh4j.samples;
 
 import io.mesh4j.MeshClient;
-import io.mesh4j.ServiceRemovedException;
 import io.mesh4j.config.ConfigStatus;
 import io.mesh4j.event.ConfigApplied;
 import io.mesh4j.event.ConfigRejected;
@@ -14,15 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 
 /**
  * The dynamic mesh: four threads call {@code http://orders/...} over mTLS without pause while the
@@ -57,7 +48,7 @@ public final class LiveReloadDemo {
         mesh.events().subscribe(ConfigRejected.class, e ->
             System.out.println("   event: ConfigRejected, " + e.problems().size() + " problem(s): "
                 + e.problems().get(0)));
-        Load load = Load.start(mesh.wrap(new OkHttpClient()));
+        OrdersLoad load = OrdersLoad.start(mesh.wrap(new OkHttpClient()), CALLERS);
         try {
           Counts counts = new Counts(backends);
           phase(load, counts, mesh);
@@ -98,7 +89,7 @@ public final class LiveReloadDemo {
   }
 
   /** Lets the watch pick the edit up and traffic run, then prints what the backends served. */
-  private static void phase(Load load, Counts counts, MeshClient mesh) throws InterruptedException {
+  private static void phase(OrdersLoad load, Counts counts, MeshClient mesh) throws InterruptedException {
     Thread.sleep(PHASE_MILLIS); // the demo's pacing: traffic runs while the watch applies the edit
     Map<String, Long> served = counts.sinceLast();
     StringBuilder line = new StringBuilder("   served:");
@@ -151,67 +142,6 @@ public final class LiveReloadDemo {
         out.put(b.name(), now - last.put(b.name(), now));
       }
       return out;
-    }
-  }
-
-  /** Callers that never pause; failures are grouped by exception type and message. */
-  private static final class Load {
-    private final ExecutorService threads = Executors.newFixedThreadPool(CALLERS);
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
-
-    static Load start(OkHttpClient http) {
-      Load load = new Load();
-      for (int i = 0; i < CALLERS; i++) {
-        load.threads.execute(() -> load.run(http));
-      }
-      return load;
-    }
-
-    private void run(OkHttpClient http) {
-      long item = 0;
-      while (running.get()) {
-        Request request = new Request.Builder().url("http://orders/items/" + item++).build();
-        try (Response r = http.newCall(request).execute()) {
-          r.body().string();
-          if (!r.isSuccessful()) {
-            failures.computeIfAbsent("HTTP " + r.code(), k -> new AtomicLong()).incrementAndGet();
-          }
-        } catch (ServiceRemovedException e) {
-          failures.computeIfAbsent("ServiceRemovedException: " + e.getMessage(), k -> new AtomicLong())
-              .incrementAndGet();
-          pause(); // the service is gone: no need to spin on it
-        } catch (IOException e) {
-          failures.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(), k -> new AtomicLong())
-              .incrementAndGet();
-        }
-      }
-    }
-
-    private static void pause() {
-      try {
-        Thread.sleep(50); // pacing of the demo's callers after a refusal, not a wait for a condition
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    String failuresSinceLast() {
-      if (failures.isEmpty()) {
-        return "none";
-      }
-      StringBuilder s = new StringBuilder();
-      for (String key : new ArrayList<>(failures.keySet())) {
-        AtomicLong n = failures.remove(key);
-        s.append(String.format("%n     %5d × %s", n.get(), key));
-      }
-      return s.toString();
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      threads.shutdown();
-      threads.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 }

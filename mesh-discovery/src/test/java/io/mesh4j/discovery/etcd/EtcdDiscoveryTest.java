@@ -9,6 +9,7 @@ import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.discovery.Locality;
 import io.mesh4j.testing.ExternalProcess;
 import io.mesh4j.testing.LeakCheck;
+import io.mesh4j.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import io.mesh4j.discovery.DiscoveryStatus;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.event.DiscoveryFailed;
 import io.mesh4j.testing.LeakCheck;
+import io.mesh4j.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,7 +215,7 @@ class FileDiscoveryEndToEndTest {
     start();
     awaitDiscovered(List.of("a", "b"));
 
-    try (CapturedLog log = new CapturedLog()) {
+    try (LogCapture log = new LogCapture()) {
       EndpointsFiles.rewriteInPlace(file, "{\"services\":{\n"
           + "  \"orders\":[\n"
           + "    {\"host\":\"127.0.0.1\",\"port\":" + endpoints.get("a").port() + "}\n"

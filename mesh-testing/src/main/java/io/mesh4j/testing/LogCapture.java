@@ -1,22 +1,23 @@
-package io.mesh4j.discovery.file;
+package io.mesh4j.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * What slf4j-simple (the tests' logger, which writes to whatever {@code System.err} is at the
- * time) prints while this is open; still printed too.
+ * What a test's slf4j-simple logger writes while this is open (slf4j-simple writes to System.err,
+ * which it looks up at each line), still passed through to the real System.err. Lines look like
+ * {@code [thread] WARN logger.name - message}.
  */
-final class CapturedLog implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-  CapturedLog() {
+  /** Starts capturing. */
+  public LogCapture() {
     OutputStream tee = new OutputStream() {
       @Override
       public void write(int b) {
@@ -37,15 +38,20 @@ final class CapturedLog implements AutoCloseable {
     System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
   }
 
+  /** Lines logged at WARN that contain {@code text}. */
+  public List<String> warnings(String text) {
+    return all().stream().filter(l -> l.contains(" WARN ") && l.contains(text)).toList();
+  }
+
   /** Lines logged at {@code level} by loggers whose name starts with {@code loggerPrefix}. */
-  List<String> lines(String level, String loggerPrefix) {
-    String text;
+  public List<String> lines(String level, String loggerPrefix) {
+    return all().stream().filter(l -> l.contains(" " + level + " " + loggerPrefix)).toList();
+  }
+
+  private List<String> all() {
     synchronized (captured) {
-      text = captured.toString(StandardCharsets.UTF_8);
+      return captured.toString(StandardCharsets.UTF_8).lines().toList();
     }
-    return Arrays.stream(text.split("\n"))
-        .filter(line -> line.contains(" " + level + " " + loggerPrefix))
-        .toList();
   }
 
   @Override
