@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public final class ValueParsers {
 
   private static final Pattern SIMPLE_DURATION =
-      Pattern.compile("(\\d{1,18})(ns|us|ms|s|m|h|d)");
+      Pattern.compile("(\\d+)(ns|us|ms|s|m|h|d)");
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]{1,255}");
 
@@ -55,22 +55,26 @@ public final class ValueParsers {
     String s = raw.trim();
     Matcher m = SIMPLE_DURATION.matcher(s);
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      switch (m.group(2)) {
-        case "ns":
-          return Duration.ofNanos(n);
-        case "us":
-          return Duration.ofNanos(Math.multiplyExact(n, 1000L));
-        case "ms":
-          return Duration.ofMillis(n);
-        case "s":
-          return Duration.ofSeconds(n);
-        case "m":
-          return Duration.ofMinutes(n);
-        case "h":
-          return Duration.ofHours(n);
-        default:
-          return Duration.ofDays(n);
+      try {
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+          case "ns":
+            return Duration.ofNanos(n);
+          case "us":
+            return Duration.ofNanos(Math.multiplyExact(n, 1000L));
+          case "ms":
+            return Duration.ofMillis(n);
+          case "s":
+            return Duration.ofSeconds(n);
+          case "m":
+            return Duration.ofMinutes(n);
+          case "h":
+            return Duration.ofHours(n);
+          default:
+            return Duration.ofDays(n);
+        }
+      } catch (ArithmeticException | NumberFormatException e) { // more digits than a long, or its overflow
+        throw new IllegalArgumentException("too long duration");
       }
     }
     if (s.startsWith("-") && SIMPLE_DURATION.matcher(s.substring(1)).matches()) {
@@ -79,7 +83,12 @@ public final class ValueParsers {
     if (s.length() > 1 && (s.charAt(0) == 'P' || s.charAt(0) == 'p')) {
       try {
         return Duration.parse(s);
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException("too long duration");
       } catch (DateTimeParseException e) {
+        if (e.getCause() instanceof ArithmeticException) {
+          throw new IllegalArgumentException("too long duration");
+        }
         // fall through to the common message
       }
     }
@@ -261,23 +270,29 @@ public final class ValueParsers {
 
   /** A duration as users write it: {@code 1h}, {@code 10m}, {@code 30s}, {@code 250ms}; ISO-8601 otherwise. */
   public static String formatDuration(Duration d) {
-    if (d.isNegative() || d.toNanos() % 1_000_000 != 0) {
+    if (d.isNegative() || d.getNano() % 1_000_000 != 0) {
       return d.toString();
     }
-    long ms = d.toMillis();
-    if (ms > 0 && ms % 86_400_000L == 0) {
-      return ms / 86_400_000L + "d";
+    // from seconds and nanos: toNanos() and toMillis() overflow past ~292 years, a duration
+    // parseDuration returns (PT2562047788015215H)
+    long s = d.getSeconds();
+    if (d.getNano() == 0 && s > 0) {
+      if (s % 86_400 == 0) {
+        return s / 86_400 + "d";
+      }
+      if (s % 3_600 == 0) {
+        return s / 3_600 + "h";
+      }
+      if (s % 60 == 0) {
+        return s / 60 + "m";
+      }
+      return s + "s";
     }
-    if (ms > 0 && ms % 3_600_000 == 0) {
-      return ms / 3_600_000 + "h";
+    if (s > Long.MAX_VALUE / 1000 - 1) {
+      return d.toString(); // whole milliseconds would not fit a long
     }
-    if (ms > 0 && ms % 60_000 == 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms > 0 && ms % 1000 == 0) {
-      return ms / 1000 + "s";
-    }
-    return ms + "ms";
+    return s * 1000 + d.getNano() / 1_000_000 + "ms";
   }
+
 
 }
