@@ -53,8 +53,11 @@ final class PropertiesFormat {
 
   private void readAll() {
     for (line = 0; line < lines.size(); line++) {
+      col = 0;
+      // Leading blanks, continuation lines included: a line of only a backslash joined to a blank
+      // line is blank, and a '#' or '!' after it starts a comment, as Properties.load has it.
+      skipBlank();
       String current = lines.get(line);
-      col = skipWhitespace(current, 0);
       if (col == current.length() || current.charAt(col) == '#' || current.charAt(col) == '!') {
         continue;
       }
