@@ -19,6 +19,9 @@ import java.util.Map;
  *   <li>trailing unescaped whitespace of a value is dropped.
  * </ul>
  *
+ * (A line of only a backslash at the end of the file adds nothing; {@code Properties.load} may
+ * make an empty key of it.)
+ *
  * A key set twice is a problem naming both lines, not a silent last-wins.
  */
 final class PropertiesFormat {
