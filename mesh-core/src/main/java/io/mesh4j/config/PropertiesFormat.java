@@ -19,6 +19,9 @@ import java.util.Map;
  *   <li>trailing unescaped whitespace of a value is dropped.
  * </ul>
  *
+ * (A line of only a backslash at the end of the file adds nothing; {@code Properties.load} may
+ * make an empty key of it.)
+ *
  * A key set twice is a problem naming both lines, not a silent last-wins.
  */
 final class PropertiesFormat {
@@ -53,8 +56,11 @@ final class PropertiesFormat {
 
   private void readAll() {
     for (line = 0; line < lines.size(); line++) {
+      col = 0;
+      // Leading blanks, continuation lines included: a line of only a backslash joined to a blank
+      // line is blank, and a '#' or '!' after it starts a comment, as Properties.load has it.
+      skipBlank();
       String current = lines.get(line);
-      col = skipWhitespace(current, 0);
       if (col == current.length() || current.charAt(col) == '#' || current.charAt(col) == '!') {
         continue;
       }

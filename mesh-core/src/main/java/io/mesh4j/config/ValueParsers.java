@@ -271,23 +271,29 @@ public final class ValueParsers {
 
   /** A duration as users write it: {@code 1h}, {@code 10m}, {@code 30s}, {@code 250ms}; ISO-8601 otherwise. */
   public static String formatDuration(Duration d) {
-    if (d.isNegative() || d.toNanos() % 1_000_000 != 0) {
+    if (d.isNegative() || d.getNano() % 1_000_000 != 0) {
       return d.toString();
     }
-    long ms = d.toMillis();
-    if (ms > 0 && ms % 86_400_000L == 0) {
-      return ms / 86_400_000L + "d";
+    // from seconds and nanos: toNanos() and toMillis() overflow past ~292 years, a duration
+    // parseDuration returns (PT2562047788015215H)
+    long s = d.getSeconds();
+    if (d.getNano() == 0 && s > 0) {
+      if (s % 86_400 == 0) {
+        return s / 86_400 + "d";
+      }
+      if (s % 3_600 == 0) {
+        return s / 3_600 + "h";
+      }
+      if (s % 60 == 0) {
+        return s / 60 + "m";
+      }
+      return s + "s";
     }
-    if (ms > 0 && ms % 3_600_000 == 0) {
-      return ms / 3_600_000 + "h";
+    if (s > Long.MAX_VALUE / 1000 - 1) {
+      return d.toString(); // whole milliseconds would not fit a long
     }
-    if (ms > 0 && ms % 60_000 == 0) {
-      return ms / 60_000 + "m";
-    }
-    if (ms > 0 && ms % 1000 == 0) {
-      return ms / 1000 + "s";
-    }
-    return ms + "ms";
+    return s * 1000 + d.getNano() / 1_000_000 + "ms";
   }
+
 
 }

@@ -132,6 +132,12 @@ public record Endpoint(
     if (host.isEmpty()) {
       throw new IllegalArgumentException("'" + hostPort + "' has no host");
     }
+    try {
+      // the host each request is sent to: one OkHttp refuses would fail every request, not startup
+      new okhttp3.HttpUrl.Builder().host(host);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + host + "' is not a host name or IP address");
+    }
     int port;
     try {
       port = Integer.parseInt(portText);
