@@ -2,7 +2,10 @@ package io.mesh4j.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What every fuzz target asserts about a rejection, whatever the parser. */
+/**
+ * What every fuzz target asserts about a rejection, whatever the parser. The other modules use
+ * mesh-testing's FuzzTargets; mesh-core cannot (mesh-testing depends on it).
+ */
 final class FuzzContracts {
 
   private FuzzContracts() {}

@@ -1,6 +1,6 @@
 package io.mesh4j.resilience.internal;
 
-import static io.mesh4j.resilience.internal.FuzzContracts.rejectedWithMessage;
+import static io.mesh4j.testing.fuzz.FuzzTargets.rejectedWithMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;

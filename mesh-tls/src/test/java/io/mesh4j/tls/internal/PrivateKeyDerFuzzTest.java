@@ -1,6 +1,6 @@
 package io.mesh4j.tls.internal;
 
-import static io.mesh4j.tls.internal.FuzzContracts.rejectedWithMessage;
+import static io.mesh4j.testing.fuzz.FuzzTargets.rejectedWithMessage;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
