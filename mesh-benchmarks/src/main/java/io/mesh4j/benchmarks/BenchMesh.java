@@ -26,7 +26,8 @@ final class BenchMesh {
    * classpath (for TracingOverheadBenchmark) and would add its stages through ServiceLoader, with
    * the global (no-op) OpenTelemetry: {@code mesh.tracing.enabled=false} keeps it out of the
    * pipeline (its module then contributes no stage, interceptor or gauge), so the other benchmarks
-   * measure mesh-core's pipeline alone. mesh-resilience is not on this classpath.
+   * measure mesh-core's pipeline alone. mesh-resilience is on this classpath too (for the
+   * LbQualitySuite): {@link AbsentModule#resilience()} keeps its stages out.
    */
   static MeshClient.Builder builder(String endpoints, String lb, Map<String, String> extra) {
     MeshClient.Builder b =
@@ -38,6 +39,7 @@ final class BenchMesh {
             // the plaintext pipeline, and must not create a dev CA in the working directory
             .property("mesh.tls.mode", "disabled")
             .property("mesh.tracing.enabled", "false")
+            .module(AbsentModule.resilience())
             .property(key("endpoints"), endpoints)
             .property(key("lb"), lb);
     extra.forEach((k, v) -> b.property(key(k), v));

@@ -54,8 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       third case: spans are not recording, metrics still recorded).
  * </ul>
  *
- * mesh-tls is disabled ({@code mesh.tls.mode=disabled}) and mesh-resilience is not on this
- * classpath, so tracing's stages are the only difference. Each mesh has its own connection pool.
+ * mesh-tls is disabled ({@code mesh.tls.mode=disabled}) and mesh-resilience is kept out ({@link
+ * AbsentModule}), so tracing's stages are the only difference. Each mesh has its own connection pool.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
