@@ -92,7 +92,7 @@ public final class LbQualitySuite {
 
   private static void progress(Scenario s, PolicyVariant v, int rep, RunRecord run) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  [%d] %-14s %-22s", rep, s.name(), v.label()));
-    for (Measure m : s.measure(run)) {
+    for (Measure m : Results.figures(s, run)) {
       line.append("  ").append(m.key()).append(' ').append(m.formatted());
     }
     System.out.println(line);

@@ -49,7 +49,15 @@ final class Results {
     VariantRuns v =
         s.byVariant().computeIfAbsent(variant.label(), l -> new VariantRuns(variant, new ArrayList<>(), new ArrayList<>()));
     v.runs().add(run);
-    v.measures().add(scenario.measure(run));
+    v.measures().add(figures(scenario, run));
+  }
+
+  /** The scenario's figures, then the machine's noise during the run (the same in every scenario). */
+  static List<Measure> figures(Scenario scenario, RunRecord run) {
+    List<Measure> all = new ArrayList<>(scenario.measure(run));
+    all.add(new Measure("hiccupP99Ms", Measure.Unit.MILLIS, run.noise().hiccupP99Ms()));
+    all.add(new Measure("hiccupMaxMs", Measure.Unit.MILLIS, run.noise().hiccupMaxMs()));
+    return all;
   }
 
   List<ScenarioRuns> scenarios() {

@@ -9,7 +9,8 @@ import org.HdrHistogram.AbstractHistogram;
 /**
  * Everything one run of one scenario with one policy recorded: the requests each backend saw per
  * bucket, what the callers saw per bucket, the scenario's events, and the events the client
- * published (by type: {@code EndpointEjected}, {@code ConfigApplied}, ...). Windows are given in seconds
+ * published (by type: {@code EndpointEjected}, {@code ConfigApplied}, ...), and how noisy the
+ * machine was meanwhile. Windows are given in seconds
  * since the start, [from, to), and cover the whole buckets inside them.
  */
 record RunRecord(
@@ -22,7 +23,11 @@ record RunRecord(
     ClientSeries client,
     List<ScenarioEvent> events,
     Map<String, Long> meshEvents,
+    Noise noise,
     double lengthSeconds) {
+
+  /** How late a 1 ms sleep woke up during the run ({@link HiccupMeter}): the machine's noise. */
+  record Noise(double hiccupP99Ms, double hiccupMaxMs) {}
 
   /** Requests that arrived at one backend, per bucket. */
   record BackendSeries(String name, String zone, String model, long[] arrivals) {}

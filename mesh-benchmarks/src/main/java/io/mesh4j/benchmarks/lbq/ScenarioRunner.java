@@ -34,6 +34,7 @@ final class ScenarioRunner {
     ClientSeries client;
     Instant startedAt;
     Map<String, Long> meshEvents;
+    RunRecord.Noise noise;
     try {
       for (Scenario.BackendSpec spec : scenario.backends()) {
         BackendModel model = spec.model().get();
@@ -46,6 +47,7 @@ final class ScenarioRunner {
         OkHttpClient viaMesh = mesh.wrap(plain);
         time.start();
         startedAt = Instant.now();
+        HiccupMeter hiccups = HiccupMeter.start();
         LoadDriver load = LoadDriver.start(viaMesh, REQUEST, scenario.callers(), time);
         RunControl control = new RunControl(time, backends, mesh, events);
         try {
@@ -53,7 +55,9 @@ final class ScenarioRunner {
           control.waitUntil(scenario.lengthSeconds());
         } finally {
           client = load.stop();
+          hiccups.stop();
         }
+        noise = new RunRecord.Noise(hiccups.percentileMillis(99), hiccups.maxMillis());
         meshEvents = mesh.eventCounts();
       }
     } finally {
@@ -68,7 +72,7 @@ final class ScenarioRunner {
     }
     return new RunRecord(
         scenario.name(), variant.label(), repetition, startedAt, time.widthSeconds(), series, client,
-        List.copyOf(events), meshEvents, scenario.lengthSeconds());
+        List.copyOf(events), meshEvents, noise, scenario.lengthSeconds());
   }
 
   /** Unrecorded traffic, so that the first policy measured does not pay for C2 and cold pools. */
