@@ -103,6 +103,11 @@ record RunRecord(
     return n;
   }
 
+  /** How many events of this type (simple class name) the client published during the run. */
+  long meshEventCount(String type) {
+    return meshEvents.getOrDefault(type, 0L);
+  }
+
   static Predicate<BackendSeries> named(String name) {
     return b -> b.name().equals(name);
   }

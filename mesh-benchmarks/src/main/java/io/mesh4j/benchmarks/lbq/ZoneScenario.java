@@ -104,6 +104,7 @@ final class ZoneScenario extends Scenario {
         new Measure("p99DeadMs", Measure.Unit.MILLIS, run.percentileMillis(99, deadAt, length)),
         new Measure("throughputHealthy", Measure.Unit.PER_SECOND, Scenarios.throughput(run, settle, slowAt)),
         new Measure("throughputDead", Measure.Unit.PER_SECOND, Scenarios.throughput(run, deadAt, length)),
-        new Measure("ejections", Measure.Unit.COUNT, run.meshEvents().getOrDefault("EndpointEjected", 0L)));
+        new Measure("retries", Measure.Unit.COUNT, run.meshEventCount("RetryScheduled")),
+        new Measure("ejections", Measure.Unit.COUNT, run.meshEventCount("EndpointEjected")));
   }
 }
