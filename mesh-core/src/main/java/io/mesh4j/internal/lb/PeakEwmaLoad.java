@@ -20,7 +20,7 @@ import java.lang.invoke.VarHandle;
  *       callers the longer it keeps them waiting, and a shunned endpoint gets one probe at a time;
  *   <li>a sample above the (decayed) estimate replaces it at once: a slow endpoint is shunned
  *       immediately;
- *   <li>a sample below it moves the estimate a fixed fraction ({@code lowerSampleWeight}, 1/16) of
+ *   <li>a sample below it moves the estimate a fixed fraction ({@code lowerSampleWeight}, 1/8) of
  *       the way down, however close together the samples are: a lone peak is forgotten after a
  *       bounded number of faster samples from the same endpoint (before, an endpoint busy with
  *       samples a millisecond apart kept 99.99 % of the past per sample, and so its peak, for

@@ -16,8 +16,8 @@ record PeakEwmaTuning(
     double decayNanos, double defaultRttNanos, double lowerSampleWeight, double failureFactor,
     double failureCapNanos) {
 
-  /** 1/16: a lone peak is halved after 11 lower samples and within 2 % after 60. */
-  static final double LOWER_SAMPLE_WEIGHT = 1.0 / 16;
+  /** 1/8: a lone peak is halved after 6 lower samples and under 2 % after 30. */
+  static final double LOWER_SAMPLE_WEIGHT = 1.0 / 8;
 
   /** A failure doubles the estimate: a black hole's retries back off. */
   static final double FAILURE_FACTOR = 2;
