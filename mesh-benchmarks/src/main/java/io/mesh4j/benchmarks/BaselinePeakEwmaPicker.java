@@ -1,7 +1,7 @@
 package io.mesh4j.benchmarks;
 
-import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.PowerOfTwoChoicesPicker;
+import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.time.MeshClock;
 import java.util.List;
 
@@ -23,16 +23,17 @@ final class BaselinePeakEwmaPicker extends PowerOfTwoChoicesPicker<BaselinePeakE
 
   @Override
   protected boolean prefersSecond(int first, int second) {
-    long now = clock.nanoTime();
+    long now = clock.nanoTime(); // once per pick, for both candidates
     return cost(second, now) < cost(first, now);
   }
 
   double cost(int index, long nowNanos) {
     BaselinePeakEwmaLoad load = loads[index];
     int outstanding = load.get();
+    double latency = load.decayedLatencyNanos(nowNanos); // one read of the estimate; -1: none yet
     double cost;
-    if (load.hasEstimate()) {
-      cost = load.latencyNanos(nowNanos) * (outstanding + 1);
+    if (latency >= 0) {
+      cost = latency * (outstanding + 1);
     } else {
       cost = outstanding == 0 ? 0 : UNMEASURED_BUSY_PENALTY + outstanding;
     }

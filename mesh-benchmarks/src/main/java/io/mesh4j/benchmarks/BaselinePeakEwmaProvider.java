@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Benchmark-only: {@code peak-ewma} as it was before the allocation-free estimate (commit
- * bf89dda's {@code PeakEwmaLoad} and {@code PeakEwmaPicker}, copied verbatim as {@code
- * BaselinePeakEwma*}), so that PickBenchmark measures before and after side by side in one run.
- * Built on mesh-core's public picker bases; decay fixed at the default 10 s.
+ * Benchmark-only: {@code peak-ewma} as it was before issue 10 changed its estimate (commit
+ * cf794e9's {@code PeakEwmaLoad} and {@code PeakEwmaPicker}, copied verbatim as {@code
+ * BaselinePeakEwma*}: the allocation-free double buffer, first sample as the estimate, no cap on
+ * the weight of the past), so that PickBenchmark and the tuning harness measure before and after
+ * side by side in one run. Built on mesh-core's public picker bases; decay fixed at the old
+ * default, 10 s.
  */
 public final class BaselinePeakEwmaProvider implements LoadBalancerProvider {
 

@@ -15,14 +15,18 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Picker#pick} plus the {@code CallTracker.onComplete} the pipeline makes for each attempt,
- * for every policy over 3, 10 and 100 endpoints, on one thread and on two threads sharing the
- * picker (its atomics contend as they would under concurrent requests). Hashing policies get a
+ * for every policy over 3, 10, 100 and 1000 endpoints, on one thread and on two threads sharing
+ * the picker (its atomics contend as they would under concurrent requests). Hashing policies get a
  * hash key from a fixed set, as a request with the hash header would; the others an empty request.
+ * {@code <policy>+slow-start} is the policy inside the mesh's slow-start wrapper with a tenth of
+ * the endpoints ramping (they joined after the others, within an hour-long window), so picks draw
+ * from unequal weights; {@code peak-ewma-baseline} is peak-EWMA before issue 10.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -41,25 +45,33 @@ public class PickBenchmark {
     "random",
     "least-request",
     "peak-ewma",
+    "peak-ewma+slow-start",
     "ring-hash",
     "maglev"
   })
   public String policy;
 
-  @Param({"3", "10", "100"})
+  @Param({"3", "10", "100", "1000"})
   public int endpoints;
 
+  private PickerFixture fixture;
   private Picker picker;
   private PickRequest[] requests;
 
   @Setup
   public void setUp() {
-    picker = PickerFixture.picker(policy, endpoints);
+    fixture = PickerFixture.of(policy, endpoints);
+    picker = fixture.picker();
     boolean hashing = policy.equals("ring-hash") || policy.equals("maglev");
     requests = new PickRequest[1024];
     for (int i = 0; i < requests.length; i++) {
       requests[i] = hashing ? PickRequest.withHashKey("user-" + i) : PickRequest.empty();
     }
+  }
+
+  @TearDown
+  public void tearDown() {
+    fixture.close();
   }
 
   /** Per-thread cursor over the prepared requests, so threads do not share a counter of ours. */

@@ -2,37 +2,76 @@ package io.mesh4j.benchmarks;
 
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.lb.LoadBalancer;
+import io.mesh4j.lb.LoadBalancerKeys;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.lb.SlowStartLoadBalancer;
 import io.mesh4j.testing.lb.TestLoadBalancerContext;
 import io.mesh4j.time.MeshClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
 
 /**
  * Builds a policy's {@link Picker} the way the mesh does (ServiceLoader by name, then one endpoint
- * update), without a pipeline around it, so that only the pick itself is timed.
+ * update; with {@code +slow-start}, wrapped as the mesh wraps it), without a pipeline around it, so
+ * that only the pick itself is timed. Close it to stop the context's scheduler (slow start's steps).
  */
-final class PickerFixture {
+final class PickerFixture implements AutoCloseable {
 
-  private PickerFixture() {}
+  static final String SLOW_START = "+slow-start";
 
-  static Picker picker(String policy, int endpointCount) {
+  private final TestLoadBalancerContext context;
+  private final LoadBalancer balancer;
+
+  private PickerFixture(TestLoadBalancerContext context, LoadBalancer balancer) {
+    this.context = context;
+    this.balancer = balancer;
+  }
+
+  static PickerFixture of(String policy, int endpointCount) {
+    boolean slowStart = policy.endsWith(SLOW_START);
+    String name = slowStart ? policy.substring(0, policy.length() - SLOW_START.length()) : policy;
     LoadBalancerProvider provider =
         ServiceLoader.load(LoadBalancerProvider.class).stream()
             .map(ServiceLoader.Provider::get)
-            .filter(p -> p.name().equals(policy))
+            .filter(p -> p.name().equals(name))
             .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("no load-balancing policy " + policy));
-    TestLoadBalancerContext context =
-        TestLoadBalancerContext.forService(BenchMesh.SERVICE).clock(MeshClock.SYSTEM).build();
-    LoadBalancer balancer = provider.newLoadBalancer(context);
-    balancer.update(context.update(endpoints(endpointCount)));
+            .orElseThrow(() -> new IllegalArgumentException("no load-balancing policy " + name));
+    TestLoadBalancerContext.Builder builder =
+        TestLoadBalancerContext.forService(BenchMesh.SERVICE).clock(MeshClock.SYSTEM);
+    if (slowStart) {
+      builder.set(LoadBalancerKeys.SLOW_START_WINDOW, Duration.ofHours(1));
+    }
+    TestLoadBalancerContext context = builder.build();
+    LoadBalancer balancer;
+    List<Endpoint> all = endpoints(endpointCount);
+    if (slowStart) {
+      balancer = new SlowStartLoadBalancer(context, provider);
+      // the first nine tenths at startup (not ramped), the last tenth (at least one) joins after
+      int ramping = Math.max(1, endpointCount / 10);
+      balancer.update(context.update(all.subList(0, endpointCount - ramping)));
+      balancer.update(context.update(all));
+    } else {
+      balancer = provider.newLoadBalancer(context);
+      balancer.update(context.update(all));
+    }
     if (context.pickerUpdates() == 0) {
       throw new IllegalStateException(policy + " published no picker");
     }
+    return new PickerFixture(context, balancer);
+  }
+
+  /** The picker the last update published. */
+  Picker picker() {
     return context.picker();
+  }
+
+  @Override
+  public void close() {
+    balancer.close();
+    context.close();
   }
 
   /** Equal weights (the common case); the addresses are never dialled. */

@@ -34,5 +34,44 @@ public final class LoadBalancerKeys {
                   + " choose an endpoint; requests without it are spread at random.")
           .build();
 
+  // slow start (SlowStartLoadBalancer): read by the mesh's wrapper around every policy that
+  // supports it, so declared here rather than by the policies
+
+  /**
+   * {@code mesh.services.<name>.lb.slow-start.window}: how long a new or re-admitted endpoint's
+   * share ramps up for; 0 (the default) turns slow start off.
+   */
+  public static final ConfigKey<java.time.Duration> SLOW_START_WINDOW =
+      ConfigKey.service("lb.slow-start.window", ValueParsers.duration(java.time.Duration.ZERO))
+          .defaultValue(java.time.Duration.ZERO)
+          .description(
+              "Slow start: an endpoint that joins the service (new, or back after ejection, a failed"
+                  + " health check or draining) gets its share of traffic ramped up over this window"
+                  + " instead of all at once; 0s turns it off. Used by weighted-round-robin, random,"
+                  + " least-request and peak-ewma.")
+          .build();
+
+  /**
+   * {@code mesh.services.<name>.lb.slow-start.aggression}: the ramp's shape, {@code (t /
+   * window)^(1 / aggression)}; 1 is linear, above 1 ramps faster at first.
+   */
+  public static final ConfigKey<Double> SLOW_START_AGGRESSION =
+      ConfigKey.service("lb.slow-start.aggression", ValueParsers.decimal(0.1, 10))
+          .defaultValue(1.0)
+          .description(
+              "Slow start's curve: a joining endpoint's weight is scaled by (time since it joined /"
+                  + " window)^(1 / aggression); 1 is a straight ramp, above 1 rises faster at first.")
+          .build();
+
+  /**
+   * {@code mesh.services.<name>.lb.slow-start.min-weight-percent}: the least share of its weight a
+   * ramping endpoint gets, so that it is tried from the start.
+   */
+  public static final ConfigKey<Integer> SLOW_START_MIN_WEIGHT_PERCENT =
+      ConfigKey.service("lb.slow-start.min-weight-percent", ValueParsers.integer(1, 100))
+          .defaultValue(10)
+          .description("Slow start: a joining endpoint gets at least this percentage of its weight.")
+          .build();
+
   private LoadBalancerKeys() {}
 }

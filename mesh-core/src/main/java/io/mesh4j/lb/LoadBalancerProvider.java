@@ -17,5 +17,15 @@ public interface LoadBalancerProvider {
     return List.of();
   }
 
+  /**
+   * True when the policy spreads traffic in proportion to endpoint weights, so that the mesh's
+   * slow start ({@code lb.slow-start.*}, {@link SlowStartLoadBalancer}) can ramp a new endpoint up
+   * by lowering its weight for a while. False (the default) for a policy that ignores weights, or
+   * for which a changing weight would do harm (consistent hashing: keys would move as it ramps).
+   */
+  default boolean supportsSlowStart() {
+    return false;
+  }
+
   LoadBalancer newLoadBalancer(LoadBalancerContext context);
 }

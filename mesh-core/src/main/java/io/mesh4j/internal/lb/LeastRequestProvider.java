@@ -21,6 +21,11 @@ public final class LeastRequestProvider implements LoadBalancerProvider {
   }
 
   @Override
+  public boolean supportsSlowStart() {
+    return true;
+  }
+
+  @Override
   public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
     return new SnapshotLoadBalancer(context, new Pickers());
   }
@@ -32,7 +37,7 @@ public final class LeastRequestProvider implements LoadBalancerProvider {
 
     @Override
     public Picker newPicker(List<Endpoint> endpoints, LoadBalancerUpdate update) {
-      return new LeastRequestPicker(endpoints, loads.retain(endpoints));
+      return new LeastRequestPicker(endpoints, update, loads.retain(endpoints));
     }
 
     @Override

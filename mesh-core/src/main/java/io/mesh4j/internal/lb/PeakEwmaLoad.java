@@ -6,30 +6,60 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Outstanding requests plus a peak-sensitive latency estimate (Finagle's and Linkerd's peak EWMA):
- * a sample above the estimate replaces it at once, so a slow endpoint is shunned immediately; below
- * it, the estimate moves towards the sample by how much time has passed, and with no samples it
- * decays towards zero with time constant {@code decayNanos}, so a shunned endpoint is tried again.
+ * Outstanding requests plus a peak-sensitive latency estimate (Finagle's and Linkerd's peak EWMA,
+ * with a bounded memory for peaks; see {@link PeakEwmaTuning} for the constants):
  *
- * <p>Lock-free and allocation-free: the (estimate, time) pair lives in two slots of plain longs
+ * <ul>
+ *   <li>the estimate starts at the default RTT, as if that were a sample taken when the endpoint
+ *       joined, and the first answer only moves it one step ({@code lowerSampleWeight}) either way:
+ *       a first answer pays for connecting, a TLS handshake and a cold JIT, and becoming the
+ *       estimate it would shun an identical endpoint (the peak rule applies from the second on);
+ *   <li>while it has no request in flight it decays towards zero with time constant {@code
+ *       decay}, so an endpoint that gets no traffic looks cheaper and cheaper and is tried again;
+ *       while it has some, it does not decay: an endpoint that stops answering does not draw more
+ *       callers the longer it keeps them waiting, and a shunned endpoint gets one probe at a time;
+ *   <li>a sample above the (decayed) estimate replaces it at once: a slow endpoint is shunned
+ *       immediately;
+ *   <li>a sample below it moves the estimate a fixed fraction ({@code lowerSampleWeight}, 1/8) of
+ *       the way down, however close together the samples are: a lone peak is forgotten after a
+ *       bounded number of faster samples from the same endpoint (before, an endpoint busy with
+ *       samples a millisecond apart kept 99.99 % of the past per sample, and so its peak, for
+ *       seconds);
+ *   <li>a failure counts as a peak of at least the estimate now and at least {@code
+ *       failureFactor} × its last value (up to a cap): a failure never makes an endpoint look
+ *       faster, and an endpoint that keeps failing fast is retried less and less often instead of
+ *       attracting traffic as its estimate decays.
+ * </ul>
+ *
+ * <p>Lock-free and allocation-free: the (estimate, time) pair lives in two slots of plain fields
  * with a version ({@link #version}), a double buffer. A writer claims the version (even to odd) by
  * CAS, writes the slot readers are not using, and publishes it (odd to the next even). Readers
  * never wait for a writer: they read the published slot and retry only if a newer one was
  * published meanwhile (so someone made progress), which is what makes a torn pair impossible.
  * Writers never wait either: <b>a completion that finds another completion of the same endpoint
  * being recorded at that instant is not folded into the estimate</b> (its outstanding count still
- * is). Such a lost sample is harmless for an EWMA of a stream of samples; a peak is lost only if
+ * is). Such a lost sample is harmless for an average of a stream of samples; a peak is lost only if
  * every other concurrent sample was lower, and the next one of it is taken.
  */
 final class PeakEwmaLoad extends OutstandingRequests {
 
   /**
-   * Below this many decay times, {@link #weightOfPast} uses a polynomial instead of {@link
-   * Math#exp}: the first omitted term, x⁵/120, is under 1e-17 (below half an ulp of the result,
-   * and below {@code Math.exp}'s own 1-ulp error). With the default 10 s decay: below ~9.8 ms,
-   * which is how far apart a busy endpoint's samples and picks are.
+   * Cost of an endpoint with no sample yet that already has a request in flight (as Finagle): a new
+   * endpoint is tried, but gets no more until its first answer comes back, whatever the default
+   * RTT says.
    */
-  private static final double SERIES_LIMIT = 1.0 / 1024;
+  static final double UNMEASURED_BUSY_PENALTY = (double) (Long.MAX_VALUE >> 16);
+
+  /**
+   * Below this many decay times, {@link #weightOfPast} uses a polynomial instead of {@link
+   * Math#exp}: the 6th-order series, whose first omitted term, x⁷/5040, is under 5e-17 (below half
+   * an ulp of the result, and below {@code Math.exp}'s own 1-ulp error). With a 1 s decay: below
+   * ~15.6 ms, which is how far apart a busy endpoint's samples and picks are.
+   */
+  private static final double SERIES_LIMIT = 1.0 / 64;
+
+  /** Published versions: the default estimate is version 2, the first sample makes it 4. */
+  private static final long FIRST_SAMPLE = 4;
 
   private static final VarHandle VERSION;
   private static final VarHandle LATENCY0;
@@ -52,10 +82,13 @@ final class PeakEwmaLoad extends OutstandingRequests {
 
   private final MeshClock clock;
   private final double decayNanos;
+  private final double lowerSampleWeight;
+  private final double failureFactor;
+  private final double failureCapNanos;
 
   /**
    * Even: no writer, odd: a writer is filling the unpublished slot. {@code (version >> 1) & 1} is
-   * the published slot; {@code version < 2}: no estimate published yet.
+   * the published slot; below {@link #FIRST_SAMPLE}: the published estimate is the default.
    */
   @SuppressWarnings("unused") // through VERSION
   private volatile long version;
@@ -70,31 +103,28 @@ final class PeakEwmaLoad extends OutstandingRequests {
   @SuppressWarnings("unused")
   private long at1;
 
-  PeakEwmaLoad(MeshClock clock, long decayNanos) {
+  /** An endpoint joining now: its estimate is the tuning's default RTT, as of now. */
+  PeakEwmaLoad(MeshClock clock, PeakEwmaTuning tuning) {
     this.clock = clock;
-    this.decayNanos = decayNanos;
+    this.decayNanos = tuning.decayNanos();
+    this.lowerSampleWeight = tuning.lowerSampleWeight();
+    this.failureFactor = tuning.failureFactor();
+    this.failureCapNanos = tuning.failureCapNanos();
+    // slot 1 published (version 2); the volatile write below publishes the plain ones with it
+    this.latency1 = tuning.defaultRttNanos();
+    this.at1 = clock.nanoTime();
+    this.version = 2;
   }
 
-  boolean hasEstimate() {
-    return version >= 2;
+  /** True once a sample (not only the default) made the estimate. */
+  boolean isMeasured() {
+    return version >= FIRST_SAMPLE;
   }
 
-  /** The estimate decayed to {@code nowNanos}; 0 when there is none yet. */
+  /** The estimate decayed to {@code nowNanos}: one consistent read of the pair. */
   double latencyNanos(long nowNanos) {
-    double latency = decayedLatencyNanos(nowNanos);
-    return latency < 0 ? 0 : latency;
-  }
-
-  /**
-   * The estimate decayed to {@code nowNanos}, or -1 when there is none yet: one consistent read of
-   * the pair, for the picker (estimates are never negative).
-   */
-  double decayedLatencyNanos(long nowNanos) {
     while (true) {
       long v = version;
-      if (v < 2) {
-        return -1;
-      }
       double latency;
       long at;
       if (((v >> 1) & 1) == 0) {
@@ -111,19 +141,46 @@ final class PeakEwmaLoad extends OutstandingRequests {
     }
   }
 
+  /**
+   * Latency estimate × (outstanding + 1), before weighting: what the picker compares. The estimate
+   * decays only while nothing is outstanding; an endpoint without a sample and with a request in
+   * flight costs {@link #UNMEASURED_BUSY_PENALTY}.
+   */
+  double cost(long nowNanos) {
+    int outstanding = get();
+    while (true) {
+      long v = version;
+      double latency;
+      long at;
+      if (((v >> 1) & 1) == 0) {
+        latency = (double) LATENCY0.getAcquire(this);
+        at = (long) AT0.getAcquire(this);
+      } else {
+        latency = (double) LATENCY1.getAcquire(this);
+        at = (long) AT1.getAcquire(this);
+      }
+      if (version == v) {
+        if (outstanding == 0) {
+          return latency * weightOfPast(nowNanos - at);
+        }
+        // waiting for answers is not "no traffic": no decay, or an endpoint that stopped answering
+        // would look cheaper the longer it keeps its callers waiting, and draw more of them
+        return v < FIRST_SAMPLE ? UNMEASURED_BUSY_PENALTY + outstanding : latency * (outstanding + 1);
+      }
+    }
+  }
+
   /** One consistent read of the pair, for debugging (and the concurrency test). */
   @Override
   public String toString() {
     while (true) {
       long v = version;
-      if (v < 2) {
-        return "PeakEwmaLoad{outstanding=" + get() + ", no estimate}";
-      }
       boolean zero = ((v >> 1) & 1) == 0;
       double latency = (double) (zero ? LATENCY0.getAcquire(this) : LATENCY1.getAcquire(this));
       long at = (long) (zero ? AT0.getAcquire(this) : AT1.getAcquire(this));
       if (version == v) {
-        return "PeakEwmaLoad{outstanding=" + get() + ", latencyNanos=" + latency + ", atNanos=" + at + "}";
+        return "PeakEwmaLoad{outstanding=" + get() + ", latencyNanos=" + latency + ", atNanos=" + at
+            + (v < FIRST_SAMPLE ? ", default" : "") + "}";
       }
     }
   }
@@ -135,14 +192,19 @@ final class PeakEwmaLoad extends OutstandingRequests {
     update(latencyNanos, success, clock.nanoTime());
   }
 
-  void observe(double sampleNanos, long nowNanos) {
-    update(sampleNanos, true, nowNanos);
+  /** Folds in a successful sample taken at {@code nowNanos}; false when it was dropped. */
+  boolean observe(double sampleNanos, long nowNanos) {
+    return update(sampleNanos, true, nowNanos);
+  }
+
+  /** Folds in a failed attempt's latency, taken at {@code nowNanos}; false when it was dropped. */
+  boolean observeFailure(double latencyNanos, long nowNanos) {
+    return update(latencyNanos, false, nowNanos);
   }
 
   /**
-   * Folds in one sample; a failure's sample is at least the current estimate (decayed to now): a
-   * fast failure (connection refused) must not make an endpoint look fast and attract traffic.
-   * Returns false when the sample was dropped because another completion was being recorded.
+   * Folds in one sample. Returns false when the sample was dropped because another completion was
+   * being recorded.
    */
   private boolean update(double latencyNanos, boolean success, long nowNanos) {
     long v;
@@ -153,23 +215,24 @@ final class PeakEwmaLoad extends OutstandingRequests {
       }
     } while (!VERSION.compareAndSet(this, v, v + 1));
     // exclusive until the release below: no other writer touches either slot
-    boolean hasCurrent = v >= 2;
     boolean zeroIsPublished = ((v >> 1) & 1) == 0;
-    double current = hasCurrent ? (zeroIsPublished ? latency0 : latency1) : 0;
-    long currentAt = hasCurrent ? (zeroIsPublished ? at0 : at1) : 0;
-    double sample = latencyNanos;
-    if (!success && hasCurrent) {
-      sample = Math.max(latencyNanos, current * weightOfPast(nowNanos - currentAt));
+    double current = zeroIsPublished ? latency0 : latency1;
+    long currentAt = zeroIsPublished ? at0 : at1;
+    double now = current * weightOfPast(nowNanos - currentAt); // the estimate the picker sees now
+    double sample = Math.max(0, latencyNanos);
+    if (!success) {
+      // never faster than now, and a repeated fast failure backs off (from the undecayed value)
+      sample = Math.max(sample, Math.max(now, Math.min(failureCapNanos, current * failureFactor)));
     }
-    sample = Math.max(0, sample);
     double next;
-    if (!hasCurrent || sample > current) {
-      next = sample; // the peak: jump up at once
+    if (v < FIRST_SAMPLE && success) {
+      // the first answer pays for connecting, TLS and a cold JIT: it moves the default estimate one
+      // step either way rather than become the estimate (or an identical endpoint would be shunned)
+      next = now + (sample - now) * lowerSampleWeight;
     } else {
-      double w = weightOfPast(nowNanos - currentAt);
-      next = current * w + sample * (1 - w);
+      next = sample >= now ? sample : now - (now - sample) * lowerSampleWeight;
     }
-    long at = hasCurrent ? Math.max(nowNanos, currentAt) : nowNanos;
+    long at = Math.max(nowNanos, currentAt);
     // fill the unpublished slot (while v is odd, readers use the published one), then publish it
     if (zeroIsPublished) {
       LATENCY1.setRelease(this, next);
@@ -183,14 +246,14 @@ final class PeakEwmaLoad extends OutstandingRequests {
     return true;
   }
 
-  /** e^(-elapsed/decay): 1 for no time, a series for a tiny fraction of the decay time. */
+  /** e^(-elapsed/decay): 1 for no time, a series for a small fraction of the decay time. */
   private double weightOfPast(long elapsedNanos) {
     if (elapsedNanos <= 0) {
       return 1.0;
     }
     double x = elapsedNanos / decayNanos;
     if (x < SERIES_LIMIT) {
-      return 1 - x * (1 - x * (0.5 - x * (1.0 / 6 - x * (1.0 / 24))));
+      return 1 - x * (1 - x * (0.5 - x * (1.0 / 6 - x * (1.0 / 24 - x * (1.0 / 120 - x * (1.0 / 720))))));
     }
     return Math.exp(-x);
   }

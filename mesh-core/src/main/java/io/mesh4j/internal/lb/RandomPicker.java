@@ -2,6 +2,7 @@ package io.mesh4j.internal.lb;
 
 import io.mesh4j.lb.EndpointPicker;
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.lb.LoadBalancerUpdate;
 import io.mesh4j.lb.PickRequest;
 import java.util.List;
 
@@ -10,9 +11,9 @@ final class RandomPicker extends EndpointPicker {
 
   private final WeightedSampler sampler;
 
-  RandomPicker(List<Endpoint> endpoints) {
+  RandomPicker(List<Endpoint> endpoints, LoadBalancerUpdate update) {
     super(endpoints, null);
-    this.sampler = WeightedSampler.of(this.endpoints);
+    this.sampler = WeightedSampler.of(update.weightsOf(endpoints));
   }
 
   @Override

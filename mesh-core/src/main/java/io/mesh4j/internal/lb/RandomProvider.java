@@ -15,6 +15,11 @@ public final class RandomProvider implements LoadBalancerProvider {
 
   @Override
   public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
-    return new SnapshotLoadBalancer(context, (endpoints, update) -> new RandomPicker(endpoints));
+    return new SnapshotLoadBalancer(context, (endpoints, update) -> new RandomPicker(endpoints, update));
+  }
+
+  @Override
+  public boolean supportsSlowStart() {
+    return true;
   }
 }

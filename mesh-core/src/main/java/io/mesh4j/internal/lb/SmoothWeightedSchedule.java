@@ -18,9 +18,14 @@ final class SmoothWeightedSchedule {
 
   private SmoothWeightedSchedule() {}
 
-  /** Endpoint indices in pick order, one period long. */
+  /** Endpoint indices in pick order, one period long, by the endpoints' own weights. */
   static int[] of(Endpoint[] endpoints) {
-    long[] weights = reducedWeights(endpoints);
+    return of(ownWeights(endpoints));
+  }
+
+  /** Indices in pick order, one period long, for these weights (each at least 1). */
+  static int[] of(int[] endpointWeights) {
+    long[] weights = reducedWeights(endpointWeights);
     long total = 0;
     for (long w : weights) {
       total += w;
@@ -42,18 +47,26 @@ final class SmoothWeightedSchedule {
   }
 
   /** Weights divided by their GCD, then scaled (each at least 1) so that the period stays bounded. */
-  static long[] reducedWeights(Endpoint[] endpoints) {
+  static long[] reducedWeights(int[] endpointWeights) {
     long gcd = 0;
     long total = 0;
-    for (Endpoint e : endpoints) {
-      gcd = gcd(gcd, e.weight());
-      total += e.weight();
+    for (int w : endpointWeights) {
+      gcd = gcd(gcd, w);
+      total += w;
     }
-    long[] weights = new long[endpoints.length];
+    long[] weights = new long[endpointWeights.length];
     long reducedTotal = total / gcd;
     double scale = reducedTotal > MAX_PERIOD ? (double) MAX_PERIOD / reducedTotal : 1.0;
     for (int i = 0; i < weights.length; i++) {
-      weights[i] = Math.max(1, Math.round(endpoints[i].weight() / gcd * scale));
+      weights[i] = Math.max(1, Math.round(endpointWeights[i] / gcd * scale));
+    }
+    return weights;
+  }
+
+  private static int[] ownWeights(Endpoint[] endpoints) {
+    int[] weights = new int[endpoints.length];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = endpoints[i].weight();
     }
     return weights;
   }

@@ -2,6 +2,7 @@ package io.mesh4j.internal.lb;
 
 import io.mesh4j.lb.EndpointPicker;
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.lb.LoadBalancerUpdate;
 import io.mesh4j.lb.PickRequest;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,9 +14,9 @@ final class WeightedRoundRobinPicker extends EndpointPicker {
   private final int[] schedule;
   private final AtomicInteger next;
 
-  WeightedRoundRobinPicker(List<Endpoint> endpoints) {
+  WeightedRoundRobinPicker(List<Endpoint> endpoints, LoadBalancerUpdate update) {
     super(endpoints, null);
-    this.schedule = SmoothWeightedSchedule.of(this.endpoints);
+    this.schedule = SmoothWeightedSchedule.of(update.weightsOf(endpoints));
     // a random phase, so that clients updated together do not send their bursts in step
     this.next = new AtomicInteger(ThreadLocalRandom.current().nextInt(schedule.length));
   }

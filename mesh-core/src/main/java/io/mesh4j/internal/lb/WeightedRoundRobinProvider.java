@@ -15,6 +15,11 @@ public final class WeightedRoundRobinProvider implements LoadBalancerProvider {
 
   @Override
   public LoadBalancer newLoadBalancer(LoadBalancerContext context) {
-    return new SnapshotLoadBalancer(context, (endpoints, update) -> new WeightedRoundRobinPicker(endpoints));
+    return new SnapshotLoadBalancer(context, (endpoints, update) -> new WeightedRoundRobinPicker(endpoints, update));
+  }
+
+  @Override
+  public boolean supportsSlowStart() {
+    return true;
   }
 }

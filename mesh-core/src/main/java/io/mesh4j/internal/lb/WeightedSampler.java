@@ -4,7 +4,10 @@ import io.mesh4j.discovery.Endpoint;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Draws endpoint indices at random in proportion to {@link Endpoint#weight()}. Immutable. */
+/**
+ * Draws endpoint indices at random in proportion to their weights ({@link Endpoint#weight()}, or
+ * those of the update). Immutable.
+ */
 public final class WeightedSampler {
 
   private final int size;
@@ -17,15 +20,24 @@ public final class WeightedSampler {
   }
 
   public static WeightedSampler of(Endpoint[] endpoints) {
-    boolean uniform = true;
-    long[] cumulative = new long[endpoints.length];
-    long sum = 0;
-    for (int i = 0; i < endpoints.length; i++) {
-      sum += endpoints[i].weight();
-      cumulative[i] = sum;
-      uniform &= endpoints[i].weight() == endpoints[0].weight();
+    int[] weights = new int[endpoints.length];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = endpoints[i].weight();
     }
-    return new WeightedSampler(endpoints.length, uniform ? null : cumulative);
+    return of(weights);
+  }
+
+  /** A sampler over indices 0..n-1 with these weights (each at least 1). */
+  public static WeightedSampler of(int[] weights) {
+    boolean uniform = true;
+    long[] cumulative = new long[weights.length];
+    long sum = 0;
+    for (int i = 0; i < weights.length; i++) {
+      sum += weights[i];
+      cumulative[i] = sum;
+      uniform &= weights[i] == weights[0];
+    }
+    return new WeightedSampler(weights.length, uniform ? null : cumulative);
   }
 
   public int sample() {

@@ -8,6 +8,7 @@ import io.mesh4j.lb.LoadBalancerUpdate;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.lb.SlowStartLoadBalancer;
 import io.mesh4j.time.MeshClock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +42,9 @@ final class Balancer implements LoadBalancerContext {
     this.policyName = policy.name();
     this.context = context;
     this.onFirstPicker = onFirstPicker;
-    this.loadBalancer = policy.newLoadBalancer(this);
+    // slow start directly around the policy (when it balances by weight); wrappers that split the
+    // endpoints (zones, priorities) go outside it
+    this.loadBalancer = SlowStartLoadBalancer.around(policy, this);
   }
 
   String policyName() {

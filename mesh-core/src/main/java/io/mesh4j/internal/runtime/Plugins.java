@@ -169,6 +169,9 @@ public final class Plugins {
     schema.globalKey(MeshConfig.CONFIG_WATCH).globalKey(MeshConfig.CONFIG_WATCH_INTERVAL);
     schema.serviceKey(discoveryKey).serviceKey(policyKey).serviceKey(TIMEOUT).serviceKey(INITIAL_WAIT)
         .serviceKey(ServiceKeys.DISCOVERY_EMPTY_GRACE);
+    schema.serviceKey(io.mesh4j.lb.LoadBalancerKeys.SLOW_START_WINDOW)
+        .serviceKey(io.mesh4j.lb.LoadBalancerKeys.SLOW_START_AGGRESSION)
+        .serviceKey(io.mesh4j.lb.LoadBalancerKeys.SLOW_START_MIN_WEIGHT_PERCENT);
     for (DiscoveryProvider p : discoveryProviders.values()) {
       p.globalKeys().forEach(schema::globalKey);
       p.serviceKeys().forEach(schema::serviceKey);

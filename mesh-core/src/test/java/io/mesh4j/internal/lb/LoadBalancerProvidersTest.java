@@ -28,7 +28,33 @@ class LoadBalancerProvidersTest {
   void hashPoliciesDeclareTheSharedHashHeaderKey() {
     assertThat(new RingHashProvider().serviceKeys()).contains(LoadBalancerKeys.HASH_HEADER);
     assertThat(new MaglevProvider().serviceKeys()).contains(LoadBalancerKeys.HASH_HEADER);
-    assertThat(new PeakEwmaProvider().serviceKeys()).containsExactly(PeakEwmaProvider.DECAY);
+    assertThat(new PeakEwmaProvider().serviceKeys())
+        .containsExactly(PeakEwmaProvider.DECAY, PeakEwmaProvider.DEFAULT_RTT);
+  }
+
+  @Test
+  void thePoliciesThatBalanceByWeightSupportSlowStartAndTheOthersDoNot() {
+    assertThat(new WeightedRoundRobinProvider().supportsSlowStart()).isTrue();
+    assertThat(new RandomProvider().supportsSlowStart()).isTrue();
+    assertThat(new LeastRequestProvider().supportsSlowStart()).isTrue();
+    assertThat(new PeakEwmaProvider().supportsSlowStart()).isTrue();
+    assertThat(new RoundRobinProvider().supportsSlowStart()).as("ignores weights").isFalse();
+    assertThat(new RingHashProvider().supportsSlowStart()).as("keys would move").isFalse();
+    assertThat(new MaglevProvider().supportsSlowStart()).as("keys would move").isFalse();
+  }
+
+  @Test
+  void slowStartKeysHaveTheirDefaultsAndRejectNonsense() {
+    assertThat(LoadBalancerKeys.SLOW_START_WINDOW.name()).isEqualTo("lb.slow-start.window");
+    assertThat(LoadBalancerKeys.SLOW_START_WINDOW.defaultValue()).isZero();
+    assertThat(LoadBalancerKeys.SLOW_START_AGGRESSION.defaultValue()).isEqualTo(1.0);
+    assertThat(LoadBalancerKeys.SLOW_START_MIN_WEIGHT_PERCENT.defaultValue()).isEqualTo(10);
+    assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerKeys.SLOW_START_WINDOW.parser().parse("-1s"));
+    assertThatIllegalArgumentException().isThrownBy(() -> LoadBalancerKeys.SLOW_START_AGGRESSION.parser().parse("0"));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> LoadBalancerKeys.SLOW_START_MIN_WEIGHT_PERCENT.parser().parse("0"));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> LoadBalancerKeys.SLOW_START_MIN_WEIGHT_PERCENT.parser().parse("101"));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.mesh4j.internal.lb;
 
 import static io.mesh4j.internal.lb.Endpoints.share;
 import static io.mesh4j.internal.lb.Endpoints.tally;
+import static io.mesh4j.internal.lb.Endpoints.update;
 import static io.mesh4j.internal.lb.Endpoints.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -19,7 +20,7 @@ class RandomPickerTest {
   void sharesFollowWeights() {
     List<Endpoint> endpoints = weighted(1, 2, 3);
 
-    var counts = tally(new RandomPicker(endpoints), PICKS);
+    var counts = tally(new RandomPicker(endpoints, update(endpoints)), PICKS);
 
     assertThat(share(counts, endpoints.get(0), PICKS)).isCloseTo(1 / 6.0, within(0.02));
     assertThat(share(counts, endpoints.get(1), PICKS)).isCloseTo(2 / 6.0, within(0.02));
@@ -30,7 +31,7 @@ class RandomPickerTest {
   void equalWeightsShareEqually() {
     List<Endpoint> endpoints = Endpoints.endpoints(4);
 
-    var counts = tally(new RandomPicker(endpoints), PICKS);
+    var counts = tally(new RandomPicker(endpoints, update(endpoints)), PICKS);
 
     for (Endpoint e : endpoints) {
       assertThat(share(counts, e, PICKS)).isCloseTo(0.25, within(0.02));

@@ -1,6 +1,7 @@
 package io.mesh4j.internal.lb;
 
 import static io.mesh4j.internal.lb.Endpoints.tally;
+import static io.mesh4j.internal.lb.Endpoints.update;
 import static io.mesh4j.internal.lb.Endpoints.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +16,7 @@ class WeightedRoundRobinPickerTest {
   void sharesFollowWeightsExactlyOverWholePeriods() {
     List<Endpoint> endpoints = weighted(1, 2, 3);
 
-    var counts = tally(new WeightedRoundRobinPicker(endpoints), 6000);
+    var counts = tally(new WeightedRoundRobinPicker(endpoints, update(endpoints)), 6000);
 
     assertThat(counts)
         .containsEntry(endpoints.get(0), 1000)
@@ -26,7 +27,7 @@ class WeightedRoundRobinPickerTest {
   @Test
   void interleavesTheHeavyEndpointInsteadOfSendingItABurst() {
     List<Endpoint> endpoints = weighted(5, 1, 1);
-    WeightedRoundRobinPicker picker = new WeightedRoundRobinPicker(endpoints);
+    WeightedRoundRobinPicker picker = new WeightedRoundRobinPicker(endpoints, update(endpoints));
 
     int longestRun = 0;
     int run = 0;

@@ -1,15 +1,20 @@
 package io.mesh4j.testing.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mesh4j.config.ConfigKey;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.discovery.Locality;
 import io.mesh4j.lb.LoadBalancer;
+import io.mesh4j.lb.LoadBalancerKeys;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.lb.SlowStartLoadBalancer;
+import io.mesh4j.testing.ManualClock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,7 +41,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * Requests alternate between no hash key and distinct hash keys, so hashing policies are exercised
- * on both paths. Nothing here sleeps or binds a port.
+ * on both paths. Nothing here sleeps or binds a port. A policy that {@linkplain
+ * LoadBalancerProvider#supportsSlowStart() supports slow start} also runs the slow-start checks
+ * (through {@link SlowStartLoadBalancer}, as the mesh wraps it): see {@link #supportsSlowStart()}.
  */
 public abstract class LoadBalancerConformanceSuite {
 
@@ -283,6 +290,147 @@ public abstract class LoadBalancerConformanceSuite {
     for (int i = 0; i < PICKS; i++) {
       assertThat(pickedEndpoint(last, request(i))).isIn(endpoints(1, 2));
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Slow start (lb.slow-start.*): what the mesh's SlowStartLoadBalancer around the policy must give.
+  // Runs for a policy that supports it (LoadBalancerProvider.supportsSlowStart, or override
+  // supportsSlowStart() here). The clock is manual: an update re-evaluates the ramp, so no test
+  // waits for the ramp's timer.
+  // ---------------------------------------------------------------------------------------------
+
+  /** The window the slow-start checks use. */
+  protected static final Duration SLOW_START_WINDOW = Duration.ofSeconds(10);
+
+  private static final int SLOW_START_PICKS = 4000;
+
+  /** True when the slow-start checks apply: by default, when the provider says it supports it. */
+  protected boolean supportsSlowStart() {
+    return provider().supportsSlowStart();
+  }
+
+  /**
+   * The context for the slow-start checks: a {@link ManualClock}, {@code lb.slow-start.window} set
+   * to {@code window}; override to add the policy's own keys.
+   */
+  protected TestLoadBalancerContext newSlowStartContext(ManualClock clock, Duration window) {
+    return TestLoadBalancerContext.forService(SERVICE).clock(clock).set(LoadBalancerKeys.SLOW_START_WINDOW, window).build();
+  }
+
+  @Test
+  void slowStartRampsANewEndpointFromLessThanHalfItsShareToItsShare() {
+    assumeTrue(supportsSlowStart(), "the policy does not support slow start");
+    ManualClock clock = new ManualClock();
+    try (TestLoadBalancerContext ctx = newSlowStartContext(clock, SLOW_START_WINDOW)) {
+      LoadBalancer lb = SlowStartLoadBalancer.around(provider(), ctx);
+      try {
+        lb.update(ctx.update(endpoints(1, 2, 3)));
+        exercise(ctx.picker());
+
+        lb.update(ctx.update(endpoints(1, 2, 3, 4)));
+        double atJoin = share(ctx, endpoint(4));
+        clock.advance(SLOW_START_WINDOW.plusSeconds(1));
+        lb.update(ctx.update(endpoints(1, 2, 3, 4)));
+        double afterWindow = share(ctx, endpoint(4));
+
+        assertThat(atJoin).as("share of the new endpoint as it joins (fair: 25%%)").isLessThan(0.125);
+        assertThat(afterWindow).as("share after the window (fair: 25%%)").isBetween(0.125, 0.375);
+      } finally {
+        lb.close();
+      }
+    }
+  }
+
+  @Test
+  void slowStartDoesNotRampTheEndpointsAClientStartsWith() {
+    assumeTrue(supportsSlowStart(), "the policy does not support slow start");
+    ManualClock clock = new ManualClock();
+    try (TestLoadBalancerContext ctx = newSlowStartContext(clock, SLOW_START_WINDOW)) {
+      LoadBalancer lb = SlowStartLoadBalancer.around(provider(), ctx);
+      try {
+        lb.update(ctx.update(endpoints(1, 2, 3)));
+        clock.advance(Duration.ofMillis(100));
+        // a fourth joins at once: were the first three ramping too, it would get about its share
+        lb.update(ctx.update(endpoints(1, 2, 3, 4)));
+
+        assertThat(share(ctx, endpoint(4))).isLessThan(0.125);
+      } finally {
+        lb.close();
+      }
+    }
+  }
+
+  @Test
+  void slowStartRampsAReAdmittedEndpointAgain() {
+    assumeTrue(supportsSlowStart(), "the policy does not support slow start");
+    ManualClock clock = new ManualClock();
+    try (TestLoadBalancerContext ctx = newSlowStartContext(clock, SLOW_START_WINDOW)) {
+      LoadBalancer lb = SlowStartLoadBalancer.around(provider(), ctx);
+      try {
+        lb.update(ctx.update(endpoints(1, 2, 3, 4)));
+        exercise(ctx.picker());
+        lb.update(ctx.update(endpoints(1, 2, 3))); // 4 ejected, failed its health check or drained
+        clock.advance(Duration.ofMinutes(1));
+
+        lb.update(ctx.update(endpoints(1, 2, 3, 4)));
+
+        assertThat(share(ctx, endpoint(4))).isLessThan(0.125);
+      } finally {
+        lb.close();
+      }
+    }
+  }
+
+  @Test
+  void slowStartAppliesALiveChangeOfItsWindow() {
+    assumeTrue(supportsSlowStart(), "the policy does not support slow start");
+    ManualClock clock = new ManualClock();
+    try (TestLoadBalancerContext ctx = newSlowStartContext(clock, Duration.ofHours(1))) {
+      LoadBalancer lb = SlowStartLoadBalancer.around(provider(), ctx);
+      try {
+        lb.update(ctx.update(endpoints(1, 2, 3)));
+        lb.update(ctx.update(endpoints(1, 2, 3, 4)));
+        clock.advance(Duration.ofSeconds(1));
+        double rampingForAnHour = share(ctx, endpoint(4));
+
+        ctx.setConfig(Map.of(LoadBalancerKeys.SLOW_START_WINDOW, Duration.ZERO));
+        lb.update(ctx.update(endpoints(1, 2, 3, 4)));
+        double off = share(ctx, endpoint(4));
+
+        assertThat(rampingForAnHour).isLessThan(0.125);
+        assertThat(off).isBetween(0.125, 0.375);
+      } finally {
+        lb.close();
+      }
+    }
+  }
+
+  @Test
+  void slowStartLeavesNoTimerBehindWhenClosed() {
+    assumeTrue(supportsSlowStart(), "the policy does not support slow start");
+    ManualClock clock = new ManualClock();
+    try (TestLoadBalancerContext ctx = newSlowStartContext(clock, Duration.ofHours(1))) {
+      LoadBalancer lb = SlowStartLoadBalancer.around(provider(), ctx);
+      lb.update(ctx.update(endpoints(1, 2, 3)));
+      lb.update(ctx.update(endpoints(1, 2, 3, 4))); // ramping: a step is scheduled
+
+      lb.close();
+
+      for (Runnable task : ((java.util.concurrent.ScheduledThreadPoolExecutor) ctx.scheduler()).getQueue()) {
+        assertThat((java.util.concurrent.Future<?>) task).as("a task left on the scheduler").isDone();
+      }
+    }
+  }
+
+  /** Share of {@link #SLOW_START_PICKS} picks (each completed at once) that went to {@code e}. */
+  private double share(TestLoadBalancerContext ctx, Endpoint e) {
+    int hits = 0;
+    for (int i = 0; i < SLOW_START_PICKS; i++) {
+      if (pickedEndpoint(ctx.picker(), request(i)).equals(e)) {
+        hits++;
+      }
+    }
+    return hits / (double) SLOW_START_PICKS;
   }
 
   /** Request {@code i}: every other one carries a hash key, distinct per {@code i}. */
