@@ -9,29 +9,63 @@ import java.util.Objects;
 /**
  * What a {@link LoadBalancer} balances over now (gRPC's {@code ResolvedAddresses}): the endpoints
  * eligible for traffic, the service's configuration (its {@code lb.*} keys may have changed since
- * the last update) and the attributes discovery reported. Immutable.
+ * the last update) and the attributes discovery reported; and, for policies that weigh health
+ * (priorities, zones), the endpoints left out and the panic settings. Immutable.
  *
  * @param endpoints the complete, possibly empty list of eligible endpoints: source health and the
  *     mesh's filters (ejection, health checks) already applied; each carries its weight, locality,
  *     priority and metadata
  * @param config the service's configuration now
  * @param attributes the service's attributes from discovery
+ * @param excluded the other endpoints discovery reported: draining or unhealthy at the source,
+ *     ejected by outlier detection, failing health checks. With {@code endpoints}, the whole list;
+ *     a policy weighs the healthy share of a priority or a zone with it. Never picked unless the
+ *     policy decides to panic
+ * @param panicThreshold percent (0 to 100): when fewer of a priority's endpoints are eligible and
+ *     the priorities together lack healthy capacity, that priority balances over all its endpoints
+ *     (Envoy's panic threshold; {@link PriorityLoad}). 0: never. Set by the module that judges
+ *     health (mesh-resilience's {@code outlier-detection.panic-threshold})
+ * @param panic true when {@code endpoints} already includes endpoints judged unhealthy because too
+ *     few were healthy: a policy should then not route by health (zone-aware routing spreads)
  */
-public record LoadBalancerUpdate(List<Endpoint> endpoints, ServiceConfig config, ServiceAttributes attributes) {
+public record LoadBalancerUpdate(
+    List<Endpoint> endpoints,
+    ServiceConfig config,
+    ServiceAttributes attributes,
+    List<Endpoint> excluded,
+    int panicThreshold,
+    boolean panic) {
 
   public LoadBalancerUpdate {
     endpoints = List.copyOf(endpoints);
     Objects.requireNonNull(config, "config");
     attributes = Objects.requireNonNullElse(attributes, ServiceAttributes.EMPTY);
+    excluded = excluded == null ? List.of() : List.copyOf(excluded);
+    if (panicThreshold < 0 || panicThreshold > 100) {
+      throw new IllegalArgumentException("panicThreshold " + panicThreshold + " (expected: 0..100)");
+    }
   }
 
-  /** The same endpoints and attributes with another configuration. */
+  /** Eligible endpoints only: nothing excluded, no panic. */
+  public LoadBalancerUpdate(List<Endpoint> endpoints, ServiceConfig config, ServiceAttributes attributes) {
+    this(endpoints, config, attributes, List.of(), 0, false);
+  }
+
+  /** The same endpoints, attributes and health with another configuration. */
   public LoadBalancerUpdate withConfig(ServiceConfig other) {
-    return new LoadBalancerUpdate(endpoints, other, attributes);
+    return new LoadBalancerUpdate(endpoints, other, attributes, excluded, panicThreshold, panic);
   }
 
-  /** The same config and attributes with other endpoints (for a parent policy feeding children). */
+  /**
+   * The same config, attributes and panic settings with other endpoints and nothing excluded (for a
+   * parent policy feeding children).
+   */
   public LoadBalancerUpdate withEndpoints(List<Endpoint> others) {
-    return new LoadBalancerUpdate(others, config, attributes);
+    return new LoadBalancerUpdate(others, config, attributes, List.of(), panicThreshold, panic);
+  }
+
+  /** The same config, attributes and panic threshold with another split of a group of endpoints. */
+  public LoadBalancerUpdate withEndpoints(List<Endpoint> others, List<Endpoint> othersExcluded, boolean inPanic) {
+    return new LoadBalancerUpdate(others, config, attributes, othersExcluded, panicThreshold, inPanic);
   }
 }
