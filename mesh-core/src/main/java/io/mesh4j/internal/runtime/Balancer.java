@@ -5,6 +5,7 @@ import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerContext;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.LoadBalancerUpdate;
+import io.mesh4j.lb.MeshLoadBalancers;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
@@ -41,7 +42,7 @@ final class Balancer implements LoadBalancerContext {
     this.policyName = policy.name();
     this.context = context;
     this.onFirstPicker = onFirstPicker;
-    this.loadBalancer = policy.newLoadBalancer(this);
+    this.loadBalancer = MeshLoadBalancers.wrap(policy, this); // priorities and zones around the policy
   }
 
   String policyName() {

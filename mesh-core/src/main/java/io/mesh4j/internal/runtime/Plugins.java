@@ -9,6 +9,7 @@ import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.config.ServiceKeys;
 import io.mesh4j.config.ValueParsers;
 import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.lb.LoadBalancerKeys;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.spi.MeshModule;
 import java.time.Duration;
@@ -169,6 +170,8 @@ public final class Plugins {
     schema.globalKey(MeshConfig.CONFIG_WATCH).globalKey(MeshConfig.CONFIG_WATCH_INTERVAL);
     schema.serviceKey(discoveryKey).serviceKey(policyKey).serviceKey(TIMEOUT).serviceKey(INITIAL_WAIT)
         .serviceKey(ServiceKeys.DISCOVERY_EMPTY_GRACE);
+    schema.serviceKey(LoadBalancerKeys.ZONE_AWARE).serviceKey(LoadBalancerKeys.ZONE_AWARE_MIN_CLUSTER_SIZE)
+        .serviceKey(LoadBalancerKeys.PRIORITY_OVERPROVISIONING_FACTOR);
     for (DiscoveryProvider p : discoveryProviders.values()) {
       p.globalKeys().forEach(schema::globalKey);
       p.serviceKeys().forEach(schema::serviceKey);
