@@ -49,12 +49,21 @@ public class PickBenchmark {
   @Param({"3", "10", "100"})
   public int endpoints;
 
+  /**
+   * {@code flat} (the default): the policy alone. {@code zone-direct}, {@code zone-residual}: inside
+   * the mesh's priority and zone wrappers over 3 zones, all traffic local or 75 % local (see {@link
+   * PickerFixture#picker(String, int, String)}); e.g. {@code -p endpoints=1000 -p
+   * routing=flat,zone-direct,zone-residual}.
+   */
+  @Param({"flat"})
+  public String routing;
+
   private Picker picker;
   private PickRequest[] requests;
 
   @Setup
   public void setUp() {
-    picker = PickerFixture.picker(policy, endpoints);
+    picker = PickerFixture.picker(policy, endpoints, routing);
     boolean hashing = policy.equals("ring-hash") || policy.equals("maglev");
     requests = new PickRequest[1024];
     for (int i = 0; i < requests.length; i++) {
