@@ -54,13 +54,22 @@ public class PickBenchmark {
   @Param({"3", "10", "100", "1000"})
   public int endpoints;
 
+  /**
+   * {@code flat} (the default): the policy alone. {@code zone-direct}, {@code zone-residual}: inside
+   * the mesh's priority and zone wrappers over 3 zones, all traffic local or 75 % local (see {@link
+   * PickerFixture#picker(String, int, String)}); e.g. {@code -p endpoints=1000 -p
+   * routing=flat,zone-direct,zone-residual}.
+   */
+  @Param({"flat"})
+  public String routing;
+
   private PickerFixture fixture;
   private Picker picker;
   private PickRequest[] requests;
 
   @Setup
   public void setUp() {
-    fixture = PickerFixture.of(policy, endpoints);
+    fixture = PickerFixture.of(policy, endpoints, routing);
     picker = fixture.picker();
     boolean hashing = policy.equals("ring-hash") || policy.equals("maglev");
     requests = new PickRequest[1024];

@@ -19,4 +19,16 @@ public interface EndpointFilter {
    * @return the endpoints that may take traffic, a subset of {@code discovered}
    */
   List<Endpoint> filter(String service, List<Endpoint> discovered);
+
+  /**
+   * The percentage of a priority's endpoints that must be healthy for it to balance over the healthy
+   * ones only: Envoy's panic threshold. 0 (the default): this filter does not ask for panic, and
+   * {@link #filter} may return every endpoint to say "panic" itself. Above 0, {@link #filter} returns
+   * only the endpoints it judges healthy and the mesh applies panic itself, per priority, where it
+   * knows the priorities and zones ({@link io.mesh4j.lb.PriorityLoad}); when several filters ask,
+   * the highest threshold counts.
+   */
+  default int panicThreshold(String service) {
+    return 0;
+  }
 }

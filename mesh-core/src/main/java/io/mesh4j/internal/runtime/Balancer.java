@@ -5,10 +5,10 @@ import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerContext;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.LoadBalancerUpdate;
+import io.mesh4j.lb.MeshLoadBalancers;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
-import io.mesh4j.lb.SlowStartLoadBalancer;
 import io.mesh4j.time.MeshClock;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,9 +42,8 @@ final class Balancer implements LoadBalancerContext {
     this.policyName = policy.name();
     this.context = context;
     this.onFirstPicker = onFirstPicker;
-    // slow start directly around the policy (when it balances by weight); wrappers that split the
-    // endpoints (zones, priorities) go outside it
-    this.loadBalancer = SlowStartLoadBalancer.around(policy, this);
+    // priorities and zones around slow start around the policy (MeshLoadBalancers.wrap)
+    this.loadBalancer = MeshLoadBalancers.wrap(policy, this);
   }
 
   String policyName() {

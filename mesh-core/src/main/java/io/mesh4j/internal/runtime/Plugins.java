@@ -9,6 +9,7 @@ import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.config.ServiceKeys;
 import io.mesh4j.config.ValueParsers;
 import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.lb.LoadBalancerKeys;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.spi.MeshModule;
 import java.time.Duration;
@@ -169,9 +170,11 @@ public final class Plugins {
     schema.globalKey(MeshConfig.CONFIG_WATCH).globalKey(MeshConfig.CONFIG_WATCH_INTERVAL);
     schema.serviceKey(discoveryKey).serviceKey(policyKey).serviceKey(TIMEOUT).serviceKey(INITIAL_WAIT)
         .serviceKey(ServiceKeys.DISCOVERY_EMPTY_GRACE);
-    schema.serviceKey(io.mesh4j.lb.LoadBalancerKeys.SLOW_START_WINDOW)
-        .serviceKey(io.mesh4j.lb.LoadBalancerKeys.SLOW_START_AGGRESSION)
-        .serviceKey(io.mesh4j.lb.LoadBalancerKeys.SLOW_START_MIN_WEIGHT_PERCENT);
+    schema.serviceKey(LoadBalancerKeys.SLOW_START_WINDOW)
+        .serviceKey(LoadBalancerKeys.SLOW_START_AGGRESSION)
+        .serviceKey(LoadBalancerKeys.SLOW_START_MIN_WEIGHT_PERCENT);
+    schema.serviceKey(LoadBalancerKeys.ZONE_AWARE).serviceKey(LoadBalancerKeys.ZONE_AWARE_MIN_CLUSTER_SIZE)
+        .serviceKey(LoadBalancerKeys.PRIORITY_OVERPROVISIONING_FACTOR);
     for (DiscoveryProvider p : discoveryProviders.values()) {
       p.globalKeys().forEach(schema::globalKey);
       p.serviceKeys().forEach(schema::serviceKey);

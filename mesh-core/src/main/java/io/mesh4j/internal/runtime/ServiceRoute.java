@@ -369,10 +369,15 @@ public final class ServiceRoute {
     if (good == null) {
       return;
     }
-    List<Endpoint> eligible = applyFilters(sourceHealthy(good.endpoints()));
+    List<Endpoint> discovered = good.endpoints();
+    List<Endpoint> sourceHealthy = sourceHealthy(discovered);
+    List<Endpoint> eligible = applyFilters(sourceHealthy);
     discovery.eligible(eligible);
     status = discovery.status();
-    LoadBalancerUpdate update = new LoadBalancerUpdate(eligible, config, good.attributes());
+    // the source reported none healthy and all were kept: a panic of its own (see sourceHealthy)
+    boolean sourcePanic = sourceHealthy == discovered && !allHealthyAtSource(discovered);
+    LoadBalancerUpdate update = new LoadBalancerUpdate(
+        eligible, config, good.attributes(), excluded(discovered, eligible), panicThreshold(), sourcePanic);
     Locality locality = context.locality();
     if (!force && update.equals(lastFed) && locality.equals(fedLocality)) {
       return;
@@ -405,6 +410,43 @@ public final class ServiceRoute {
       return endpoints;
     }
     return healthy.isEmpty() ? endpoints : List.copyOf(healthy);
+  }
+
+  private static boolean allHealthyAtSource(List<Endpoint> endpoints) {
+    for (Endpoint e : endpoints) {
+      if (e.health() != EndpointHealth.HEALTHY) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The discovered endpoints that are not eligible, for policies that weigh healthy shares. */
+  private static List<Endpoint> excluded(List<Endpoint> discovered, List<Endpoint> eligible) {
+    if (eligible.size() == discovered.size()) {
+      return List.of(); // filters only ever remove
+    }
+    Set<Endpoint> kept = new java.util.HashSet<>(eligible);
+    List<Endpoint> out = new ArrayList<>(discovered.size() - eligible.size());
+    for (Endpoint e : discovered) {
+      if (!kept.contains(e)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** The highest panic threshold a filter asks for; the policies apply it per priority. */
+  private int panicThreshold() {
+    int threshold = 0;
+    for (EndpointFilter filter : context.endpointFilters()) {
+      try {
+        threshold = Math.max(threshold, Math.min(100, filter.panicThreshold(name)));
+      } catch (RuntimeException e) {
+        log.error("endpoint filter {} failed for service '{}'; ignoring its panic threshold", filter, name, e);
+      }
+    }
+    return threshold;
   }
 
   private List<Endpoint> applyFilters(List<Endpoint> endpoints) {

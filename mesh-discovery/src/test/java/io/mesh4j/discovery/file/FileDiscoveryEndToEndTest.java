@@ -113,6 +113,23 @@ class FileDiscoveryEndToEndTest {
   }
 
   @Test
+  void zonesInTheFileSteerRequestsToTheClientsZone() throws IOException {
+    Endpoint a = endpoints.get("a").toBuilder().locality(io.mesh4j.discovery.Locality.zone("x")).build();
+    Endpoint b = endpoints.get("b").toBuilder().locality(io.mesh4j.discovery.Locality.zone("y")).build();
+    Endpoint c = endpoints.get("c").toBuilder().locality(io.mesh4j.discovery.Locality.zone("y")).build();
+    EndpointsFiles.replaceAtomically(file, EndpointsFiles.json(Map.of("orders", List.of(a, b, c))));
+    start("mesh.locality.zone", "x", "mesh.services.orders.lb.zone-aware.min-cluster-size", "1");
+
+    assertThat(answersOf(30)).containsExactly("a");
+
+    // c moves to zone x: the next snapshot of the file carries it to the balancer
+    Endpoint cInX = c.toBuilder().locality(io.mesh4j.discovery.Locality.zone("x")).build();
+    EndpointsFiles.replaceAtomically(file, EndpointsFiles.json(Map.of("orders", List.of(a, b, cInX))));
+    await().atMost(WAIT).pollInterval(POLL).untilAsserted(() -> assertThat(answersOf(10)).containsExactlyInAnyOrder("a", "c"));
+    assertThat(backends.served("b")).isZero();
+  }
+
+  @Test
   void requestsReachTheEndpointsListedInTheFile() throws IOException {
     EndpointsFiles.replaceAtomically(file, json(List.of("a", "b")));
     start();

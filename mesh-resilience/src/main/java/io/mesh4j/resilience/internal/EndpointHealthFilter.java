@@ -1,6 +1,7 @@
 package io.mesh4j.resilience.internal;
 
 import io.mesh4j.discovery.Endpoint;
+import io.mesh4j.lb.PriorityLoad;
 import io.mesh4j.spi.EndpointFilter;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +9,12 @@ import java.util.Map;
 
 /**
  * The selection half of outlier detection and health checks: leaves out ejected and unhealthy
- * endpoints, unless that leaves fewer than {@code panic-threshold} percent of them: then it returns
- * all (panic mode, as Envoy), since spreading load over sick endpoints beats sending it all to
- * the few left or failing every request. Also how the module learns which endpoints to probe.
+ * endpoints. It asks for panic mode with the service's {@code panic-threshold} and leaves applying
+ * it to the mesh's balancer, which knows the priorities: a priority whose healthy share is below the
+ * threshold balances over all its endpoints when the priorities together lack healthy capacity (as
+ * Envoy; {@link PriorityLoad}), since spreading load over sick endpoints beats sending it all to
+ * the few left or failing every request. It reports panic as the balancer will apply it. Also how
+ * the module learns which endpoints to probe.
  */
 final class EndpointHealthFilter implements EndpointFilter {
 
@@ -40,16 +44,24 @@ final class EndpointHealthFilter implements EndpointFilter {
       return discovered;
     }
     List<Endpoint> eligible = new ArrayList<>(discovered.size());
+    List<Endpoint> excluded = new ArrayList<>();
     for (Endpoint e : discovered) {
-      if ((outliers == null || !outliers.isEjected(e)) && (health == null || !health.isUnhealthy(e))) {
-        eligible.add(e);
-      }
+      boolean out = (outliers != null && outliers.isEjected(e)) || (health != null && health.isUnhealthy(e));
+      (out ? excluded : eligible).add(e);
     }
-    boolean panic =
-        !discovered.isEmpty()
-            && eligible.size() * 100L < (long) service.panicThreshold() * discovered.size();
+    boolean panic = !excluded.isEmpty()
+        && PriorityLoad.of(eligible, excluded, service.overprovisioningFactor(), service.panicThreshold()).panic();
     service.panic().update(panic, eligible.size(), discovered.size());
-    return panic ? discovered : eligible;
+    return eligible;
+  }
+
+  @Override
+  public int panicThreshold(String serviceName) {
+    ServiceResilience service = services.get(serviceName);
+    if (service == null || (service.outlierDetector() == null && service.healthChecker() == null)) {
+      return 0;
+    }
+    return service.panicThreshold();
   }
 
   @Override

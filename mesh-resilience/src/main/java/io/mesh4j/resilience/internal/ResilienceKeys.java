@@ -154,7 +154,8 @@ public final class ResilienceKeys {
   public static final ConfigKey<Integer> PANIC_THRESHOLD =
       ConfigKey.service("outlier-detection.panic-threshold", ValueParsers.integer(0, 100))
           .defaultValue(50)
-          .description("Below this percentage of healthy endpoints, balance over all of them; 0 never.")
+          .description("Below this percentage of healthy endpoints in a priority, while the priorities together"
+              + " lack healthy capacity, balance over all of that priority's endpoints; 0 never.")
           .build();
 
   // --- active health checks ------------------------------------------------------------------

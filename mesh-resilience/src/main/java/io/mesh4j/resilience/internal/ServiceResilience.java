@@ -2,6 +2,7 @@ package io.mesh4j.resilience.internal;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.lb.LoadBalancerKeys;
 import io.mesh4j.resilience.ServiceResilienceSnapshot;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,6 +27,7 @@ final class ServiceResilience implements AutoCloseable {
   private final OutlierDetector outlierDetector;
   private final HealthChecker healthChecker;
   private final int panicThreshold;
+  private final double overprovisioningFactor;
   private final PanicState panic;
 
   private ServiceResilience(
@@ -40,6 +42,7 @@ final class ServiceResilience implements AutoCloseable {
       OutlierDetector outlierDetector,
       HealthChecker healthChecker,
       int panicThreshold,
+      double overprovisioningFactor,
       PanicState panic) {
     this.name = name;
     this.parts = parts;
@@ -52,6 +55,7 @@ final class ServiceResilience implements AutoCloseable {
     this.outlierDetector = outlierDetector;
     this.healthChecker = healthChecker;
     this.panicThreshold = panicThreshold;
+    this.overprovisioningFactor = overprovisioningFactor;
     this.panic = panic;
   }
 
@@ -86,6 +90,7 @@ final class ServiceResilience implements AutoCloseable {
         outliers,
         health,
         config.get(ResilienceKeys.PANIC_THRESHOLD),
+        config.get(LoadBalancerKeys.PRIORITY_OVERPROVISIONING_FACTOR),
         new PanicState(name, parts.events()));
   }
 
@@ -113,6 +118,7 @@ final class ServiceResilience implements AutoCloseable {
         updatedOutlierDetector(next),
         updatedHealthChecker(next),
         next.get(ResilienceKeys.PANIC_THRESHOLD),
+        next.get(LoadBalancerKeys.PRIORITY_OVERPROVISIONING_FACTOR),
         panic);
   }
 
@@ -199,6 +205,11 @@ final class ServiceResilience implements AutoCloseable {
 
   int panicThreshold() {
     return panicThreshold;
+  }
+
+  /** The service's {@code lb.priority.overprovisioning-factor}: panic is judged as the balancer judges it. */
+  double overprovisioningFactor() {
+    return overprovisioningFactor;
   }
 
   PanicState panic() {

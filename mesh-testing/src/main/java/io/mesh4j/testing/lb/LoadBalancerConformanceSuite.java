@@ -9,6 +9,7 @@ import io.mesh4j.discovery.Locality;
 import io.mesh4j.lb.LoadBalancer;
 import io.mesh4j.lb.LoadBalancerKeys;
 import io.mesh4j.lb.LoadBalancerProvider;
+import io.mesh4j.lb.MeshLoadBalancers;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
@@ -431,6 +432,236 @@ public abstract class LoadBalancerConformanceSuite {
       }
     }
     return hits / (double) SLOW_START_PICKS;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Zones and priorities: the policy as the mesh runs it, inside MeshLoadBalancers.wrap (priority
+  // levels, then zone-aware routing, then the policy). Every policy must keep these.
+  // ---------------------------------------------------------------------------------------------
+
+  private static final int ZONE_PICKS = 2_000;
+
+  /** The policy inside the mesh's priority and zone wrappers, on a context of its own. */
+  protected final class Wrapped implements AutoCloseable {
+    final TestLoadBalancerContext context;
+    final LoadBalancer balancer;
+
+    Wrapped(TestLoadBalancerContext context) {
+      this.context = context;
+      this.balancer = MeshLoadBalancers.wrap(provider(), context);
+    }
+
+    void update(List<Endpoint> eligible, List<Endpoint> excluded) {
+      balancer.update(context.update(eligible, excluded));
+    }
+
+    /** How many of {@code picks} requests (with {@code avoid}) went to each endpoint. */
+    Map<Endpoint, Integer> tally(int picks, Set<Endpoint> avoid) {
+      Map<Endpoint, Integer> counts = new HashMap<>();
+      for (int i = 0; i < picks; i++) {
+        counts.merge(pickedEndpoint(context.picker(), new PickRequest(request(i).hashKey(), avoid)), 1, Integer::sum);
+      }
+      return counts;
+    }
+
+    @Override
+    public void close() {
+      balancer.close();
+      context.close();
+    }
+  }
+
+  /** The wrapped policy for a client in {@code zone}; override {@link #newContext()} for keys. */
+  protected Wrapped wrappedInZone(String zone) {
+    TestLoadBalancerContext c = newContext();
+    c.setLocality(Locality.zone(zone));
+    return new Wrapped(c);
+  }
+
+  /** Endpoint {@code 10.1.<priority>.<i>:8080} in {@code zone}. */
+  protected static Endpoint zoned(String zone, int i, int priority) {
+    return Endpoint.builder("10.1." + priority + "." + i, 8080).locality(Locality.zone(zone)).priority(priority).build();
+  }
+
+  protected static List<Endpoint> zoned(String zone, int count) {
+    List<Endpoint> out = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      out.add(zoned(zone, (zone.hashCode() & 0x3f) * 3 + i, 0));
+    }
+    return out;
+  }
+
+  private static List<Endpoint> plus(List<Endpoint> a, List<Endpoint> b) {
+    List<Endpoint> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static double share(Map<Endpoint, Integer> counts, List<Endpoint> of) {
+    int in = 0;
+    int all = 0;
+    for (Map.Entry<Endpoint, Integer> e : counts.entrySet()) {
+      all += e.getValue();
+      if (of.contains(e.getKey())) {
+        in += e.getValue();
+      }
+    }
+    return in / (double) all;
+  }
+
+  @Test
+  void zoneAwareKeepsEveryRequestInTheClientsZoneWhileItHoldsItsShareOfHealthyEndpoints() {
+    List<Endpoint> a = zoned("a", 3);
+    List<Endpoint> b = zoned("b", 3);
+    try (Wrapped w = wrappedInZone("a")) {
+      w.update(plus(b, a), List.of());
+
+      assertThat(w.tally(ZONE_PICKS, Set.of()).keySet()).isNotEmpty().isSubsetOf(a);
+    }
+  }
+
+  @Test
+  void zoneAwareSpillsWhatTheLocalZoneCannotServeAndNeverPicksAnExcludedEndpoint() {
+    List<Endpoint> a = zoned("a", 3);
+    List<Endpoint> b = zoned("b", 3);
+    try (Wrapped w = wrappedInZone("a")) {
+      // a holds 2 of the 5 healthy endpoints (40 %) but half of all: it keeps 40/50 = 80 %
+      w.update(plus(a.subList(0, 2), b), a.subList(2, 3));
+
+      Map<Endpoint, Integer> counts = w.tally(ZONE_PICKS, Set.of());
+      assertThat(counts).doesNotContainKey(a.get(2));
+      assertThat(share(counts, a)).isBetween(0.70, 0.90);
+      assertThat(share(counts, b)).isBetween(0.10, 0.30);
+    }
+  }
+
+  @Test
+  void zoneAwareSendsEverythingElsewhereWhenNoLocalEndpointIsHealthy() {
+    List<Endpoint> a = zoned("a", 3);
+    List<Endpoint> b = zoned("b", 3);
+    try (Wrapped w = wrappedInZone("a")) {
+      w.update(b, a);
+
+      assertThat(w.tally(ZONE_PICKS, Set.of()).keySet()).isNotEmpty().isSubsetOf(b);
+    }
+  }
+
+  /** A policy that routes by zone on its own may override this with a disabled test. */
+  @Test
+  protected void zoneAwareOffSpreadsOverEveryZone() {
+    List<Endpoint> a = zoned("a", 3);
+    List<Endpoint> b = zoned("b", 3);
+    try (Wrapped w = wrappedInZone("a")) {
+      w.context.setConfig(Map.of(LoadBalancerKeys.ZONE_AWARE, false));
+      w.update(plus(a, b), List.of());
+
+      assertThat(share(w.tally(ZONE_PICKS, Set.of()), a)).isBetween(0.35, 0.65);
+    }
+  }
+
+  @Test
+  void zoneAwareFollowsALiveChangeOfTheClientsZone() {
+    List<Endpoint> a = zoned("a", 3);
+    List<Endpoint> b = zoned("b", 3);
+    try (Wrapped w = wrappedInZone("a")) {
+      w.update(plus(a, b), List.of());
+      w.context.setLocality(Locality.zone("b")); // mesh.locality.zone changed: a fresh update follows
+
+      w.update(plus(a, b), List.of());
+
+      assertThat(w.tally(ZONE_PICKS, Set.of()).keySet()).isNotEmpty().isSubsetOf(b);
+    }
+  }
+
+  @Test
+  void zoneAwareRetriesAnotherEndpointOfTheLocalZoneFirstThenAnotherZone() {
+    List<Endpoint> a = zoned("a", 3);
+    List<Endpoint> b = zoned("b", 3);
+    try (Wrapped w = wrappedInZone("a")) {
+      w.update(plus(a, b), List.of());
+
+      assertThat(w.tally(PICKS, Set.of(a.get(0))).keySet()).isSubsetOf(a.subList(1, 3));
+      assertThat(w.tally(PICKS, Set.copyOf(a)).keySet()).isSubsetOf(b);
+      assertThat(w.tally(PICKS, Set.copyOf(plus(a, b))).keySet()).as("all tried: any").isSubsetOf(plus(a, b));
+    }
+  }
+
+  @Test
+  void zoneAwareRoutingIsOffInPanic() {
+    List<Endpoint> a = zoned("a", 3);
+    List<Endpoint> b = zoned("b", 3);
+    try (Wrapped w = wrappedInZone("a")) {
+      w.context.setPanicThreshold(50);
+      // 1 of 6 healthy, in zone b: panic balances over all six, in both zones
+      w.update(b.subList(0, 1), plus(a, b.subList(1, 3)));
+
+      Map<Endpoint, Integer> counts = w.tally(ZONE_PICKS, Set.of());
+      assertThat(share(counts, a)).isBetween(0.35, 0.65);
+      assertThat(counts.keySet()).containsAnyElementsOf(b.subList(1, 3));
+    }
+  }
+
+  @Test
+  void priorityLoadSpillsAPrioritysUnhealthyShareToTheNextAndTakesItBackOnRecovery() {
+    List<Endpoint> p0 = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      p0.add(zoned("a", i, 0));
+    }
+    List<Endpoint> p1 = List.of(zoned("a", 1, 1), zoned("a", 2, 1));
+    try (Wrapped w = wrappedInZone("a")) {
+      // 5 of 10 healthy: 50 % × 1.4 = 70 % of the traffic stays, 30 % spills
+      w.update(plus(p0.subList(0, 5), p1), p0.subList(5, 10));
+      Map<Endpoint, Integer> counts = w.tally(ZONE_PICKS, Set.of());
+      assertThat(counts.keySet()).doesNotContainAnyElementsOf(p0.subList(5, 10));
+      assertThat(share(counts, p0)).isBetween(0.60, 0.80);
+
+      w.update(plus(p0, p1), List.of());
+      assertThat(w.tally(ZONE_PICKS, Set.of()).keySet()).isSubsetOf(p0);
+    }
+  }
+
+  @Test
+  void priorityPanicOnlyWhenThePrioritiesTogetherLackHealthyEndpoints() {
+    List<Endpoint> p0 = List.of(zoned("a", 1, 0), zoned("a", 2, 0), zoned("a", 3, 0), zoned("a", 4, 0));
+    List<Endpoint> p1 = List.of(zoned("a", 1, 1), zoned("a", 2, 1), zoned("a", 3, 1), zoned("a", 4, 1));
+    try (Wrapped w = wrappedInZone("a")) {
+      w.context.setPanicThreshold(50);
+      // half the service is down, all of it in P0: P1 absorbs everything, nothing unhealthy is picked
+      w.update(p1, p0);
+      assertThat(w.tally(ZONE_PICKS, Set.of()).keySet()).isSubsetOf(p1);
+
+      // P1 loses 3 of 4 as well: both priorities below the threshold, they share all eight endpoints
+      w.update(p1.subList(0, 1), plus(p0, p1.subList(1, 4)));
+      Map<Endpoint, Integer> counts = w.tally(ZONE_PICKS, Set.of());
+      assertThat(counts.keySet()).containsAnyElementsOf(p0).containsAnyElementsOf(p1.subList(1, 4));
+      assertThat(share(counts, p0)).isBetween(0.35, 0.65);
+    }
+  }
+
+  @Test
+  void priorityLoadWithEveryEndpointHealthyIsTheLowestPriorityPresent() {
+    Endpoint primary1 = zoned("a", 1, 0);
+    Endpoint primary2 = zoned("b", 2, 0);
+    Endpoint failover = zoned("a", 3, 1);
+    try (Wrapped w = wrappedInZone("a")) {
+      w.update(List.of(failover, primary1, primary2), List.of());
+      assertThat(w.tally(PICKS, Set.of()).keySet()).isSubsetOf(primary1, primary2);
+
+      w.update(List.of(failover), List.of()); // the primaries are no longer discovered at all
+      assertThat(w.tally(PICKS, Set.of()).keySet()).containsOnly(failover);
+    }
+  }
+
+  @Test
+  void wrappedItReportsNoHealthyEndpointNamingTheServiceWhenEveryEndpointIsExcluded() {
+    try (Wrapped w = wrappedInZone("a")) {
+      w.update(List.of(), zoned("a", 3));
+
+      PickResult result = w.context.pick(PickRequest.empty());
+      assertThat(result.hasEndpoint()).isFalse();
+      assertThat(result.isPending()).isFalse();
+      assertThat(result.reason()).contains(SERVICE);
+    }
   }
 
   /** Request {@code i}: every other one carries a hash key, distinct per {@code i}. */

@@ -40,6 +40,7 @@ public final class TestLoadBalancerContext implements LoadBalancerContext, AutoC
   private final AtomicInteger updates = new AtomicInteger();
   private volatile ServiceConfig config;
   private volatile ServiceAttributes attributes = ServiceAttributes.EMPTY;
+  private volatile int panicThreshold;
   private volatile Locality locality;
   private volatile Picker picker = NOT_YET;
   private ScheduledThreadPoolExecutor scheduler; // guarded by this
@@ -65,7 +66,21 @@ public final class TestLoadBalancerContext implements LoadBalancerContext, AutoC
 
   /** An update of these endpoints with the service's current key values and attributes. */
   public LoadBalancerUpdate update(List<Endpoint> endpoints) {
-    return new LoadBalancerUpdate(endpoints, config, attributes);
+    return update(endpoints, List.of());
+  }
+
+  /**
+   * An update as the mesh makes it when some discovered endpoints are unhealthy, draining or
+   * ejected: {@code eligible} to balance over, {@code excluded} the rest, with the panic threshold
+   * set by {@link #setPanicThreshold}.
+   */
+  public LoadBalancerUpdate update(List<Endpoint> eligible, List<Endpoint> excluded) {
+    return new LoadBalancerUpdate(eligible, config, attributes, excluded, panicThreshold, false);
+  }
+
+  /** The panic threshold later updates carry, as mesh-resilience's {@code panic-threshold} sets it; 0 at first. */
+  public void setPanicThreshold(int percent) {
+    this.panicThreshold = percent;
   }
 
   /** Replaces the service's key values used by later {@link #update} calls, as a config reload would. */
