@@ -26,11 +26,14 @@ final class BenchMesh {
    * classpath (for TracingOverheadBenchmark) and would add its stages through ServiceLoader, with
    * the global (no-op) OpenTelemetry: {@code mesh.tracing.enabled=false} keeps it out of the
    * pipeline (its module then contributes no stage, interceptor or gauge), so the other benchmarks
-   * measure mesh-core's pipeline alone. mesh-resilience is not on this classpath.
+   * measure mesh-core's pipeline alone. mesh-resilience is on this classpath (for
+   * RetryOverheadBenchmark) and is replaced by a module that does nothing ({@link #WITHOUT_RESILIENCE});
+   * a benchmark that wants it adds {@code new ResilienceModule()}, which replaces that in turn.
    */
   static MeshClient.Builder builder(String endpoints, String lb, Map<String, String> extra) {
     MeshClient.Builder b =
         MeshClient.builder()
+            .module(WITHOUT_RESILIENCE)
             .service("bench")
             .environment(Map.of())
             .systemProperties(new Properties())
@@ -43,6 +46,28 @@ final class BenchMesh {
     extra.forEach((k, v) -> b.property(key(k), v));
     return b;
   }
+
+  /**
+   * Stands in for mesh-resilience (same artifactId, so it replaces the module ServiceLoader finds):
+   * no stage, filter or key.
+   */
+  static final io.mesh4j.spi.MeshModule WITHOUT_RESILIENCE =
+      new io.mesh4j.spi.MeshModule() {
+        @Override
+        public String name() {
+          return "resilience";
+        }
+
+        @Override
+        public String artifactId() {
+          return "mesh-resilience";
+        }
+
+        @Override
+        public io.mesh4j.spi.MeshExtension create(io.mesh4j.spi.MeshContext context) {
+          return new io.mesh4j.spi.MeshExtension() {};
+        }
+      };
 
   /** One request; fails the benchmark on anything but 200. Returns the body length (a JMH sink). */
   static int call(okhttp3.OkHttpClient client, okhttp3.Request request) throws java.io.IOException {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.MeshClient;
 import io.mesh4j.MeshTimeoutException;
+import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.event.CircuitState;
 import io.mesh4j.event.HedgeSent;
 import io.mesh4j.event.HedgeWon;
@@ -14,6 +15,7 @@ import io.mesh4j.event.RetryDenied;
 import io.mesh4j.resilience.HoldingBackend.Reply;
 import io.mesh4j.testing.LeakCheck;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -170,6 +172,54 @@ class HedgingTest {
       await().atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(a.abandoned() + b.abandoned()).as("both attempts cancelled").isEqualTo(2));
     }
+  }
+
+  @Test
+  void hedgingSetInMeshDefaultsAppliesLiveAndOneServiceCanTurnItOff() throws Exception {
+    try (HoldingBackend slow = HoldingBackend.answeringAfter(300, SLOW);
+        HoldingBackend fast = HoldingBackend.answeringAfter(0, FAST)) {
+      Map<String, String> base = Map.of(
+          "mesh.services.orders.endpoints", slow.endpoint() + "," + fast.endpoint(),
+          "mesh.services.orders.lb", "round-robin");
+      try (MeshClient mesh = TestMeshes.start(base)) {
+        EventRecorder recorder = EventRecorder.on(mesh);
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+        for (int i = 0; i < 4; i++) {
+          body(http, get("http://orders/x"));
+        }
+        assertThat(recorder.count(HedgeSent.class)).isZero();
+        assertThat(slow.answered()).as("without hedging the slow endpoint's answers are waited for").isPositive();
+
+        TestMeshes.apply(mesh, TestMeshes.with(base, "mesh.defaults.hedge.delay", "20ms"));
+        for (int i = 0; i < 4; i++) {
+          assertThat(body(http, get("http://orders/x"))).isEqualTo(FAST);
+        }
+        long hedged = recorder.count(HedgeSent.class);
+        assertThat(hedged).as("at least every other request starts on the slow endpoint").isGreaterThanOrEqualTo(2);
+
+        TestMeshes.apply(mesh, TestMeshes.with(base, "mesh.defaults.hedge.delay", "20ms",
+            "mesh.services.orders.hedge.max-attempts", "1"));
+        for (int i = 0; i < 4; i++) {
+          body(http, get("http://orders/x"));
+        }
+        assertThat(recorder.count(HedgeSent.class)).isEqualTo(hedged);
+      }
+    }
+  }
+
+  @Test
+  void badHedgeValuesFailAtStartupNamingTheKey() {
+    assertThatThrownBy(() -> TestMeshes.builder()
+            .property("mesh.services.orders.endpoints", "127.0.0.1:1")
+            .property("mesh.services.orders.hedge.delay", "p100")
+            .property("mesh.defaults.hedge.max-attempts", "0")
+            .property("mesh.services.orders.retry.retry-after.max", "-1s")
+            .build())
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.services.orders.hedge.delay")
+        .hasMessageContaining("a percentile of the service's recent latencies from p1 to p99.9")
+        .hasMessageContaining("mesh.defaults.hedge.max-attempts")
+        .hasMessageContaining("mesh.services.orders.retry.retry-after.max");
   }
 
   @Test
