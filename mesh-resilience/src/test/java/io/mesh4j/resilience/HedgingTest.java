@@ -12,11 +12,14 @@ import io.mesh4j.event.CircuitState;
 import io.mesh4j.event.HedgeSent;
 import io.mesh4j.event.HedgeWon;
 import io.mesh4j.event.RetryDenied;
+import io.mesh4j.event.RetryScheduled;
 import io.mesh4j.resilience.HoldingBackend.Reply;
 import io.mesh4j.testing.LeakCheck;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -171,6 +174,51 @@ class HedgingTest {
       assertThat(a.requests() + b.requests()).isEqualTo(2);
       await().atMost(Duration.ofSeconds(5))
           .untilAsserted(() -> assertThat(a.abandoned() + b.abandoned()).as("both attempts cancelled").isEqualTo(2));
+    }
+  }
+
+  @Test
+  void aHedgeThatFailsIsRetriedWithinTheAttemptsAndTheRetryCanWin() throws Exception {
+    // what each endpoint does depends on the order requests arrive in, whichever endpoint gets them
+    AtomicInteger arrivals = new AtomicInteger();
+    HoldingBackend.Replies replies = (n, method) -> switch (arrivals.incrementAndGet()) {
+      case 1 -> Reply.after(20_000, "first");
+      case 2 -> Reply.status(503);
+      default -> Reply.after(0, "third");
+    };
+    try (HoldingBackend a = HoldingBackend.start(replies);
+        HoldingBackend b = HoldingBackend.start(replies);
+        HoldingBackend c = HoldingBackend.start(replies);
+        MeshClient mesh = hedging(a.endpoint() + "," + b.endpoint() + "," + c.endpoint(), "20ms")
+            .property("mesh.services.orders.retry.max-attempts", "3")
+            .build()) {
+      EventRecorder recorder = EventRecorder.on(mesh);
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      assertThat(body(http, get("http://orders/x"))).isEqualTo("third");
+      assertThat(a.requests() + b.requests() + c.requests()).isEqualTo(3);
+      assertThat(List.of(a.requests(), b.requests(), c.requests())).as("one attempt per endpoint").containsOnly(1);
+      assertThat(recorder.count(HedgeSent.class)).isEqualTo(1);
+      assertThat(recorder.of(RetryScheduled.class)).singleElement()
+          .satisfies(r -> assertThat(r.reason()).isEqualTo("HTTP 503"));
+      await().atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(a.abandoned() + b.abandoned() + c.abandoned()).isEqualTo(1));
+    }
+  }
+
+  @Test
+  void whenEveryAttemptFailsTheCallerGetsTheLastFailure() throws Exception {
+    AtomicInteger arrivals = new AtomicInteger();
+    HoldingBackend.Replies replies = (n, method) -> arrivals.incrementAndGet() == 1
+        ? new Reply(200, 503, "first", List.of()) : Reply.status(503);
+    try (HoldingBackend a = HoldingBackend.start(replies);
+        HoldingBackend b = HoldingBackend.start(replies);
+        MeshClient mesh = hedging(a.endpoint() + "," + b.endpoint(), "20ms").build()) {
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      try (Response r = http.newCall(get("http://orders/x")).execute()) {
+        assertThat(r.code()).isEqualTo(503);
+        assertThat(r.body().string()).as("the last to fail: the first attempt, after the hedge").isEqualTo("first");
+      }
+      assertThat(a.requests() + b.requests()).as("two attempts: max(retry, hedge) max-attempts").isEqualTo(2);
     }
   }
 

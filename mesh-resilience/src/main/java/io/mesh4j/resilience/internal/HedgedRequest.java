@@ -105,6 +105,9 @@ final class HedgedRequest {
     } catch (IOException e) {
       onFailure(primary, e);
       return await();
+    } catch (RuntimeException | Error e) {
+      abandon(); // a stage's bug: nothing may keep running for a request that is over
+      throw e;
     }
     onResponse(primary, response);
     return await();
@@ -332,20 +335,22 @@ final class HedgedRequest {
       return;
     }
     boolean paid = service.retryBudget().tryRetry();
+    boolean scheduled = false;
     int next;
     synchronized (this) {
       deciding--;
       next = sent + 1;
       if (paid && !done) {
         armTimer(wait.toNanos(), true);
+        scheduled = retryPending;
       } else {
         stopped = true;
       }
       finishIfIdle();
     }
-    if (paid) {
+    if (scheduled) {
       events.publish(new RetryScheduled(service.name(), endpointOf(failure), reason, next, wait));
-    } else {
+    } else if (!paid) {
       events.publish(new RetryDenied(service.name(), reason));
     }
   }
