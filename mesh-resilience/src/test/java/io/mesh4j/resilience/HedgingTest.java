@@ -76,6 +76,9 @@ class HedgingTest {
               assertThat(w.attempt()).isEqualTo(2);
             });
         assertThat(recorder.count(HedgeSent.class)).isEqualTo(slow.requests() + fast.requests() - requests);
+        // a cancelled HTTP/1.1 attempt closes its own connection, mid-response; no other is disturbed
+        assertThat(slow.connections()).isEqualTo(slow.requests());
+        assertThat(fast.connections()).as("one kept-alive connection served every request").isEqualTo(1);
       }
       leaks.assertNoNewMeshThreads();
     }

@@ -41,6 +41,7 @@ final class HoldingBackend implements AutoCloseable {
 
   private final ServerSocket server;
   private final Replies replies;
+  private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger abandoned = new AtomicInteger();
@@ -74,6 +75,11 @@ final class HoldingBackend implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /** Connections accepted. */
+  int connections() {
+    return connections.get();
+  }
+
   /** Requests received (their head read). */
   int requests() {
     return requests.get();
@@ -93,6 +99,7 @@ final class HoldingBackend implements AutoCloseable {
     while (!closed) {
       try {
         Socket socket = server.accept();
+        connections.incrementAndGet();
         sockets.add(socket);
         Thread t = new Thread(() -> serve(socket), "holding-backend-conn");
         t.setDaemon(true);
