@@ -49,8 +49,6 @@ public final class MeshClient implements AutoCloseable {
   private final MeshRuntime runtime;
   private final ConfigLoading loading;
   private final ConfigApplier applier;
-  private final MeshInterceptor interceptor;
-  private final List<Interceptor> networkInterceptors;
   private volatile ConfigWatcher watcher;
   private final Object reloading = new Object();
 
@@ -58,8 +56,6 @@ public final class MeshClient implements AutoCloseable {
     this.runtime = runtime;
     this.loading = loading;
     this.applier = new ConfigApplier(runtime, loading.origin());
-    this.interceptor = new MeshInterceptor(runtime);
-    this.networkInterceptors = interceptor.networkInterceptors();
   }
 
   /**
@@ -195,8 +191,9 @@ public final class MeshClient implements AutoCloseable {
     if (runtime.isClosed()) {
       throw new IllegalStateException("MeshClient is closed");
     }
+    MeshInterceptor interceptor = new MeshInterceptor(runtime, client);
     OkHttpClient.Builder b = client.newBuilder().addInterceptor(interceptor);
-    networkInterceptors.forEach(b::addNetworkInterceptor);
+    interceptor.networkInterceptors().forEach(b::addNetworkInterceptor);
     return b.build();
   }
 

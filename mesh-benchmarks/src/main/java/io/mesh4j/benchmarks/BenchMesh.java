@@ -27,7 +27,8 @@ final class BenchMesh {
    * the global (no-op) OpenTelemetry: {@code mesh.tracing.enabled=false} keeps it out of the
    * pipeline (its module then contributes no stage, interceptor or gauge), so the other benchmarks
    * measure mesh-core's pipeline alone. mesh-resilience is on this classpath too (for the
-   * LbQualitySuite): {@link AbsentModule#resilience()} keeps its stages out.
+   * LbQualitySuite and RetryOverheadBenchmark): {@link AbsentModule#resilience()} keeps its stages
+   * out; a benchmark that wants it adds {@code new ResilienceModule()}, which replaces that in turn.
    */
   static MeshClient.Builder builder(String endpoints, String lb, Map<String, String> extra) {
     MeshClient.Builder b =

@@ -12,8 +12,11 @@ public interface CallTracker {
 
   /**
    * @param latencyNanos time from the pick to the response headers (or the failure), monotonic
-   * @param success false for a connect failure, an I/O error or a response the mesh counts as
-   *     failed (5xx)
+   * @param success false for a connect failure, an I/O error, an attempt cancelled before its
+   *     response (then {@code latencyNanos} is only a lower bound: a hedge that lost, or the call
+   *     cancelled), or a response the mesh counts as failed: 5xx, or with mesh-resilience the
+   *     statuses of {@code circuit-breaker.failure-statuses} ({@link
+   *     io.mesh4j.spi.ResponseClassifier})
    */
   void onComplete(long latencyNanos, boolean success);
 }

@@ -5,6 +5,7 @@ import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.pipeline.MeshStage;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import okhttp3.Interceptor;
 
 /** What one module contributes to one {@link io.mesh4j.MeshClient}; closed with the client. */
@@ -26,6 +27,25 @@ public interface MeshExtension extends AutoCloseable {
    */
   default List<Interceptor> networkInterceptors() {
     return List.of();
+  }
+
+  /**
+   * Which responses count as failed, when this module decides that (at most one module may); the
+   * load balancer's {@link io.mesh4j.lb.CallTracker} is told the same. Default: none (5xx fail).
+   */
+  default Optional<ResponseClassifier> responseClassifier() {
+    return Optional.empty();
+  }
+
+  /**
+   * Carries thread-bound state of the request that this module keeps (a trace context) to another
+   * thread working on the same request: an attempt of {@link
+   * io.mesh4j.pipeline.MeshChain#concurrentAttempts}. Called on the request's thread; the returned
+   * operator wraps a task so that it runs with that state, then restores the thread's own. Default:
+   * nothing to carry.
+   */
+  default UnaryOperator<Runnable> captureRequestContext() {
+    return UnaryOperator.identity();
   }
 
   /** Filters applied, in module order, to each service's endpoints before load balancing. */

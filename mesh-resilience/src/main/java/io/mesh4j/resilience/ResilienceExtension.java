@@ -5,6 +5,7 @@ import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.resilience.internal.ClientResilience;
 import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.spi.MeshExtension;
+import io.mesh4j.spi.ResponseClassifier;
 import java.util.List;
 import java.util.Optional;
 import okhttp3.Interceptor;
@@ -14,7 +15,7 @@ import okhttp3.Interceptor;
  * they are added, reconfigured and removed, and publishes what it does on the client's event bus
  * ({@code mesh.events()}, {@code MeshContext.events()}) as the core records of {@code
  * io.mesh4j.event}: {@code CircuitStateChanged}, {@code CircuitRejected}, {@code BulkheadFull},
- * {@code RetryScheduled}, {@code RetryDenied}, {@code EndpointEjected}, {@code
+ * {@code RetryScheduled}, {@code RetryDenied}, {@code HedgeSent}, {@code HedgeWon}, {@code EndpointEjected}, {@code
  * EndpointReadmitted}, {@code EndpointHealthChanged}, {@code PanicModeChanged}.
  *
  * <p>Public so that a service's state can be read: {@code
@@ -24,8 +25,11 @@ public final class ResilienceExtension implements MeshExtension {
 
   private final ClientResilience resilience;
 
+  private final ResponseClassifier classifier;
+
   ResilienceExtension(ClientResilience resilience) {
     this.resilience = resilience;
+    this.classifier = resilience.responseClassifier();
   }
 
   /** The state of one service now; empty for a service the client does not route (now), or once closed. */
@@ -36,6 +40,12 @@ public final class ResilienceExtension implements MeshExtension {
   @Override
   public List<MeshStage> stages() {
     return resilience.stages();
+  }
+
+  /** The load balancer counts failures as the circuit breaker does ({@code circuit-breaker.failure-statuses}). */
+  @Override
+  public Optional<ResponseClassifier> responseClassifier() {
+    return Optional.of(classifier);
   }
 
   @Override

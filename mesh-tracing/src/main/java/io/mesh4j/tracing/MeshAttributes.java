@@ -14,6 +14,13 @@ public final class MeshAttributes {
   /** The load-balancing policy of the service ({@code round-robin} …, core's default included). */
   public static final AttributeKey<String> LB_POLICY = AttributeKey.stringKey("mesh.lb.policy");
 
+  /**
+   * On an attempt span: true when the attempt was cancelled because another attempt of the same
+   * request (a hedge) answered first. Such a span has no error status; its metric point has
+   * {@code error.type=superseded}.
+   */
+  public static final AttributeKey<Boolean> ATTEMPT_SUPERSEDED = AttributeKey.booleanKey("mesh.attempt.superseded");
+
   /** The SPIFFE ID in the peer's TLS certificate (mTLS attempts only). */
   public static final AttributeKey<String> PEER_SPIFFE_ID = AttributeKey.stringKey("mesh.peer.spiffe_id");
 

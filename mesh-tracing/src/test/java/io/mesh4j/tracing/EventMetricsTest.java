@@ -9,6 +9,8 @@ import io.mesh4j.event.CircuitRejected;
 import io.mesh4j.event.CircuitState;
 import io.mesh4j.event.CircuitStateChanged;
 import io.mesh4j.event.EndpointEjected;
+import io.mesh4j.event.HedgeSent;
+import io.mesh4j.event.HedgeWon;
 import io.mesh4j.event.MeshEvents;
 import io.mesh4j.event.RetryDenied;
 import io.mesh4j.event.RetryScheduled;
@@ -70,6 +72,26 @@ class EventMetricsTest {
       assertThat(telemetry.metric("mesh.circuit_breaker.rejections"))
           .hasUnit("{request}")
           .hasLongSumSatisfying(s -> s.isMonotonic().hasPointsSatisfying(p -> p.hasValue(1).hasAttributes(ORDERS)));
+    }
+  }
+
+  @Test
+  void hedgesSentAndWonAreCountedPerService() {
+    try (MeshClient mesh = mesh().build()) {
+      MeshEvents events = mesh.events();
+      events.publish(new HedgeSent("orders", 2, Duration.ofMillis(20)));
+      events.publish(new HedgeSent("orders", 2, Duration.ofMillis(25)));
+      events.publish(new HedgeWon("orders", ENDPOINT, 2));
+      events.publish(new RetryDenied("orders", "hedge"));
+
+      assertThat(telemetry.metric("mesh.client.hedges"))
+          .hasUnit("{request}")
+          .hasLongSumSatisfying(s -> s.isMonotonic().hasPointsSatisfying(p -> p.hasValue(2).hasAttributes(ORDERS)));
+      assertThat(telemetry.metric("mesh.client.hedge_wins"))
+          .hasUnit("{request}")
+          .hasLongSumSatisfying(s -> s.isMonotonic().hasPointsSatisfying(p -> p.hasValue(1).hasAttributes(ORDERS)));
+      assertThat(telemetry.metric("mesh.retry_budget.exhausted"))
+          .hasLongSumSatisfying(s -> s.hasPointsSatisfying(p -> p.hasValue(1).hasAttributes(ORDERS)));
     }
   }
 

@@ -73,7 +73,10 @@ final class AttemptSender {
                 physical,
                 (r, attemptStageTimeout) ->
                     withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
-                        .proceed(r));
+                        .proceed(r),
+                null,
+                chain.call(),
+                null);
         response = attemptChain.proceed(physical);
       }
     } catch (IOException | RuntimeException e) {
@@ -83,7 +86,9 @@ final class AttemptSender {
       }
       throw e;
     }
-    pick.tracker().onComplete(runtime.clock().nanoTime() - started, response.code() < 500);
+    // the same notion of a failed response as the circuit breaker's and outlier detection's
+    boolean failed = runtime.responseClassifier().isFailure(snapshot.name(), response.code());
+    pick.tracker().onComplete(runtime.clock().nanoTime() - started, !failed);
     if (original.headers != null) {
       response = response.newBuilder().headers(original.headers).build();
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -21,15 +22,20 @@ import okhttp3.Response;
 public final class MeshInterceptor implements Interceptor {
 
   private final MeshRuntime runtime;
+  private final OkHttpClient base;
   private final AttemptSender sender;
   private final UnmeshedGuard unmeshed;
   /** The guarded resolver for the last resolver seen: a client keeps one, so this is built once. */
   private volatile DnsPair guardedDns;
+  /** Runs concurrent attempts (hedges); built when a request first needs one. */
+  private volatile OkHttpClient attemptClient;
 
   private record DnsPair(okhttp3.Dns original, okhttp3.Dns guarded) {}
 
-  public MeshInterceptor(MeshRuntime runtime) {
+  /** @param base the client being wrapped, without this interceptor */
+  public MeshInterceptor(MeshRuntime runtime, OkHttpClient base) {
     this.runtime = runtime;
+    this.base = base;
     this.sender = new AttemptSender(runtime);
     this.unmeshed = new UnmeshedGuard(runtime);
   }
@@ -81,11 +87,13 @@ public final class MeshInterceptor implements Interceptor {
     Response response;
     try {
       List<MeshStage> stages = runtime.callStages();
-      response =
-          stages.isEmpty() // as an empty StageChain would, without allocating it and its terminal
-              ? sender.send(chain, call, request, null)
-              : new StageChain(stages, 0, call, null, request, (r, t) -> sender.send(chain, call, r, t))
-                  .proceed(request);
+      if (stages.isEmpty()) { // as an empty StageChain would, without allocating it and its terminal
+        response = sender.send(chain, call, request, null);
+      } else {
+        CallPipeline pipeline = new CallPipeline(chain, call);
+        response = new StageChain(stages, 0, call, null, request, pipeline, null, chain.call(), pipeline)
+            .proceed(request);
+      }
     } catch (IOException e) {
       finish.run();
       throw finish.translate(e);
@@ -95,6 +103,54 @@ public final class MeshInterceptor implements Interceptor {
     }
     CompletionBody body = new CompletionBody(response.body(), finish, finish);
     return response.newBuilder().body(body).build();
+  }
+
+  /**
+   * The client that runs concurrent attempts: the wrapped client's configuration (dispatcher, pool,
+   * event listener, network interceptors) with the attempt runner as its only application
+   * interceptor, since the logical request has been through the caller's already.
+   */
+  OkHttpClient attemptClient() {
+    OkHttpClient c = attemptClient;
+    if (c == null) {
+      synchronized (this) {
+        c = attemptClient;
+        if (c == null) {
+          OkHttpClient.Builder b = base.newBuilder();
+          b.interceptors().clear();
+          b.addInterceptor(DetachedAttempts.RUNNER);
+          networkInterceptors().forEach(b::addNetworkInterceptor);
+          c = b.build();
+          attemptClient = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  /** The end of a call's CALL stages, and where they detach concurrent attempts: one object per call. */
+  private final class CallPipeline implements StageChain.Terminal, StageChain.Detacher {
+
+    private final Chain chain;
+    private final MeshCallImpl call;
+
+    CallPipeline(Chain chain, MeshCallImpl call) {
+      this.chain = chain;
+      this.call = call;
+    }
+
+    @Override
+    public Response proceed(Request request, java.time.Duration attemptTimeout) throws IOException {
+      return sender.send(chain, call, request, attemptTimeout);
+    }
+
+    @Override
+    public io.mesh4j.pipeline.ConcurrentAttempts detach(
+        int index, java.time.Duration attemptTimeout, Runnable onCallCancelled) {
+      return DetachedAttempts.start(
+          MeshInterceptor.this, sender, chain, call, runtime.callStages(), index, attemptTimeout,
+          runtime.captureRequestContext(), onCallCancelled);
+    }
   }
 
   private okhttp3.Dns guarded(okhttp3.Dns dns) {

@@ -1,5 +1,6 @@
 package io.mesh4j.internal.okhttp;
 
+import io.mesh4j.pipeline.ConcurrentAttempts;
 import io.mesh4j.pipeline.MeshAttempt;
 import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.pipeline.MeshChain;
@@ -7,6 +8,7 @@ import io.mesh4j.pipeline.MeshStage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import okhttp3.Call;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -20,6 +22,13 @@ final class StageChain implements MeshChain {
     Response proceed(Request request, Duration attemptTimeout) throws IOException;
   }
 
+  /** Runs the rest of a CALL pipeline as concurrent attempts, each on an OkHttp call of its own. */
+  @FunctionalInterface
+  interface Detacher {
+    /** @param index the first stage the attempts run */
+    ConcurrentAttempts detach(int index, Duration attemptTimeout, Runnable onCallCancelled);
+  }
+
   private final List<MeshStage> stages;
   private final int index;
   private final MeshCall call;
@@ -27,20 +36,21 @@ final class StageChain implements MeshChain {
   private final Request request;
   private final Terminal terminal;
   private final Duration attemptTimeout;
+  /** The OkHttp call this chain's attempt travels on: the logical call's, or a concurrent attempt's. */
+  private final Call carrier;
+  /** Null where attempts cannot be detached: ATTEMPT chains, and concurrent attempts themselves. */
+  private final Detacher detacher;
 
   StageChain(
-      List<MeshStage> stages, int index, MeshCall call, MeshAttempt attempt, Request request, Terminal terminal) {
-    this(stages, index, call, attempt, request, terminal, null);
-  }
-
-  private StageChain(
       List<MeshStage> stages,
       int index,
       MeshCall call,
       MeshAttempt attempt,
       Request request,
       Terminal terminal,
-      Duration attemptTimeout) {
+      Duration attemptTimeout,
+      Call carrier,
+      Detacher detacher) {
     this.stages = stages;
     this.index = index;
     this.call = call;
@@ -48,6 +58,8 @@ final class StageChain implements MeshChain {
     this.request = request;
     this.terminal = terminal;
     this.attemptTimeout = attemptTimeout;
+    this.carrier = carrier;
+    this.detacher = detacher;
   }
 
   @Override
@@ -55,7 +67,7 @@ final class StageChain implements MeshChain {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("attempt timeout must be positive: " + timeout);
     }
-    return new StageChain(stages, index, call, attempt, request, terminal, timeout);
+    return new StageChain(stages, index, call, attempt, request, terminal, timeout, carrier, detacher);
   }
 
   @Override
@@ -74,6 +86,23 @@ final class StageChain implements MeshChain {
   }
 
   @Override
+  public boolean isCanceled() {
+    return carrier.isCanceled();
+  }
+
+  @Override
+  public ConcurrentAttempts concurrentAttempts(Runnable onCallCancelled) {
+    if (detacher == null) {
+      throw new UnsupportedOperationException(
+          attempt != null
+              ? "an ATTEMPT stage cannot run attempts concurrently"
+              : "an attempt that runs concurrently cannot start more");
+    }
+    java.util.Objects.requireNonNull(onCallCancelled, "onCallCancelled");
+    return detacher.detach(index, attemptTimeout, onCallCancelled);
+  }
+
+  @Override
   public Response proceed(Request next) throws IOException {
     if (index >= stages.size()) {
       return terminal.proceed(next, attemptTimeout);
@@ -81,7 +110,7 @@ final class StageChain implements MeshChain {
     MeshStage stage = stages.get(index);
     Response response =
         stage.intercept(
-            new StageChain(stages, index + 1, call, attempt, next, terminal, attemptTimeout));
+            new StageChain(stages, index + 1, call, attempt, next, terminal, attemptTimeout, carrier, detacher));
     if (response == null) {
       throw new IllegalStateException("mesh stage " + stage.getClass().getName() + " returned null");
     }

@@ -20,6 +20,7 @@ import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.MeshModule;
+import io.mesh4j.spi.ResponseClassifier;
 import io.mesh4j.spi.ServiceSnapshot;
 import io.mesh4j.spi.TransportSecurity;
 import io.mesh4j.time.MeshClock;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import org.slf4j.Logger;
@@ -70,6 +72,8 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
   private final Object changes = new Object();
   private volatile MeshConfig config;
   private TransportSecurity transportSecurity;
+  private ResponseClassifier responseClassifier = ResponseClassifier.SERVER_ERRORS;
+  private String classifyingModule; // the module whose responseClassifier is used, if any
   private volatile boolean closed;
 
   private MeshRuntime(MeshConfig config, Plugins plugins, MeshClock clock) {
@@ -124,6 +128,15 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
                 }
                 transportSecurity = ts;
               });
+      Optional<ResponseClassifier> classifier = extension.responseClassifier();
+      if (classifier.isPresent()) {
+        if (classifyingModule != null) {
+          throw new MeshException("two modules classify failed responses; only one may ("
+              + classifyingModule + " and " + module.artifactId() + ")");
+        }
+        classifyingModule = module.artifactId();
+        responseClassifier = classifier.get();
+      }
       log.debug("module {} started", module.artifactId());
     }
     StageOrdering.sort(callStages);
@@ -329,6 +342,28 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
   }
 
   /** The transport security of mesh routes, or null when none is on the classpath. */
+  /** Which responses count as failed, for the load balancer's trackers. */
+  public ResponseClassifier responseClassifier() {
+    return responseClassifier;
+  }
+
+  /**
+   * Captures the current thread's request context (the slf4j MDC, and what each module carries)
+   * for a task of the same request on another thread: see {@link
+   * io.mesh4j.pipeline.ConcurrentAttempts}.
+   */
+  public UnaryOperator<Runnable> captureRequestContext() {
+    UnaryOperator<Runnable> carried = MdcCarrier.capture();
+    for (MeshExtension e : extensions) {
+      UnaryOperator<Runnable> module = e.captureRequestContext();
+      if (module != null && module != UnaryOperator.<Runnable>identity()) {
+        UnaryOperator<Runnable> outer = carried;
+        carried = task -> outer.apply(module.apply(task));
+      }
+    }
+    return carried;
+  }
+
   public TransportSecurity transportSecurityOrNull() {
     return transportSecurity;
   }

@@ -6,6 +6,7 @@ import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.resilience.ServiceResilienceSnapshot;
 import io.mesh4j.spi.EndpointFilter;
 import io.mesh4j.spi.MeshContext;
+import io.mesh4j.spi.ResponseClassifier;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class ClientResilience implements AutoCloseable {
             new DeadlineStage(),
             new BulkheadStage(services, events),
             new CircuitBreakerStage(services, events, context.clock()),
-            new RetryStage(services, events),
+            new RetryStage(services, events, context.clock(), context.scheduler()),
             new DeadlineHeaderStage(),
             new OutlierFeedbackStage(services));
     this.filter = new EndpointHealthFilter(services);
@@ -55,6 +56,17 @@ public final class ClientResilience implements AutoCloseable {
 
   public List<EndpointFilter> endpointFilters() {
     return List.of(filter);
+  }
+
+  /**
+   * The statuses each service counts as failures ({@code circuit-breaker.failure-statuses}), for
+   * the load balancer's trackers too: one map lookup and a bit test per attempt.
+   */
+  public ResponseClassifier responseClassifier() {
+    return (service, status) -> {
+      ServiceResilience s = services.get(service);
+      return s == null ? status >= 500 : s.failureStatuses().contains(status);
+    };
   }
 
   public List<Interceptor> networkInterceptors() {

@@ -23,6 +23,18 @@ enum FailureKind {
    * @param connected whether the attempt reached a connection (a network interceptor ran), i.e.
    *     whether request bytes may have been sent
    */
+  /**
+   * Whether an attempt's exception says the endpoint failed (connect failure, reset, timeout) rather
+   * than something of our own. {@code progress} is null for a request that takes one attempt only
+   * (its request is not copied to carry it): then either reading counts.
+   */
+  static boolean isEndpointFailure(IOException e, AttemptProgress progress) {
+    if (progress != null) {
+      return of(e, progress.connected()) != OTHER;
+    }
+    return of(e, false) != OTHER || of(e, true) != OTHER;
+  }
+
   static FailureKind of(IOException e, boolean connected) {
     if (!connected) {
       // Before a connection exists nothing was written: refused, unreachable, connect timeout, or

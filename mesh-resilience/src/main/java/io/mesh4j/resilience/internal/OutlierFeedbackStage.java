@@ -50,9 +50,8 @@ final class OutlierFeedbackStage implements MeshStage {
       // A cancelled call says nothing of the endpoint, and neither does a failure of our own
       // (the caller's request body throwing, a protocol error): count connect failures, resets
       // and timeouts only, as documented.
-      AttemptProgress progress = chain.request().tag(AttemptProgress.class);
-      boolean connected = progress != null && progress.connected();
-      if (!chain.call().okHttpCall().isCanceled() && FailureKind.of(e, connected) != FailureKind.OTHER) {
+      // (A hedge cancelled because another attempt answered first is cancelled too: chain.isCanceled.)
+      if (!chain.isCanceled() && FailureKind.isEndpointFailure(e, chain.request().tag(AttemptProgress.class))) {
         detector.record(attempt.endpoint(), false);
       }
       throw e;

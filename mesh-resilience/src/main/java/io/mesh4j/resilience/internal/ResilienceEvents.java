@@ -7,6 +7,8 @@ import io.mesh4j.event.CircuitStateChanged;
 import io.mesh4j.event.EndpointEjected;
 import io.mesh4j.event.EndpointHealthChanged;
 import io.mesh4j.event.EndpointReadmitted;
+import io.mesh4j.event.HedgeSent;
+import io.mesh4j.event.HedgeWon;
 import io.mesh4j.event.MeshEvent;
 import io.mesh4j.event.MeshEvents;
 import io.mesh4j.event.PanicModeChanged;
@@ -74,7 +76,16 @@ final class ResilienceEvents {
           + e.failedEndpoint().authority()) + "), attempt " + e.attempt() + " after " + e.backoff().toMillis() + "ms";
     }
     if (event instanceof RetryDenied e) {
-      return "service '" + e.service() + "': no retry (" + e.reason() + "), the retry budget is spent";
+      return "service '" + e.service() + "': no " + ("hedge".equals(e.reason()) ? "hedge" : "retry (" + e.reason() + ")")
+          + ", the retry budget is spent";
+    }
+    if (event instanceof HedgeSent e) {
+      return "service '" + e.service() + "': no response after " + e.delay().toMillis() + "ms, hedge sent (attempt "
+          + e.attempt() + ")";
+    }
+    if (event instanceof HedgeWon e) {
+      return "service '" + e.service() + "': hedge (attempt " + e.attempt() + ") answered first"
+          + (e.endpoint() == null ? "" : ", from " + e.endpoint().authority()) + "; the others were cancelled";
     }
     if (event instanceof CircuitRejected e) {
       return "service '" + e.service() + "': request refused by the " + e.state() + " circuit";

@@ -119,9 +119,29 @@ public final class ResilienceKeys {
           .defaultValue(10)
           .description("Retries per second always allowed, so low traffic can still retry.")
           .build();
+  public static final ConfigKey<Duration> RETRY_AFTER_MAX =
+      ConfigKey.service("retry.retry-after.max", ValueParsers.duration(Duration.ZERO))
+          .defaultValue(Duration.ofSeconds(10))
+          .description("Longest Retry-After waited for before a retry; a response asking for longer is"
+              + " returned at once.")
+          .build();
   public static final ConfigKey<Duration> PER_TRY_TIMEOUT =
       ConfigKey.service("per-try-timeout", ValueParsers.positiveDuration())
           .description("Connect, read and write timeout of each attempt; unset: the client's own.")
+          .build();
+
+  // --- hedging -------------------------------------------------------------------------------
+
+  public static final ConfigKey<HedgeDelay> HEDGE_DELAY =
+      ConfigKey.service("hedge.delay", HedgeDelay.PARSER)
+          .description("Wait for response headers before an idempotent request is sent again to another"
+              + " endpoint: a duration (50ms) or a percentile of recent latencies (p95); unset: no hedging.")
+          .build();
+  public static final ConfigKey<Integer> HEDGE_MAX_ATTEMPTS =
+      ConfigKey.service("hedge.max-attempts", ValueParsers.integer(1, 10))
+          .defaultValue(2)
+          .description("Attempts of one hedged request in flight at once, the first included; 1 turns"
+              + " hedging off.")
           .build();
 
   // --- outlier detection and panic -----------------------------------------------------------
@@ -192,7 +212,8 @@ public final class ResilienceKeys {
           CB_WINDOW_SIZE, CB_MINIMUM_CALLS, CB_OPEN_DURATION, CB_HALF_OPEN_CALLS, CB_FAILURE_STATUSES,
           BULKHEAD_ENABLED, BULKHEAD_MAX_CONCURRENT, BULKHEAD_MAX_WAIT,
           RETRY_MAX_ATTEMPTS, RETRY_ON, RETRY_BACKOFF_BASE, RETRY_BACKOFF_MAX, RETRY_BUDGET_RATIO,
-          RETRY_BUDGET_WINDOW, RETRY_BUDGET_MIN_PER_SECOND, PER_TRY_TIMEOUT,
+          RETRY_BUDGET_WINDOW, RETRY_BUDGET_MIN_PER_SECOND, RETRY_AFTER_MAX, PER_TRY_TIMEOUT,
+          HEDGE_DELAY, HEDGE_MAX_ATTEMPTS,
           OUTLIER_ENABLED, OUTLIER_CONSECUTIVE_FAILURES, OUTLIER_BASE_EJECTION_TIME,
           OUTLIER_MAX_EJECTION_TIME, OUTLIER_MAX_EJECTION_PERCENT, PANIC_THRESHOLD,
           HC_PATH, HC_INTERVAL, HC_TIMEOUT, HC_HEALTHY_THRESHOLD, HC_UNHEALTHY_THRESHOLD);

@@ -8,21 +8,28 @@ import io.mesh4j.pipeline.MeshChain;
 import io.mesh4j.pipeline.MeshStage;
 import io.mesh4j.pipeline.StageOrder;
 import io.mesh4j.resilience.MeshRetry;
+import io.mesh4j.time.MeshClock;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * CALL stage: retries a failed attempt, on another endpoint when there is one (core avoids tried
- * endpoints), after a jittered backoff, within the service's retry budget and the call's deadline
- * (no retry whose backoff alone would outlast it). Each attempt gets the per-try timeout. Only
- * statuses decide on a response, before it is returned: a body handed to the caller is never
- * retried.
+ * endpoints), after a jittered backoff or the wait a {@code Retry-After} asks for, within the
+ * service's retry budget and the call's deadline (no retry whose wait alone would outlast it). Each
+ * attempt gets the per-try timeout. Only statuses decide on a response, before it is returned: a
+ * body handed to the caller is never retried. Idempotent requests of a service with {@code
+ * hedge.delay} are hedged instead ({@link HedgedRequest}), and a request that can have one
+ * attempt only (retries and hedging off) takes a fast path: no request copy, no budget.
  *
  * <p>What may be retried: a connect failure always (nothing was sent, not even for a POST); a reset,
  * timeout or status only for idempotent methods or requests tagged {@link MeshRetry#retryable()},
@@ -30,12 +37,22 @@ import okhttp3.Response;
  */
 final class RetryStage implements MeshStage {
 
+  private static final Logger log = LoggerFactory.getLogger("io.mesh4j.resilience");
+
   private final Map<String, ServiceResilience> services;
   private final ResilienceEvents events;
+  private final MeshClock clock;
+  private final ScheduledExecutorService scheduler;
 
-  RetryStage(Map<String, ServiceResilience> services, ResilienceEvents events) {
+  RetryStage(
+      Map<String, ServiceResilience> services,
+      ResilienceEvents events,
+      MeshClock clock,
+      ScheduledExecutorService scheduler) {
     this.services = services;
     this.events = events;
+    this.clock = clock;
+    this.scheduler = scheduler;
   }
 
   @Override
@@ -61,13 +78,47 @@ final class RetryStage implements MeshStage {
     }
     RetryPolicy policy = service.retryPolicy();
     Request request = chain.request();
+    MeshChain next = policy.perTryTimeout() == null ? chain : chain.withAttemptTimeout(policy.perTryTimeout());
+    if (policy.singleAttempt()) {
+      return next.proceed(request); // nothing to retry or hedge: no copy of the request, no budget
+    }
+    HedgePolicy hedge = policy.hedge();
+    if (hedge != null && isHedgeable(request)) {
+      long delay = service.hedgeDelayNanos(hedge);
+      if (delay >= 0) {
+        service.retryBudget().onRequest();
+        return new HedgedRequest(service, events, clock, scheduler, chain.call(), request, delay).run(next);
+      }
+      // a percentile not known yet: sent as if hedging were off, its latency recorded
+    }
+    if (policy.maxAttempts() == 1) {
+      return timedAttempt(next, request, service.latencies());
+    }
     service.retryBudget().onRequest();
+    return retried(service, chain, next, request);
+  }
+
+  /** The one attempt of a request that cannot be retried, its latency recorded for the hedge delay. */
+  private Response timedAttempt(MeshChain next, Request request, LatencyHistogram latencies) throws IOException {
+    if (latencies == null) {
+      return next.proceed(request);
+    }
+    long start = clock.nanoTime();
+    Response response = next.proceed(request);
+    latencies.record(clock.nanoTime() - start);
+    return response;
+  }
+
+  /** Attempts one after another. */
+  private Response retried(ServiceResilience service, MeshChain chain, MeshChain next, Request request)
+      throws IOException {
+    RetryPolicy policy = service.retryPolicy();
     boolean repeatable = isRepeatable(request);
     for (int attempt = 1; ; attempt++) {
       AttemptProgress progress = new AttemptProgress();
       Request tagged = request.newBuilder().tag(AttemptProgress.class, progress).build();
-      MeshChain next = policy.perTryTimeout() == null ? chain : chain.withAttemptTimeout(policy.perTryTimeout());
       boolean last = attempt >= policy.maxAttempts();
+      long start = clock.nanoTime();
       Response response;
       try {
         response = next.proceed(tagged);
@@ -80,7 +131,8 @@ final class RetryStage implements MeshStage {
         if (!safe || !policy.retryOn().failure(kind)) {
           throw e;
         }
-        Duration backoff = retryBackoff(service, chain, attempt, kind.name().toLowerCase(java.util.Locale.ROOT));
+        Duration backoff =
+            retryWait(service, chain, attempt, kind.name().toLowerCase(java.util.Locale.ROOT), RetryAfter.NONE);
         if (backoff == null) {
           throw e;
         }
@@ -90,16 +142,20 @@ final class RetryStage implements MeshStage {
         }
         continue;
       }
+      if (attempt == 1 && service.latencies() != null) {
+        service.latencies().record(clock.nanoTime() - start);
+      }
       if (last || !repeatable || !policy.retryOn().status(response.code())) {
         return response;
       }
-      Duration backoff = retryBackoff(service, chain, attempt, "HTTP " + response.code());
-      if (backoff == null) {
+      long retryAfter = RetryAfter.nanos(response.header("Retry-After"), clock.wallMillis());
+      Duration wait = retryWait(service, chain, attempt, "HTTP " + response.code(), retryAfter);
+      if (wait == null) {
         return response;
       }
       // discarded (its body was never handed to the caller): free its connection before waiting
       response.close();
-      sleep(backoff);
+      sleep(wait);
       if (chain.call().okHttpCall().isCanceled()) {
         throw new IOException("Canceled");
       }
@@ -107,14 +163,29 @@ final class RetryStage implements MeshStage {
   }
 
   /**
-   * Deadline and budget: the backoff to wait before the next attempt, or null when there is to be
-   * no next attempt.
+   * Deadline, {@code Retry-After} and budget: the wait before the next attempt, or null when there
+   * is to be no next attempt. A {@code Retry-After} replaces the backoff; one longer than {@code
+   * retry.retry-after.max}, or than what is left of the call's deadline, means no retry: the caller
+   * gets the response at once rather than a wait that cannot help.
    */
-  private Duration retryBackoff(ServiceResilience service, MeshChain chain, int attempt, String reason) {
+  private Duration retryWait(ServiceResilience service, MeshChain chain, int attempt, String reason, long retryAfter) {
     MeshCall call = chain.call();
-    Duration backoff = service.retryPolicy().backoff().before(attempt);
-    if (call.remainingNanos() <= backoff.toNanos()) {
-      return null; // it could not even start in time (without a deadline remainingNanos is MAX_VALUE)
+    RetryPolicy policy = service.retryPolicy();
+    long remaining = call.remainingNanos(); // without a deadline Long.MAX_VALUE
+    Duration wait;
+    if (retryAfter != RetryAfter.NONE) {
+      if (retryAfter > policy.retryAfterMax().toNanos() || retryAfter >= remaining) {
+        log.debug("service '{}': no retry ({}): Retry-After asks for {}ms, beyond {}", service.name(), reason,
+            TimeUnit.NANOSECONDS.toMillis(retryAfter),
+            retryAfter >= remaining ? "the call's deadline" : "retry.retry-after.max");
+        return null;
+      }
+      wait = Duration.ofNanos(retryAfter);
+    } else {
+      wait = policy.backoff().before(attempt);
+      if (remaining <= wait.toNanos()) {
+        return null; // it could not even start in time
+      }
     }
     if (!service.retryBudget().tryRetry()) {
       events.publish(new RetryDenied(service.name(), reason));
@@ -123,8 +194,8 @@ final class RetryStage implements MeshStage {
     List<MeshAttempt> attempts = call.attempts();
     MeshAttempt failed = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
     events.publish(
-        new RetryScheduled(service.name(), failed == null ? null : failed.endpoint(), reason, attempt + 1, backoff));
-    return backoff;
+        new RetryScheduled(service.name(), failed == null ? null : failed.endpoint(), reason, attempt + 1, wait));
+    return wait;
   }
 
   private static boolean isRepeatable(Request request) {
@@ -133,6 +204,16 @@ final class RetryStage implements MeshStage {
       return false;
     }
     return RetryPolicy.idempotent(request.method()) || request.tag(MeshRetry.class) != null;
+  }
+
+  /**
+   * Hedging sends a copy while the first may still be running, so only methods that mean the same
+   * however many run at once: neither a header nor {@link MeshRetry#retryable()} (which says a
+   * request may be repeated after its attempt ended) opts a POST in.
+   */
+  private static boolean isHedgeable(Request request) {
+    RequestBody body = request.body();
+    return RetryPolicy.idempotent(request.method()) && (body == null || !body.isOneShot());
   }
 
   private void sleep(Duration backoff) throws InterruptedIOException {

@@ -45,6 +45,10 @@ final class ServiceParts {
     return new RetryBudget(context.clock(), settings);
   }
 
+  LatencyHistogram latencyHistogram() {
+    return new LatencyHistogram(context.clock());
+  }
+
   OutlierDetector outlierDetector(ServiceConfig config) {
     return new OutlierDetector(
         config.name(),

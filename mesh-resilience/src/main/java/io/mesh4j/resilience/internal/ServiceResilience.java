@@ -24,6 +24,7 @@ final class ServiceResilience implements AutoCloseable {
   private final ServiceBulkhead bulkhead;
   private final RetryPolicy retryPolicy;
   private final RetryBudget retryBudget;
+  private final LatencyHistogram latencies;
   private final OutlierDetector outlierDetector;
   private final HealthChecker healthChecker;
   private final int panicThreshold;
@@ -39,6 +40,7 @@ final class ServiceResilience implements AutoCloseable {
       ServiceBulkhead bulkhead,
       RetryPolicy retryPolicy,
       RetryBudget retryBudget,
+      LatencyHistogram latencies,
       OutlierDetector outlierDetector,
       HealthChecker healthChecker,
       int panicThreshold,
@@ -52,6 +54,7 @@ final class ServiceResilience implements AutoCloseable {
     this.bulkhead = bulkhead;
     this.retryPolicy = retryPolicy;
     this.retryBudget = retryBudget;
+    this.latencies = latencies;
     this.outlierDetector = outlierDetector;
     this.healthChecker = healthChecker;
     this.panicThreshold = panicThreshold;
@@ -87,6 +90,7 @@ final class ServiceResilience implements AutoCloseable {
         bulkhead,
         retryPolicy,
         retryBudget,
+        latencyHistogram(retryPolicy, null, parts),
         outliers,
         health,
         config.get(ResilienceKeys.PANIC_THRESHOLD),
@@ -106,6 +110,7 @@ final class ServiceResilience implements AutoCloseable {
             ? circuitBreaker
             : CircuitBreakers.replace(circuitBreaker, name, cb, parts.events(), parts.currentBreaker(name));
     RetryBudget.Settings budget = RetryBudget.Settings.of(next);
+    RetryPolicy nextPolicy = RetryPolicy.of(next);
     return new ServiceResilience(
         name,
         parts,
@@ -113,13 +118,26 @@ final class ServiceResilience implements AutoCloseable {
         breaker,
         next.get(ResilienceKeys.CB_FAILURE_STATUSES),
         updatedBulkhead(next),
-        RetryPolicy.of(next),
+        nextPolicy,
         budget.equals(retryBudget.settings()) ? retryBudget : parts.retryBudget(budget),
+        latencyHistogram(nextPolicy, latencies, parts),
         updatedOutlierDetector(next),
         updatedHealthChecker(next),
         next.get(ResilienceKeys.PANIC_THRESHOLD),
         next.get(LoadBalancerKeys.PRIORITY_OVERPROVISIONING_FACTOR),
         panic);
+  }
+
+  /**
+   * The latencies a percentile hedge delay reads: kept while the delay stays a percentile (of any
+   * value), none otherwise.
+   */
+  private static LatencyHistogram latencyHistogram(RetryPolicy policy, LatencyHistogram current, ServiceParts parts) {
+    HedgePolicy hedge = policy.hedge();
+    if (hedge == null || !hedge.delay().isPercentile()) {
+      return null;
+    }
+    return current != null ? current : parts.latencyHistogram();
   }
 
   private static ServiceBulkhead newBulkhead(ServiceConfig config) {
@@ -193,6 +211,25 @@ final class ServiceResilience implements AutoCloseable {
 
   RetryBudget retryBudget() {
     return retryBudget;
+  }
+
+  /** Recent first-attempt latencies, kept only for a percentile {@code hedge.delay}; else null. */
+  LatencyHistogram latencies() {
+    return latencies;
+  }
+
+  /**
+   * How long a hedged request waits for response headers before the next attempt, in nanoseconds:
+   * the fixed delay, or the percentile of recent latencies; -1 while a percentile is not known yet
+   * (too few samples), when requests are not hedged.
+   */
+  long hedgeDelayNanos(HedgePolicy hedge) {
+    HedgeDelay delay = hedge.delay();
+    if (!delay.isPercentile()) {
+      return delay.fixed().toNanos();
+    }
+    LatencyHistogram h = latencies;
+    return h == null ? -1 : h.percentileNanos(delay.quantile());
   }
 
   OutlierDetector outlierDetector() {

@@ -132,6 +132,33 @@ public abstract class LoadBalancerConformanceSuite {
     }
   }
 
+  /**
+   * Hedging: the hedge is picked while the first attempt is still outstanding and avoids its
+   * endpoint; the first is then cancelled, and its tracker told so ({@code success=false}, the time
+   * until cancellation), after the hedge's. The policy keeps every endpoint reachable afterwards.
+   */
+  @Test
+  void aHedgeWhileTheFirstAttemptIsOutstandingGoesElsewhereAndTheCancelledOneLeavesEveryEndpointReachable() {
+    List<Endpoint> endpoints = endpoints(1, 2, 3);
+    loadBalancer.update(context.update(endpoints));
+
+    for (int i = 0; i < PICKS; i++) {
+      Picker picker = context.picker();
+      PickResult first = picker.pick(request(i));
+      assertThat(first.hasEndpoint()).isTrue();
+      PickResult hedge = picker.pick(new PickRequest(request(i).hashKey(), Set.of(first.endpoint())));
+      assertThat(hedge.hasEndpoint()).isTrue();
+      assertThat(hedge.endpoint()).isNotEqualTo(first.endpoint());
+      hedge.tracker().onComplete(1_000_000, true);
+      first.tracker().onComplete(20_000_000, false);
+    }
+    for (Endpoint e : endpoints) {
+      Set<Endpoint> others = new HashSet<>(endpoints);
+      others.remove(e);
+      assertThat(pickedEndpoint(context.picker(), new PickRequest(null, others))).isEqualTo(e);
+    }
+  }
+
   @Test
   void publishesANewPickerOnEveryUpdate() {
     List<Picker> seen = new ArrayList<>();

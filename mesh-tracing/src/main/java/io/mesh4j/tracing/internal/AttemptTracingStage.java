@@ -79,7 +79,8 @@ final class AttemptTracingStage implements MeshStage {
         MdcScope mdc = MdcScope.open(span.getSpanContext())) {
       response = chain.proceed(outgoing);
     } catch (IOException | RuntimeException | Error e) {
-      end(span, active, start, Outcome.of(e));
+      boolean superseded = chain.isCanceled() && !chain.call().okHttpCall().isCanceled();
+      end(span, active, start, superseded ? Outcome.SUPERSEDED : Outcome.of(e));
       throw e;
     }
     end(span, active, start, Outcome.of(response));

@@ -79,10 +79,11 @@ final class CallTracingStage implements MeshStage {
       response = chain.proceed(request);
       outcome = Outcome.of(response);
     } catch (IOException | RuntimeException | Error e) {
-      end(span, call, method, start, Outcome.of(e));
+      end(span, call, method, start, Outcome.of(e), null);
       throw e;
     }
-    end(span, call, method, start, outcome);
+    // the attempt that answered: with hedging, not necessarily the last one started
+    end(span, call, method, start, outcome, response.request().tag(io.mesh4j.pipeline.MeshAttempt.class));
     return response;
   }
 
@@ -94,12 +95,13 @@ final class CallTracingStage implements MeshStage {
     return span.getSpanContext().isValid() ? span.makeCurrent() : Scope.noop();
   }
 
-  private void end(Span span, MeshCall call, String method, long start, Outcome outcome) {
+  private void end(
+      Span span, MeshCall call, String method, long start, Outcome outcome, io.mesh4j.pipeline.MeshAttempt answered) {
     List<io.mesh4j.pipeline.MeshAttempt> attempts = call.attempts();
     metrics.requestEnded(method, call.service(), clock.nanoTime() - start, attempts.size(), outcome);
     if (span.isRecording()) {
       if (!attempts.isEmpty()) {
-        io.mesh4j.pipeline.MeshAttempt last = attempts.get(attempts.size() - 1);
+        io.mesh4j.pipeline.MeshAttempt last = answered != null ? answered : attempts.get(attempts.size() - 1);
         span.setAttribute(HttpSemconv.SERVER_ADDRESS, last.endpoint().host());
         span.setAttribute(HttpSemconv.SERVER_PORT, (long) last.endpoint().port());
         span.setAttribute(MeshAttributes.ENDPOINT, last.endpoint().authority());

@@ -7,6 +7,8 @@ import io.mesh4j.event.ConfigApplied;
 import io.mesh4j.event.ConfigNeedsRestart;
 import io.mesh4j.event.ConfigRejected;
 import io.mesh4j.event.EndpointEjected;
+import io.mesh4j.event.HedgeSent;
+import io.mesh4j.event.HedgeWon;
 import io.mesh4j.event.MeshEvent;
 import io.mesh4j.event.MeshEvents;
 import io.mesh4j.event.RetryDenied;
@@ -41,6 +43,8 @@ final class MeshEventMetrics implements AutoCloseable {
   private final MeshContext context;
   private final LongCounter retries;
   private final LongCounter budgetExhausted;
+  private final LongCounter hedges;
+  private final LongCounter hedgeWins;
   private final LongCounter ejections;
   private final LongCounter rejections;
   private final LongCounter reloads;
@@ -54,6 +58,9 @@ final class MeshEventMetrics implements AutoCloseable {
     retries = counter(meter, "mesh.client.retries", "{retry}", "Retries the mesh decided to make.");
     budgetExhausted =
         counter(meter, "mesh.retry_budget.exhausted", "{retry}", "Retries not made because the retry budget was spent.");
+    hedges = counter(meter, "mesh.client.hedges", "{request}", "Hedges sent: requests sent again while unanswered.");
+    hedgeWins =
+        counter(meter, "mesh.client.hedge_wins", "{request}", "Hedged requests whose response came from a hedge.");
     ejections =
         counter(meter, "mesh.outlier.ejections", "{ejection}", "Endpoints ejected by passive outlier detection.");
     rejections =
@@ -154,6 +161,10 @@ final class MeshEventMetrics implements AutoCloseable {
       retries.add(1, service(event));
     } else if (event instanceof RetryDenied) {
       budgetExhausted.add(1, service(event));
+    } else if (event instanceof HedgeSent) {
+      hedges.add(1, service(event));
+    } else if (event instanceof HedgeWon) {
+      hedgeWins.add(1, service(event));
     } else if (event instanceof EndpointEjected) {
       ejections.add(1, service(event));
     } else if (event instanceof CircuitRejected) {

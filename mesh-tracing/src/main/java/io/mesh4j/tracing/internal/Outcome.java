@@ -1,5 +1,6 @@
 package io.mesh4j.tracing.internal;
 
+import io.mesh4j.tracing.MeshAttributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -13,6 +14,12 @@ import okhttp3.Response;
  * @param failure the exception, when it failed with one
  */
 record Outcome(int statusCode, String errorType, Throwable failure) {
+
+  /**
+   * A concurrent attempt (a hedge, or the first attempt it overtook) cancelled because another
+   * attempt of the request answered first: normal work of hedging, not an error of the endpoint.
+   */
+  static final Outcome SUPERSEDED = new Outcome(0, "superseded", null);
 
   /** A response: an error for a client when the status is 4xx or 5xx, per the HTTP span-status rules. */
   static Outcome of(Response response) {
@@ -31,6 +38,10 @@ record Outcome(int statusCode, String errorType, Throwable failure) {
 
   /** Sets the status-code and error attributes, the span status, and records the exception. */
   void applyTo(Span span) {
+    if (this == SUPERSEDED) {
+      span.setAttribute(MeshAttributes.ATTEMPT_SUPERSEDED, true);
+      return;
+    }
     if (hasStatus()) {
       span.setAttribute(HttpSemconv.HTTP_RESPONSE_STATUS_CODE, (long) statusCode);
     }

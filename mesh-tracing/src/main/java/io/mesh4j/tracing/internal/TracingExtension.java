@@ -9,8 +9,10 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import okhttp3.Interceptor;
 
 /**
@@ -61,6 +63,13 @@ public final class TracingExtension implements MeshExtension {
   @Override
   public List<MeshStage> stages() {
     return stages;
+  }
+
+  /** A hedged attempt on another thread gets the request's trace context: its span is the call span's child. */
+  @Override
+  public UnaryOperator<Runnable> captureRequestContext() {
+    Context context = Context.current();
+    return context::wrap;
   }
 
   @Override
