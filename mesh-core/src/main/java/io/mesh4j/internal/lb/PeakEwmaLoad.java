@@ -11,9 +11,15 @@ import java.lang.invoke.VarHandle;
  *
  * <ul>
  *   <li>the estimate starts at the default RTT, as if that were a sample taken when the endpoint
- *       joined, and the first answer only moves it one step ({@code lowerSampleWeight}) either way:
+ *       joined. A first answer slower than that only moves it one step ({@code lowerSampleWeight}):
  *       a first answer pays for connecting, a TLS handshake and a cold JIT, and becoming the
- *       estimate it would shun an identical endpoint (the peak rule applies from the second on);
+ *       estimate it would shun an identical endpoint (the peak rule applies from the second on). A
+ *       first answer faster than the default becomes the estimate: even with those costs in it, it
+ *       is a better guess than the default;
+ *   <li>an endpoint without an answer yet and with nothing in flight costs 0: it is tried as soon
+ *       as it is a candidate, once (then {@link #UNMEASURED_BUSY_PENALTY} until it answers), so
+ *       that under sequential traffic an identical peer is not left unmeasured while the default
+ *       decays;
  *   <li>while it has no request in flight it decays towards zero with time constant {@code
  *       decay}, so an endpoint that gets no traffic looks cheaper and cheaper and is tried again;
  *       while it has some, it does not decay: an endpoint that stops answering does not draw more
@@ -143,8 +149,8 @@ final class PeakEwmaLoad extends OutstandingRequests {
 
   /**
    * Latency estimate × (outstanding + 1), before weighting: what the picker compares. The estimate
-   * decays only while nothing is outstanding; an endpoint without a sample and with a request in
-   * flight costs {@link #UNMEASURED_BUSY_PENALTY}.
+   * decays only while nothing is outstanding; an endpoint without a sample costs 0 while idle and
+   * {@link #UNMEASURED_BUSY_PENALTY} with a request in flight.
    */
   double cost(long nowNanos) {
     int outstanding = get();
@@ -161,7 +167,7 @@ final class PeakEwmaLoad extends OutstandingRequests {
       }
       if (version == v) {
         if (outstanding == 0) {
-          return latency * weightOfPast(nowNanos - at);
+          return v < FIRST_SAMPLE ? 0 : latency * weightOfPast(nowNanos - at);
         }
         // waiting for answers is not "no traffic": no decay, or an endpoint that stopped answering
         // would look cheaper the longer it keeps its callers waiting, and draw more of them
@@ -226,9 +232,10 @@ final class PeakEwmaLoad extends OutstandingRequests {
     }
     double next;
     if (v < FIRST_SAMPLE && success) {
-      // the first answer pays for connecting, TLS and a cold JIT: it moves the default estimate one
-      // step either way rather than become the estimate (or an identical endpoint would be shunned)
-      next = now + (sample - now) * lowerSampleWeight;
+      // the first answer pays for connecting, TLS and a cold JIT: slower than the default, it moves
+      // the estimate one step rather than become it (or an identical endpoint would be shunned);
+      // faster, it is an upper bound of the endpoint's latency, and a better one than the default
+      next = sample <= now ? sample : now + (sample - now) * lowerSampleWeight;
     } else {
       next = sample >= now ? sample : now - (now - sample) * lowerSampleWeight;
     }

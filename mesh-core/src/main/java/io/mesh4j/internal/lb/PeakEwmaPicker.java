@@ -25,4 +25,9 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker<PeakEwmaLoad> {
   double cost(int index, long nowNanos) {
     return loads[index].cost(nowNanos) / weights[index];
   }
+
+  /** The latency estimate of endpoint {@code index} now (for tests; picks compare {@link #cost}). */
+  double latencyNanos(int index, long nowNanos) {
+    return loads[index].latencyNanos(nowNanos);
+  }
 }

@@ -62,7 +62,7 @@ class PeakEwmaPickerTest {
   }
 
   @Test
-  void theFirstAnswerMovesTheDefaultOneStepEitherWayAndPeaksCountFromTheSecond() {
+  void aFirstAnswerFasterThanTheDefaultBecomesTheEstimateASlowerOneMovesItOneStepAndPeaksCountFromTheSecond() {
     double rtt = DEFAULT_RTT.toNanos();
     double step = PeakEwmaTuning.LOWER_SAMPLE_WEIGHT;
     PeakEwmaLoad fastFirst = new PeakEwmaLoad(clock, TUNING);
@@ -74,7 +74,7 @@ class PeakEwmaPickerTest {
     coldFirst.observe(300 * MS, now.get()); // slow again: now it is a peak
 
     assertThat(fastFirst.isMeasured()).isTrue();
-    assertThat(fastFirst.latencyNanos(now.get())).isCloseTo(rtt - (rtt - 0.1 * rtt) * step, within(1.0));
+    assertThat(fastFirst.latencyNanos(now.get())).isCloseTo(0.1 * rtt, within(1.0));
     assertThat(afterCold).isCloseTo(rtt + (300 * MS - rtt) * step, within(1.0));
     assertThat(coldFirst.latencyNanos(now.get())).isEqualTo(300.0 * MS);
   }
@@ -284,6 +284,27 @@ class PeakEwmaPickerTest {
   }
 
   @Test
+  void twoIdenticalNewEndpointsShareSequentialTrafficFromTheFirstRequests() {
+    Picker picker = newPicker(List.of(fast, slow));
+    PickResult first = picker.pick(PickRequest.empty());
+    complete(first, 2 * MS);
+    PickResult second = picker.pick(PickRequest.empty());
+    complete(second, 2 * MS);
+    // the second request goes to the endpoint not measured yet, not to the one just measured
+    assertThat(second.endpoint()).isNotEqualTo(first.endpoint());
+
+    // one caller, both answer in 2 ms: 400 requests, 0.8 s, well before the default could decay
+    int toFast = 0;
+    for (int i = 0; i < 400; i++) {
+      PickResult next = picker.pick(PickRequest.empty());
+      toFast += next.endpoint().equals(fast) ? 1 : 0;
+      complete(next, 2 * MS);
+    }
+
+    assertThat(toFast / 400.0).isBetween(0.3, 0.7);
+  }
+
+  @Test
   void anEndpointWithoutSamplesIsTriedOnceButNotFloodedBeforeItAnswers() {
     Picker picker = newPicker(List.of(fast));
     complete(picker.pick(PickRequest.empty()), 10);
@@ -322,8 +343,8 @@ class PeakEwmaPickerTest {
     PeakEwmaPicker newDecay = (PeakEwmaPicker) pickers.newPicker(
         one, Endpoints.update(one, Map.of(PeakEwmaProvider.DECAY, DECAY.multipliedBy(2))));
 
-    assertThat(sameDecay.cost(0, now.get())).as("the estimate survives an update").isEqualTo(80.0 * MS);
-    assertThat(newDecay.cost(0, now.get())).as("a new time constant starts afresh")
+    assertThat(sameDecay.latencyNanos(0, now.get())).as("the estimate survives an update").isEqualTo(80.0 * MS);
+    assertThat(newDecay.latencyNanos(0, now.get())).as("a new time constant starts afresh")
         .isEqualTo((double) DEFAULT_RTT.toNanos());
   }
 
@@ -333,7 +354,7 @@ class PeakEwmaPickerTest {
     PeakEwmaPicker picker = (PeakEwmaPicker) pickers.newPicker(
         one, Endpoints.update(one, Map.of(PeakEwmaProvider.DEFAULT_RTT, Duration.ofMillis(250))));
 
-    assertThat(picker.cost(0, now.get())).isEqualTo(250.0 * MS);
+    assertThat(picker.latencyNanos(0, now.get())).isEqualTo(250.0 * MS);
   }
 
   @Test
