@@ -209,6 +209,25 @@ class HedgingTest {
   }
 
   @Test
+  void aRetryAfterOnAHedgedRequestHoldsBackTheNextHedgeUntilTheTimeTheServerAskedFor() throws Exception {
+    AtomicInteger arrivals = new AtomicInteger();
+    HoldingBackend.Replies replies = (n, method) -> arrivals.incrementAndGet() == 1
+        ? Reply.status(503, "Retry-After: 1") : Reply.after(0, "second");
+    try (HoldingBackend a = HoldingBackend.start(replies);
+        HoldingBackend b = HoldingBackend.start(replies);
+        MeshClient mesh = hedging(a.endpoint() + "," + b.endpoint(), "50ms").build()) {
+      OkHttpClient http = mesh.wrap(new OkHttpClient());
+      long start = System.nanoTime();
+      // the 503 comes back before the hedge's 50 ms: the hedge would go then, 1 s too early
+      assertThat(body(http, get("http://orders/x"))).isEqualTo("second");
+      long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+      assertThat(elapsedMillis).as("waited for the Retry-After second").isGreaterThanOrEqualTo(950);
+      assertThat(a.requests() + b.requests()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void whenEveryAttemptFailsTheCallerGetsTheLastFailure() throws Exception {
     AtomicInteger arrivals = new AtomicInteger();
     HoldingBackend.Replies replies = (n, method) -> arrivals.incrementAndGet() == 1

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * What {@code hedge.delay} says: a fixed wait ({@code 50ms}) or a percentile of the service's recent
- * attempt latencies ({@code p95}). Exactly one of the two is set. A record: a reload that writes the
+ * first-attempt latencies ({@code p95}). Exactly one of the two is set. A record: a reload that writes the
  * same value is no change.
  *
  * @param fixed the fixed wait, or null

@@ -169,12 +169,21 @@ final class HedgedRequest {
 
   /** Arms the one timer for the next send, unless an earlier one is armed already. */
   private void armTimer(long afterNanos, boolean retry) {
+    armTimer(afterNanos, retry, false);
+  }
+
+  /**
+   * Arms the one timer for the next send. {@code notBefore}: the server asked for this wait
+   * (Retry-After), so an earlier send already armed (the next hedge) is pushed back to it rather
+   * than taken as the retry; otherwise the earlier of the two sends stays.
+   */
+  private void armTimer(long afterNanos, boolean retry, boolean notBefore) {
     if (stopped || sent >= limit || (!retry && !hedging)) {
       return;
     }
     long at = clock.nanoTime() + afterNanos;
     if (timer != null) {
-      if (timerAt <= at) {
+      if (notBefore ? timerAt >= at : timerAt <= at) {
         retryPending |= retry; // the send already due at timerAt is the retry
         return;
       }
@@ -341,7 +350,7 @@ final class HedgedRequest {
       deciding--;
       next = sent + 1;
       if (paid && !done) {
-        armTimer(wait.toNanos(), true);
+        armTimer(wait.toNanos(), true, retryAfterNanos != RetryAfter.NONE);
         scheduled = retryPending;
       } else {
         stopped = true;
