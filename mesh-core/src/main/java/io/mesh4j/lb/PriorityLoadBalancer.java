@@ -28,7 +28,7 @@ public final class PriorityLoadBalancer implements LoadBalancer {
   /** @param child creates the policy (or the next wrapper) that balances within one priority */
   public PriorityLoadBalancer(LoadBalancerContext context, Function<LoadBalancerContext, LoadBalancer> child) {
     this.context = Objects.requireNonNull(context, "context");
-    this.children = new ChildGroups(context, child);
+    this.children = new ChildGroups(context, child, GroupPicker.RetryRule.SAME_GROUP_FIRST);
   }
 
   @Override

@@ -35,7 +35,7 @@ public final class ZoneAwareLoadBalancer implements LoadBalancer {
   /** @param child creates the policy that balances within one zone */
   public ZoneAwareLoadBalancer(LoadBalancerContext context, Function<LoadBalancerContext, LoadBalancer> child) {
     this.context = Objects.requireNonNull(context, "context");
-    this.children = new ChildGroups(context, child);
+    this.children = new ChildGroups(context, child, GroupPicker.RetryRule.UNTRIED_GROUP_FIRST);
   }
 
   public ZoneAwareLoadBalancer(LoadBalancerContext context, LoadBalancerProvider policy) {

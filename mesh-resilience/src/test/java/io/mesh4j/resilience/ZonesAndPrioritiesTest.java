@@ -150,11 +150,11 @@ class ZonesAndPrioritiesTest {
 
   @Test
   void whenTheLocalZoneDiesTrafficMovesToTheOtherWithoutAFailedRequestAndComesBack() throws Exception {
-    List<Backend> a = backends("a", 2, 0);
-    List<Backend> b = backends("b", 4, 0);
-    // a retry tries the other local endpoint first, then another zone: 2 local endpoints + 1
+    List<Backend> a = backends("a", 3, 0);
+    List<Backend> b = backends("b", 3, 0);
+    // the default 2 attempts: the retry of a failure in zone a goes to zone b, not to another
+    // (as dead) endpoint of zone a
     try (MeshClient mesh = TestMeshes.start(config("a",
-        "mesh.services.orders.retry.max-attempts", "3",
         "mesh.services.orders.outlier-detection.base-ejection-time", "1s",
         "mesh.services.orders.outlier-detection.max-ejection-time", "1s"))) {
       OkHttpClient http = mesh.wrap(new OkHttpClient());

@@ -52,6 +52,7 @@ public final class ChildGroups implements AutoCloseable {
   private final Map<String, Child> children = new HashMap<>();
   private Child spare; // created up front, so that a policy that cannot start fails with its parent
   private Layout layout;
+  private final GroupPicker.RetryRule retryRule;
   private boolean updating;
   private boolean closed;
 
@@ -59,10 +60,14 @@ public final class ChildGroups implements AutoCloseable {
    * Creates the first child at once: a child policy that cannot start fails here.
    *
    * @param factory creates a child policy with the context it must publish through
+   * @param retryRule where a retry goes among the groups
    */
-  public ChildGroups(LoadBalancerContext context, Function<LoadBalancerContext, LoadBalancer> factory) {
+  public ChildGroups(
+      LoadBalancerContext context, Function<LoadBalancerContext, LoadBalancer> factory,
+      GroupPicker.RetryRule retryRule) {
     this.context = Objects.requireNonNull(context, "context");
     this.factory = Objects.requireNonNull(factory, "factory");
+    this.retryRule = Objects.requireNonNull(retryRule, "retryRule");
     this.spare = create();
   }
 
@@ -101,7 +106,7 @@ public final class ChildGroups implements AutoCloseable {
       } finally {
         updating = false;
       }
-      layout = new Layout(groups, preferred, whenEmpty);
+      layout = new Layout(groups, preferred, whenEmpty, retryRule);
       stale.set(true);
     } finally {
       lock.unlock();
@@ -188,15 +193,19 @@ public final class ChildGroups implements AutoCloseable {
     private final int[] shares;
     private final int[] sizes;
     private final Map<Endpoint, Integer> groupOf;
+    private final Map<Endpoint, Integer> excludedGroupOf;
     private final int preferred;
     private final Picker whenEmpty;
+    private final GroupPicker.RetryRule retryRule;
 
-    Layout(List<Group> groups, int preferred, Picker whenEmpty) {
+    Layout(List<Group> groups, int preferred, Picker whenEmpty, GroupPicker.RetryRule retryRule) {
+      this.retryRule = retryRule;
       int n = groups.size();
       keys = new String[n];
       shares = new int[n];
       sizes = new int[n];
       Map<Endpoint, Integer> of = new HashMap<>();
+      Map<Endpoint, Integer> excludedOf = new HashMap<>();
       for (int i = 0; i < n; i++) {
         Group g = groups.get(i);
         keys[i] = g.key();
@@ -205,8 +214,12 @@ public final class ChildGroups implements AutoCloseable {
         for (Endpoint e : g.update().endpoints()) {
           of.putIfAbsent(e, i);
         }
+        for (Endpoint e : g.update().excluded()) {
+          excludedOf.putIfAbsent(e, i);
+        }
       }
       this.groupOf = of;
+      this.excludedGroupOf = excludedOf;
       this.preferred = preferred;
       this.whenEmpty = Objects.requireNonNull(whenEmpty, "whenEmpty");
     }
@@ -227,7 +240,8 @@ public final class ChildGroups implements AutoCloseable {
       if (keys.length == 1) {
         return pickers.get(0); // nothing to choose between: the child's picker, at no extra cost
       }
-      return new GroupPicker(pickers.toArray(new Picker[0]), shares, sizes, groupOf, preferred);
+      return new GroupPicker(
+          pickers.toArray(new Picker[0]), shares, sizes, groupOf, preferred, retryRule, excludedGroupOf);
     }
   }
 }

@@ -10,12 +10,27 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A parent policy's picker over its children's pickers, one per group of endpoints (a priority, a
- * zone): it draws a group by the groups' shares, then lets that group's picker choose. A request
- * that must avoid endpoints (a retry) stays in the drawn group while it has an endpoint not yet
- * tried, else goes to the preferred group (the local zone, the first priority), else to the first
- * group in order that has one. Immutable; allocation-free on the pick path.
+ * zone): it draws a group by the groups' shares, then lets that group's picker choose. Where a
+ * request that must avoid endpoints (a retry) goes is the {@link RetryRule}'s choice. Immutable;
+ * allocation-free on the pick path.
  */
 public final class GroupPicker implements Picker {
+
+  /** Where a retry goes. */
+  public enum RetryRule {
+    /**
+     * The drawn group while it has an endpoint not yet tried, else the preferred group, else the
+     * first group in order that has one (priorities: a retry stays in its priority).
+     */
+    SAME_GROUP_FIRST,
+    /**
+     * A group of which the request tried no endpoint yet: the preferred one if so, else one drawn
+     * in proportion to the groups' sizes (zones: failures within a zone go together, as when a
+     * zone goes down, so a retry goes to another zone, and the retries of a zone's clients spread
+     * over the others); when every group was tried, as {@link #SAME_GROUP_FIRST}.
+     */
+    UNTRIED_GROUP_FIRST
+  }
 
   /** Shares are parts of this whole (0.01 % each). */
   public static final int SCALE = 10_000;
@@ -24,8 +39,10 @@ public final class GroupPicker implements Picker {
   private final int[] cumulative;
   private final int[] sizes;
   private final Map<Endpoint, Integer> groupOf;
+  private final Map<Endpoint, Integer> excludedGroupOf;
   private final int preferred;
   private final int only;
+  private final RetryRule retryRule;
 
   /**
    * @param pickers one per group, in spill order
@@ -33,8 +50,14 @@ public final class GroupPicker implements Picker {
    * @param sizes the number of endpoints of each group
    * @param groupOf the group of each endpoint
    * @param preferred the group a retry tries after its drawn one, or -1
+   * @param retryRule where a retry goes
+   * @param excludedGroupOf the group of each endpoint left out of the groups (unhealthy, ejected):
+   *     a retry whose first attempt failed on an endpoint since ejected still counts its group as
+   *     tried
    */
-  public GroupPicker(Picker[] pickers, int[] shares, int[] sizes, Map<Endpoint, Integer> groupOf, int preferred) {
+  public GroupPicker(
+      Picker[] pickers, int[] shares, int[] sizes, Map<Endpoint, Integer> groupOf, int preferred,
+      RetryRule retryRule, Map<Endpoint, Integer> excludedGroupOf) {
     this.pickers = pickers.clone();
     this.cumulative = new int[shares.length];
     int sum = 0;
@@ -53,16 +76,49 @@ public final class GroupPicker implements Picker {
     this.groupOf = Map.copyOf(groupOf);
     this.preferred = preferred;
     this.only = whole;
+    this.retryRule = retryRule;
+    this.excludedGroupOf = Map.copyOf(excludedGroupOf);
   }
 
   @Override
   public PickResult pick(PickRequest request) {
     int group = only >= 0 ? only : draw(request.hashKey());
     Set<Endpoint> avoid = request.avoid();
-    if (!avoid.isEmpty() && !hasUntried(group, avoid)) {
-      group = spill(group, avoid);
+    if (!avoid.isEmpty()) {
+      int untried = retryRule == RetryRule.UNTRIED_GROUP_FIRST ? untriedGroup(avoid) : -1;
+      if (untried >= 0) {
+        group = untried;
+      } else if (!hasUntried(group, avoid)) {
+        group = spill(group, avoid);
+      }
     }
     return pickers[group].pick(request);
+  }
+
+  /** The preferred group if untried, else an untried group drawn by size; -1 when none is left. */
+  private int untriedGroup(Set<Endpoint> avoid) {
+    if (preferred >= 0 && sizes[preferred] > 0 && !touched(preferred, avoid)) {
+      return preferred;
+    }
+    int total = 0;
+    for (int i = 0; i < sizes.length; i++) {
+      if (!touched(i, avoid)) {
+        total += sizes[i];
+      }
+    }
+    if (total == 0) {
+      return -1;
+    }
+    int r = ThreadLocalRandom.current().nextInt(total);
+    for (int i = 0; i < sizes.length; i++) {
+      if (!touched(i, avoid)) {
+        if (r < sizes[i]) {
+          return i;
+        }
+        r -= sizes[i];
+      }
+    }
+    return -1; // unreachable: r < total
   }
 
   /**
@@ -94,6 +150,24 @@ public final class GroupPicker implements Picker {
   }
 
   private boolean hasUntried(int group, Set<Endpoint> avoid) {
+    return triedIn(group, avoid) < sizes[group];
+  }
+
+  /** True when the request tried an endpoint of {@code group}, one excluded since included. */
+  private boolean touched(int group, Set<Endpoint> avoid) {
+    for (Endpoint e : avoid) {
+      Integer g = groupOf.get(e);
+      if (g == null) {
+        g = excludedGroupOf.get(e);
+      }
+      if (g != null && g == group) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private int triedIn(int group, Set<Endpoint> avoid) {
     int tried = 0;
     for (Endpoint e : avoid) {
       Integer g = groupOf.get(e);
@@ -101,7 +175,7 @@ public final class GroupPicker implements Picker {
         tried++;
       }
     }
-    return tried < sizes[group];
+    return tried;
   }
 
   /** Murmur3's 32-bit finalizer: String.hashCode's low bits alone are poorly spread. */

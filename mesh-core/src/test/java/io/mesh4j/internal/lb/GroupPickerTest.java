@@ -18,9 +18,15 @@ class GroupPickerTest {
   private final Endpoint a2 = Endpoints.endpoint(2);
   private final Endpoint b1 = Endpoints.endpoint(3);
   private final Endpoint c1 = Endpoints.endpoint(4);
+  /** Was in group a, now left out (ejected): only the excluded map knows its group. */
+  private final Endpoint ejected = Endpoints.endpoint(5);
   private final List<List<Endpoint>> groups = List.of(List.of(a1, a2), List.of(b1), List.of(c1));
 
   private GroupPicker picker(int... shares) {
+    return picker(GroupPicker.RetryRule.SAME_GROUP_FIRST, shares);
+  }
+
+  private GroupPicker picker(GroupPicker.RetryRule rule, int... shares) {
     Picker[] pickers = new Picker[groups.size()];
     int[] sizes = new int[groups.size()];
     Map<Endpoint, Integer> groupOf = new HashMap<>();
@@ -31,7 +37,7 @@ class GroupPickerTest {
         groupOf.put(e, g);
       }
     }
-    return new GroupPicker(pickers, shares, sizes, groupOf, 0);
+    return new GroupPicker(pickers, shares, sizes, groupOf, 0, rule, Map.of(ejected, 0));
   }
 
   @Test
@@ -62,6 +68,41 @@ class GroupPickerTest {
       assertThat(picker.pick(new PickRequest(null, Set.of(b1, c1))).endpoint()).isIn(a1, a2);
       // a and b tried: c is the only group left with one
       assertThat(picker.pick(new PickRequest(null, Set.of(a1, a2, b1))).endpoint()).isEqualTo(c1);
+    }
+  }
+
+  @Test
+  void withUntriedGroupFirstARetryGoesToAGroupItHasNotTriedThoughItsOwnHasAnUntriedEndpoint() {
+    GroupPicker picker = picker(GroupPicker.RetryRule.UNTRIED_GROUP_FIRST, 10_000, 0, 0);
+    Map<Endpoint, Integer> afterA = new HashMap<>();
+
+    for (int i = 0; i < 400; i++) {
+      // a (all the traffic) tried once: a2 is untried, but b and c were not tried at all
+      afterA.merge(picker.pick(new PickRequest(null, Set.of(a1))).endpoint(), 1, Integer::sum);
+      assertThat(picker.pick(new PickRequest(null, Set.of(a1, b1))).endpoint()).isEqualTo(c1);
+      // every group tried: back to the drawn group's untried endpoint
+      assertThat(picker.pick(new PickRequest(null, Set.of(a1, b1, c1))).endpoint()).isEqualTo(a2);
+    }
+    // retries spread over the untried groups by size (b and c: one endpoint each)
+    assertThat(afterA.keySet()).containsExactlyInAnyOrder(b1, c1);
+    assertThat(afterA.get(b1)).isBetween(120, 280);
+  }
+
+  @Test
+  void withUntriedGroupFirstAnEndpointEjectedSinceTheFirstAttemptStillCountsItsGroupAsTried() {
+    GroupPicker picker = picker(GroupPicker.RetryRule.UNTRIED_GROUP_FIRST, 10_000, 0, 0);
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(picker.pick(new PickRequest(null, Set.of(ejected))).endpoint()).isIn(b1, c1);
+    }
+  }
+
+  @Test
+  void withUntriedGroupFirstARetryFromAnotherGroupGoesToThePreferredOneFirst() {
+    GroupPicker picker = picker(GroupPicker.RetryRule.UNTRIED_GROUP_FIRST, 0, 10_000, 0);
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(picker.pick(new PickRequest(null, Set.of(b1))).endpoint()).isIn(a1, a2);
     }
   }
 
