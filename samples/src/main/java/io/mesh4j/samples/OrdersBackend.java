@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,7 +29,10 @@ public final class OrdersBackend implements AutoCloseable {
   private final ExecutorService executor;
   private final MeshTlsServer tls;
   private final AtomicLong served = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long delayMillis;
+  private volatile int slowEvery; // 0: never slow
+  private volatile long slowMillis;
   private volatile int failWith; // 0: answer normally
 
   private OrdersBackend(
@@ -81,10 +85,12 @@ public final class OrdersBackend implements AutoCloseable {
           return;
         }
       }
-      served.incrementAndGet();
-      if (delayMillis > 0) {
+      long n = served.incrementAndGet();
+      int every = slowEvery;
+      long delay = every > 0 && n % every == 0 ? slowMillis : delayMillis;
+      if (delay > 0) {
         try {
-          Thread.sleep(delayMillis); // simulated service time of this backend
+          Thread.sleep(delay); // simulated service time of this backend
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -127,6 +133,12 @@ public final class OrdersBackend implements AutoCloseable {
     this.delayMillis = millis;
   }
 
+  /** From now on answer one request in {@code every} after {@code millis} (a stall); 0 never. */
+  public void slowEvery(int every, long millis) {
+    this.slowMillis = millis;
+    this.slowEvery = every;
+  }
+
   /** From now on answer every request with {@code status} (such as 503); 0 answers normally again. */
   public void failWith(int status) {
     this.failWith = status;
@@ -134,6 +146,9 @@ public final class OrdersBackend implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // a demo may stop a backend early (a zone dying) and close it again at the end
+    }
     server.stop(0);
     executor.shutdownNow();
     try {

@@ -23,6 +23,8 @@ final class OrdersLoad {
   private final ExecutorService threads;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+  private final AtomicLong answered = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
 
   private OrdersLoad(int callers) {
     this.threads = Executors.newFixedThreadPool(callers);
@@ -43,7 +45,9 @@ final class OrdersLoad {
       Request request = new Request.Builder().url("http://orders/items/" + item++).build();
       try (Response r = http.newCall(request).execute()) {
         r.body().string();
-        if (!r.isSuccessful()) {
+        if (r.isSuccessful()) {
+          answered.incrementAndGet();
+        } else {
           failed("HTTP " + r.code());
         }
       } catch (ServiceRemovedException e) {
@@ -56,6 +60,7 @@ final class OrdersLoad {
   }
 
   private void failed(String what) {
+    failed.incrementAndGet();
     failures.computeIfAbsent(what, k -> new AtomicLong()).incrementAndGet();
   }
 
@@ -65,6 +70,16 @@ final class OrdersLoad {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Requests answered with a 2xx since the start. */
+  long answered() {
+    return answered.get();
+  }
+
+  /** Requests failed since the start, whatever failed. */
+  long failed() {
+    return failed.get();
   }
 
   /** The failures since the last call, one line per kind with its count, or {@code none}. */
