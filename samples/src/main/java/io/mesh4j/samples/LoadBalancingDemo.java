@@ -134,9 +134,7 @@ public final class LoadBalancingDemo {
       properties.put("mesh.locality.zone", "a");
       properties.put("mesh.services.orders.endpoints", String.join(",", endpoints));
       properties.put("mesh.services.orders.timeout", "2s");
-      // retries stay in the local zone while it has an endpoint not yet tried: when the three die
-      // at once, a request may meet all three before outlier detection ejects them (local + 1)
-      properties.put("mesh.services.orders.retry.max-attempts", "4");
+      // retries at their defaults (2 attempts): the retry of a failure in zone a goes to zone b
       print(out, properties);
       try (MeshClient mesh = client(orders, properties)) {
         OrdersLoad load = OrdersLoad.start(mesh.wrap(new OkHttpClient()), CALLERS);
