@@ -1,12 +1,14 @@
-package io.mesh4j.internal.lb;
+package io.mesh4j.benchmarks;
 
+import io.mesh4j.config.ConfigKey;
 import io.mesh4j.discovery.Endpoint;
-import io.mesh4j.discovery.ServiceAttributes;
-import io.mesh4j.config.ServiceConfig;
-import io.mesh4j.lb.LoadBalancerUpdate;
+import io.mesh4j.internal.lb.PeakEwmaVariants;
+import io.mesh4j.lb.LoadBalancer;
+import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.lb.PickRequest;
 import io.mesh4j.lb.PickResult;
 import io.mesh4j.lb.Picker;
+import io.mesh4j.testing.lb.TestLoadBalancerContext;
 import io.mesh4j.time.MeshClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * otherwise; a mean of 9.6 ms against the others' 2 ms), no stalls elsewhere: its share. Usage:
  *
  * <pre>
- * java -cp mesh-benchmarks/target/benchmarks.jar io.mesh4j.internal.lb.PeakEwmaSimulation
+ * java -cp mesh-benchmarks/target/benchmarks.jar io.mesh4j.benchmarks.PeakEwmaSimulation
  * </pre>
  */
 public final class PeakEwmaSimulation {
@@ -79,14 +81,24 @@ public final class PeakEwmaSimulation {
         return now.get() / MS;
       }
     };
-    PeakEwmaProvider.Pickers pickers = new PeakEwmaProvider.Pickers(clock, t -> t.withLowerSampleWeight(1.0 / w));
+    LoadBalancerProvider policy = PeakEwmaVariants.of("peak-ewma-sim", 1.0 / w, 2);
+    @SuppressWarnings("unchecked")
+    ConfigKey<Duration> decayKey = (ConfigKey<Duration>) policy.serviceKeys().stream()
+        .filter(k -> k.name().equals("lb.peak-ewma.decay")).findFirst().orElseThrow();
     List<Endpoint> five = new ArrayList<>();
     for (int i = 1; i <= 5; i++) {
       five.add(Endpoint.of("10.0.0." + i, 8080));
     }
     Endpoint slow = five.get(0);
-    Picker picker = pickers.newPicker(five, new LoadBalancerUpdate(
-        five, ServiceConfig.of("orders", Map.of(PeakEwmaProvider.DECAY, decay)), ServiceAttributes.EMPTY));
+    try (TestLoadBalancerContext context =
+            TestLoadBalancerContext.forService("orders").clock(clock).set(decayKey, decay).build();
+        LoadBalancer balancer = policy.newLoadBalancer(context)) {
+      balancer.update(context.update(five));
+      return slowShare(context.picker(), slow, stallEvery, seed, now);
+    }
+  }
+
+  private static double slowShare(Picker picker, Endpoint slow, int stallEvery, int seed, AtomicLong now) {
     Random random = new Random(seed);
     record InFlight(long due, PickResult result, long latency) {}
     PriorityQueue<InFlight> inFlight = new PriorityQueue<>(Comparator.comparingLong(InFlight::due));
