@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
@@ -50,7 +49,7 @@ public final class LiveReloadDemo {
                 + e.problems().get(0)));
         OrdersLoad load = OrdersLoad.start(mesh.wrap(new OkHttpClient()), CALLERS);
         try {
-          Counts counts = new Counts(backends);
+          BackendCounts counts = new BackendCounts(backends);
           phase(load, counts, mesh);
 
           editor.write("add orders-3",
@@ -89,7 +88,7 @@ public final class LiveReloadDemo {
   }
 
   /** Lets the watch pick the edit up and traffic run, then prints what the backends served. */
-  private static void phase(OrdersLoad load, Counts counts, MeshClient mesh) throws InterruptedException {
+  private static void phase(OrdersLoad load, BackendCounts counts, MeshClient mesh) throws InterruptedException {
     Thread.sleep(PHASE_MILLIS); // the demo's pacing: traffic runs while the watch applies the edit
     Map<String, Long> served = counts.sinceLast();
     StringBuilder line = new StringBuilder("   served:");
@@ -122,26 +121,6 @@ public final class LiveReloadDemo {
       for (String l : serviceLines) {
         System.out.println("   " + l);
       }
-    }
-  }
-
-  /** Requests served per backend, as the backends count them, since the last look. */
-  private static final class Counts {
-    private final List<OrdersBackend> backends;
-    private final Map<String, Long> last = new LinkedHashMap<>();
-
-    Counts(List<OrdersBackend> backends) {
-      this.backends = backends;
-      backends.forEach(b -> last.put(b.name(), b.served()));
-    }
-
-    Map<String, Long> sinceLast() {
-      Map<String, Long> out = new LinkedHashMap<>();
-      for (OrdersBackend b : backends) {
-        long now = b.served();
-        out.put(b.name(), now - last.put(b.name(), now));
-      }
-      return out;
     }
   }
 }

@@ -138,7 +138,7 @@ public final class LoadBalancingDemo {
       print(out, properties);
       try (MeshClient mesh = client(orders, properties)) {
         OrdersLoad load = OrdersLoad.start(mesh.wrap(new OkHttpClient()), CALLERS);
-        Counts counts = new Counts(backends);
+        BackendCounts counts = new BackendCounts(backends);
         try {
           Thread.sleep(ZONE_PHASE_MILLIS); // the demo's pacing: traffic runs
           Map<String, Long> healthy = counts.sinceLast();
@@ -213,7 +213,7 @@ public final class LoadBalancingDemo {
           mesh.apply(mesh.configLoader().source(PropertySource.fromMap(withCa(orders, properties), "demo")).load());
           out.println("\n   MeshClient.apply: mesh.services.orders.endpoints=<the three>," + backends.get(3).address());
           out.println("   orders-4's share of the requests, per 500 ms since it was added (fair share: 25 %):");
-          Counts counts = new Counts(backends);
+          BackendCounts counts = new BackendCounts(backends);
           List<Double> shares = new ArrayList<>();
           for (int bucket = 0; bucket < SLOW_START_BUCKETS; bucket++) {
             Thread.sleep(SLOW_START_BUCKET_MILLIS); // the demo's pacing: one bucket of traffic
@@ -285,7 +285,7 @@ public final class LoadBalancingDemo {
       callAll(http, HEDGING_WARM_UP, new LatencyStats()); // JIT, TLS connections, latency samples
       long sentBefore = sent.get();
       long wonBefore = won.get();
-      Counts counts = new Counts(backends);
+      BackendCounts counts = new BackendCounts(backends);
       LatencyStats latencies = new LatencyStats();
       long failed = callAll(http, HEDGING_REQUESTS, latencies);
       Map<String, Long> served = counts.sinceLast();
@@ -356,25 +356,5 @@ public final class LoadBalancingDemo {
     StringBuilder line = new StringBuilder("  ");
     served.forEach((name, n) -> line.append(String.format("  %s %5d", name, n)));
     out.println(line);
-  }
-
-  /** Requests served per backend, as the backends count them, since the last look. */
-  private static final class Counts {
-    private final List<OrdersBackend> backends;
-    private final Map<String, Long> last = new LinkedHashMap<>();
-
-    Counts(List<OrdersBackend> backends) {
-      this.backends = backends;
-      backends.forEach(b -> last.put(b.name(), b.served()));
-    }
-
-    Map<String, Long> sinceLast() {
-      Map<String, Long> out = new LinkedHashMap<>();
-      for (OrdersBackend b : backends) {
-        long now = b.served();
-        out.put(b.name(), now - last.put(b.name(), now));
-      }
-      return out;
-    }
   }
 }
