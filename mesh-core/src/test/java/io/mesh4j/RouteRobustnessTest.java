@@ -282,6 +282,60 @@ class RouteRobustnessTest {
     }
   }
 
+  /** Answers each watch with an error, from a thread of its own, once the test says so. */
+  static final class FailOnSignalProvider implements DiscoveryProvider {
+    final CountDownLatch go = new CountDownLatch(1);
+
+    @Override
+    public String name() {
+      return "fail-on-signal";
+    }
+
+    @Override
+    public DiscoveryBackend open(DiscoveryBackendContext context) {
+      return service -> {
+        Thread t = new Thread(() -> {
+          try {
+            go.await();
+            service.listener().onError(new IOException("backend down"));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        t.start();
+        return t::interrupt;
+      };
+    }
+  }
+
+  @Test
+  void aRequestFailedByDiscoverysFirstAnswerFindsThatErrorInTheServicesStatus() throws Exception {
+    for (int i = 0; i < 20; i++) { // the status used to be published just after the waiters went on
+      FailOnSignalProvider provider = new FailOnSignalProvider();
+      try (MeshClient mesh = builder().discoveryProvider(provider)
+          .property("mesh.services.orders.discovery", "fail-on-signal")
+          .property("mesh.services.orders.discovery.initial-wait", "30s").build()) {
+        OkHttpClient http = mesh.wrap(new OkHttpClient());
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+          try (Response r = http.newCall(new Request.Builder().url("http://orders/").build()).execute()) {
+            outcome.complete(null);
+          } catch (Throwable t) {
+            outcome.complete(t);
+          }
+        });
+        caller.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+
+        provider.go.countDown();
+
+        assertThat(outcome.get(5, TimeUnit.SECONDS)).hasStackTraceContaining("backend down");
+        assertThat(mesh.discoveryStatus("orders").orElseThrow().lastError()).hasMessage("backend down");
+        http.dispatcher().executorService().shutdown();
+      }
+    }
+  }
+
   @Test
   void aRequestWaitingForDiscoveryOfAServiceThatIsRemovedFailsClosedAtOnce() throws Exception {
     try (MeshClient mesh = builder().discoveryProvider(new SilentProvider())

@@ -47,7 +47,6 @@ final class DiscoveryState {
     lastError = null;
     errorWithoutEndpoints = null;
     answered = true;
-    firstAnswer.countDown();
     if (update.equals(lastGood)) {
       return false;
     }
@@ -77,10 +76,13 @@ final class DiscoveryState {
       events.publish(new DiscoveryFailed(service, error, lastGood == null ? 0 : lastGood.endpoints().size()));
     }
     answered = true;
-    firstAnswer.countDown();
   }
 
-  /** The route closed: requests waiting for a first answer stop waiting (and see it closed). */
+  /**
+   * Requests waiting for a first answer go on: called once an answer ({@link #accept}, {@link
+   * #fail}) has been applied and its status published, so that a request failed by it finds the
+   * error in the service's status; and when the route closes (they then see it closed).
+   */
   void release() {
     firstAnswer.countDown();
   }

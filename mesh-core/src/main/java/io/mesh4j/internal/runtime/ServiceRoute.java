@@ -286,6 +286,7 @@ public final class ServiceRoute {
       rebalance(false);
     }
     status = discovery.status();
+    discovery.release();
   }
 
   /**
@@ -343,6 +344,7 @@ public final class ServiceRoute {
       }
       discovery.fail(error, context.clock().nanoTime());
       status = discovery.status();
+      discovery.release(); // after the status: a request failed by this error finds it there
     });
   }
 
