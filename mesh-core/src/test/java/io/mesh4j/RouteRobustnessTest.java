@@ -282,6 +282,24 @@ class RouteRobustnessTest {
     }
   }
 
+  /**
+   * Calls {@code http://orders/} on a thread of its own and returns once that call waits for
+   * discovery's first answer; the future completes with what the call threw, or null.
+   */
+  private static CompletableFuture<Throwable> callWaitingForDiscovery(OkHttpClient http) {
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    Thread caller = new Thread(() -> {
+      try (Response r = http.newCall(new Request.Builder().url("http://orders/").build()).execute()) {
+        outcome.complete(null);
+      } catch (Throwable t) {
+        outcome.complete(t);
+      }
+    });
+    caller.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+    return outcome;
+  }
+
   /** Answers each watch with an error, from a thread of its own, once the test says so. */
   static final class FailOnSignalProvider implements DiscoveryProvider {
     final CountDownLatch go = new CountDownLatch(1);
@@ -316,16 +334,7 @@ class RouteRobustnessTest {
           .property("mesh.services.orders.discovery", "fail-on-signal")
           .property("mesh.services.orders.discovery.initial-wait", "30s").build()) {
         OkHttpClient http = mesh.wrap(new OkHttpClient());
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-          try (Response r = http.newCall(new Request.Builder().url("http://orders/").build()).execute()) {
-            outcome.complete(null);
-          } catch (Throwable t) {
-            outcome.complete(t);
-          }
-        });
-        caller.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+        CompletableFuture<Throwable> outcome = callWaitingForDiscovery(http);
 
         provider.go.countDown();
 
@@ -343,16 +352,7 @@ class RouteRobustnessTest {
         .property("mesh.services.orders.discovery.initial-wait", "30s")
         .property("mesh.services.other.endpoints", "127.0.0.1:1").build()) {
       OkHttpClient http = mesh.wrap(new OkHttpClient());
-      CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-      Thread caller = new Thread(() -> {
-        try (Response r = http.newCall(new Request.Builder().url("http://orders/").build()).execute()) {
-          outcome.complete(null);
-        } catch (Throwable t) {
-          outcome.complete(t);
-        }
-      });
-      caller.start();
-      await().atMost(Duration.ofSeconds(5)).until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+      CompletableFuture<Throwable> outcome = callWaitingForDiscovery(http);
 
       mesh.apply(config(mesh, Map.of("mesh.service", "frontend", "mesh.services.other.endpoints", "127.0.0.1:1")));
 
