@@ -176,6 +176,52 @@ final class PeakEwmaLoad extends OutstandingRequests {
     }
   }
 
+  /**
+   * The cost of an endpoint with nothing in flight, its estimate decayed to {@code refNanos} rather
+   * than to now: 0 before its first answer. Two idle endpoints decay by the same factor from any
+   * reference time on, so they compare the same at {@code refNanos} as now, provided {@code
+   * refNanos} is not before either's last sample ({@link #sampledAtNanos()}): the pick needs no
+   * clock read.
+   */
+  double idleCost(long refNanos) {
+    while (true) {
+      long v = version;
+      double latency;
+      long at;
+      if (((v >> 1) & 1) == 0) {
+        latency = (double) LATENCY0.getAcquire(this);
+        at = (long) AT0.getAcquire(this);
+      } else {
+        latency = (double) LATENCY1.getAcquire(this);
+        at = (long) AT1.getAcquire(this);
+      }
+      if (version == v) {
+        return v < FIRST_SAMPLE ? 0 : latency * weightOfPast(refNanos - at);
+      }
+    }
+  }
+
+  /** When the published estimate was taken (the endpoint's join for the default estimate). */
+  long sampledAtNanos() {
+    long v = version;
+    return ((v >> 1) & 1) == 0 ? (long) AT0.getAcquire(this) : (long) AT1.getAcquire(this);
+  }
+
+  /**
+   * The cost of an endpoint with requests in flight: the estimate, undecayed, × (outstanding + 1),
+   * or {@link #UNMEASURED_BUSY_PENALTY} before its first answer. No clock needed.
+   */
+  double busyCost(int outstanding) {
+    while (true) {
+      long v = version;
+      double latency = (((v >> 1) & 1) == 0)
+          ? (double) LATENCY0.getAcquire(this) : (double) LATENCY1.getAcquire(this);
+      if (version == v) {
+        return v < FIRST_SAMPLE ? UNMEASURED_BUSY_PENALTY + outstanding : latency * (outstanding + 1);
+      }
+    }
+  }
+
   /** One consistent read of the pair, for debugging (and the concurrency test). */
   @Override
   public String toString() {

@@ -16,9 +16,25 @@ final class PeakEwmaPicker extends PowerOfTwoChoicesPicker<PeakEwmaLoad> {
     this.clock = clock;
   }
 
+  /**
+   * Reads the clock only when one candidate is idle and the other is not: two idle estimates decay
+   * by the same factor, so they compare the same at the later of their sample times as now, and
+   * busy ones do not decay. The clock read is a good part of a pick's cost.
+   */
   @Override
   protected boolean prefersSecond(int first, int second) {
-    long now = clock.nanoTime(); // once per pick, for both candidates
+    PeakEwmaLoad a = loads[first];
+    PeakEwmaLoad b = loads[second];
+    int outstandingA = a.get();
+    int outstandingB = b.get();
+    if (outstandingA == 0 && outstandingB == 0) {
+      long ref = Math.max(a.sampledAtNanos(), b.sampledAtNanos());
+      return b.idleCost(ref) / weights[second] < a.idleCost(ref) / weights[first];
+    }
+    if (outstandingA > 0 && outstandingB > 0) {
+      return b.busyCost(outstandingB) / weights[second] < a.busyCost(outstandingA) / weights[first];
+    }
+    long now = clock.nanoTime();
     return cost(second, now) < cost(first, now);
   }
 

@@ -32,10 +32,12 @@ class PeakEwmaPickerTest {
   private static final PeakEwmaTuning TUNING = PeakEwmaTuning.of(DECAY, DEFAULT_RTT);
 
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final java.util.concurrent.atomic.AtomicInteger clockReads = new java.util.concurrent.atomic.AtomicInteger();
   private final MeshClock clock =
       new MeshClock() {
         @Override
         public long nanoTime() {
+          clockReads.incrementAndGet();
           return now.get();
         }
 
@@ -302,6 +304,30 @@ class PeakEwmaPickerTest {
     }
 
     assertThat(toFast / 400.0).isBetween(0.3, 0.7);
+  }
+
+  @Test
+  void aPickBetweenTwoIdleOrTwoBusyEndpointsReadsNoClockAndComparesAsOfNow() {
+    Picker picker = newPicker(List.of(fast, slow));
+    complete(picker.pick(PickRequest.empty()), 2 * MS);
+    complete(picker.pick(PickRequest.empty()), 2 * MS); // both measured now
+    // slow's answer was 40 ms a while ago, fast's 5 ms just now: decayed to now, slow is cheaper
+    PickResult r = picker.pick(new PickRequest(null, java.util.Set.of(fast)));
+    complete(r, 40 * MS);
+    now.addAndGet(DECAY.toNanos() * 4); // 40 ms × e^-4 ≈ 0.7 ms
+    r = picker.pick(new PickRequest(null, java.util.Set.of(slow)));
+    complete(r, 5 * MS);
+    clockReads.set(0);
+
+    Endpoint idlePick = picker.pick(PickRequest.empty()).endpoint(); // left in flight
+    int readsWhenIdle = clockReads.get();
+    picker.pick(new PickRequest(null, java.util.Set.of(slow))); // fast busy too: both in flight
+    clockReads.set(0);
+    picker.pick(PickRequest.empty());
+
+    assertThat(idlePick).as("the estimates compared as of now").isEqualTo(slow);
+    assertThat(readsWhenIdle).isZero();
+    assertThat(clockReads.get()).as("both busy").isZero();
   }
 
   @Test
