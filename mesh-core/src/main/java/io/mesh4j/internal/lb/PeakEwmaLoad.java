@@ -127,24 +127,12 @@ final class PeakEwmaLoad extends OutstandingRequests {
     return version >= FIRST_SAMPLE;
   }
 
-  /** The estimate decayed to {@code nowNanos}: one consistent read of the pair. */
+  /** For {@link #estimate}: the estimate as published, not decayed. */
+  private static final long UNDECAYED = Long.MIN_VALUE;
+
+  /** The estimate decayed to {@code nowNanos} (the default one before the first sample). */
   double latencyNanos(long nowNanos) {
-    while (true) {
-      long v = version;
-      double latency;
-      long at;
-      if (((v >> 1) & 1) == 0) {
-        latency = (double) LATENCY0.getAcquire(this);
-        at = (long) AT0.getAcquire(this);
-      } else {
-        latency = (double) LATENCY1.getAcquire(this);
-        at = (long) AT1.getAcquire(this);
-      }
-      if (version == v) {
-        return latency * weightOfPast(nowNanos - at);
-      }
-      // a newer slot was published while reading, and the slot read may be being rewritten: again
-    }
+    return estimate(nowNanos);
   }
 
   /**
@@ -154,26 +142,9 @@ final class PeakEwmaLoad extends OutstandingRequests {
    */
   double cost(long nowNanos) {
     int outstanding = get();
-    while (true) {
-      long v = version;
-      double latency;
-      long at;
-      if (((v >> 1) & 1) == 0) {
-        latency = (double) LATENCY0.getAcquire(this);
-        at = (long) AT0.getAcquire(this);
-      } else {
-        latency = (double) LATENCY1.getAcquire(this);
-        at = (long) AT1.getAcquire(this);
-      }
-      if (version == v) {
-        if (outstanding == 0) {
-          return v < FIRST_SAMPLE ? 0 : latency * weightOfPast(nowNanos - at);
-        }
-        // waiting for answers is not "no traffic": no decay, or an endpoint that stopped answering
-        // would look cheaper the longer it keeps its callers waiting, and draw more of them
-        return v < FIRST_SAMPLE ? UNMEASURED_BUSY_PENALTY + outstanding : latency * (outstanding + 1);
-      }
-    }
+    // waiting for answers is not "no traffic": no decay, or an endpoint that stopped answering
+    // would look cheaper the longer it keeps its callers waiting, and draw more of them
+    return outstanding == 0 ? idleCost(nowNanos) : busyCost(outstanding);
   }
 
   /**
@@ -184,21 +155,7 @@ final class PeakEwmaLoad extends OutstandingRequests {
    * clock read.
    */
   double idleCost(long refNanos) {
-    while (true) {
-      long v = version;
-      double latency;
-      long at;
-      if (((v >> 1) & 1) == 0) {
-        latency = (double) LATENCY0.getAcquire(this);
-        at = (long) AT0.getAcquire(this);
-      } else {
-        latency = (double) LATENCY1.getAcquire(this);
-        at = (long) AT1.getAcquire(this);
-      }
-      if (version == v) {
-        return v < FIRST_SAMPLE ? 0 : latency * weightOfPast(refNanos - at);
-      }
-    }
+    return isMeasured() ? estimate(refNanos) : 0;
   }
 
   /** When the published estimate was taken (the endpoint's join for the default estimate). */
@@ -212,13 +169,30 @@ final class PeakEwmaLoad extends OutstandingRequests {
    * or {@link #UNMEASURED_BUSY_PENALTY} before its first answer. No clock needed.
    */
   double busyCost(int outstanding) {
+    return isMeasured() ? estimate(UNDECAYED) * (outstanding + 1) : UNMEASURED_BUSY_PENALTY + outstanding;
+  }
+
+  /**
+   * One consistent read of the pair: the estimate decayed to {@code refNanos}, or as published for
+   * {@link #UNDECAYED}. (Whether it is measured is read apart: it only ever turns true, so a race
+   * with the first sample prices the endpoint by the default estimate or by the sample, both sane.)
+   */
+  private double estimate(long refNanos) {
     while (true) {
       long v = version;
-      double latency = (((v >> 1) & 1) == 0)
-          ? (double) LATENCY0.getAcquire(this) : (double) LATENCY1.getAcquire(this);
-      if (version == v) {
-        return v < FIRST_SAMPLE ? UNMEASURED_BUSY_PENALTY + outstanding : latency * (outstanding + 1);
+      double latency;
+      long at;
+      if (((v >> 1) & 1) == 0) {
+        latency = (double) LATENCY0.getAcquire(this);
+        at = (long) AT0.getAcquire(this);
+      } else {
+        latency = (double) LATENCY1.getAcquire(this);
+        at = (long) AT1.getAcquire(this);
       }
+      if (version == v) {
+        return refNanos == UNDECAYED ? latency : latency * weightOfPast(refNanos - at);
+      }
+      // a newer slot was published while reading, and the slot read may be being rewritten: again
     }
   }
 
