@@ -134,7 +134,7 @@ public final class MeshTls implements AutoCloseable {
     private final X509Source source;
     private MinTlsVersion minVersion = MinTlsVersion.TLS_1_3;
     private MeshClock clock = MeshClock.SYSTEM;
-    private java.time.Duration handshakeTimeout = java.time.Duration.ofSeconds(5);
+    private java.time.Duration handshakeTimeout = java.time.Duration.ofMillis(750);
 
     private Builder(X509Source source) {
       this.source = Objects.requireNonNull(source, "source");
@@ -146,9 +146,11 @@ public final class MeshTls implements AutoCloseable {
     }
 
     /**
-     * The longest wait for the server during a client socket's {@code startHandshake()} (default
-     * 5 s; the socket's read timeout still applies when shorter). A plaintext server never answers
-     * a ClientHello: this turns that wait into a {@code SocketTimeoutException} naming the endpoint.
+     * The longest wait for each answer of the server during a client socket's {@code
+     * startHandshake()} (default 750 ms; the socket's read timeout still applies when shorter).
+     * When it passes, a plaintext HTTP server (which never answers a ClientHello) is told apart by
+     * a probe of up to 250 ms and fails the handshake with {@link io.mesh4j.TlsMismatchException};
+     * a slow or hung server with a {@code SocketTimeoutException} naming the endpoint.
      */
     public Builder handshakeTimeout(java.time.Duration timeout) {
       Objects.requireNonNull(timeout, "handshakeTimeout");

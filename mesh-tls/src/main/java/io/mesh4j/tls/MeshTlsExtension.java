@@ -100,19 +100,14 @@ public final class MeshTlsExtension implements MeshExtension {
     }
   }
 
-  /** One line per client start, so a user whose backends are plain HTTP sees why calls to them fail. */
+  /**
+   * One INFO line per client start: mTLS is on because mesh-tls is on the class path, which
+   * services it secures, and the exact keys for a plaintext backend, so a user who only added the
+   * jar sees why calls to a plain-HTTP backend fail.
+   */
   private void logStartup() {
     MeshConfig config = context.config();
-    List<String> plaintext = new java.util.ArrayList<>();
-    for (ServiceConfig s : config.services().values()) {
-      if (!transportSecurity.securesService(s)) {
-        plaintext.add(s.name());
-      }
-    }
-    log.info("mesh4j mTLS is on for mesh routes (mesh.tls.mode={}): services are called over TLS with {}; "
-            + "set mesh.tls.mode=disabled or mesh.services.<name>.tls.mode=disabled for plaintext backends{}",
-        mode.text(), source.svid().spiffeId(),
-        plaintext.isEmpty() ? "" : " (plaintext now: " + String.join(", ", plaintext) + ")");
+    log.info(startupLine(config, mode, source.svid().spiffeId(), transportSecurity::securesService));
     // files and workload-api hand out whatever identity they were given: say when it is not ours
     SpiffeId expected = SpiffeId.of(TrustDomain.parse(config.trustDomain()), config.service());
     if (!source.svid().spiffeId().equals(expected)) {
@@ -121,6 +116,22 @@ public final class MeshTlsExtension implements MeshExtension {
           config.service(), source.svid().spiffeId(), expected, source.svid().spiffeId(),
           config.get(TlsModule.SOURCE));
     }
+  }
+
+  /** The startup line (a function of the configuration, so tests can read it exactly). */
+  static String startupLine(MeshConfig config, TlsMode mode, SpiffeId self,
+      java.util.function.Predicate<ServiceConfig> secured) {
+    List<String> tls = new java.util.ArrayList<>();
+    List<String> plaintext = new java.util.ArrayList<>();
+    for (ServiceConfig s : config.services().values()) {
+      (secured.test(s) ? tls : plaintext).add(s.name());
+    }
+    java.util.Collections.sort(tls);
+    java.util.Collections.sort(plaintext);
+    return "mesh-tls is on the class path: calls to mesh services use mTLS (mesh.tls.mode=" + mode.text() + ") as "
+        + self + "; over mTLS: " + (tls.isEmpty() ? "none configured yet" : String.join(", ", tls))
+        + (plaintext.isEmpty() ? "" : "; over plaintext (tls.mode=disabled): " + String.join(", ", plaintext))
+        + ". A plaintext backend needs mesh.services.<name>.tls.mode=disabled, or mesh.tls.mode=disabled for all";
   }
 
   private static X509Source startSource(

@@ -62,7 +62,7 @@ final class AttemptSender {
     try {
       if (stages.isEmpty()) {
         // What an empty StageChain would do, without allocating it and its terminal per attempt.
-        response = withTimeout(network, callStageTimeout).proceed(physical);
+        response = proceedNamed(withTimeout(network, callStageTimeout), physical, snapshot.name());
       } else {
         StageChain attemptChain =
             new StageChain(
@@ -71,9 +71,9 @@ final class AttemptSender {
                 call,
                 attempt,
                 physical,
-                (r, attemptStageTimeout) ->
-                    withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout)
-                        .proceed(r),
+                (r, attemptStageTimeout) -> proceedNamed(
+                    withTimeout(network, attemptStageTimeout != null ? attemptStageTimeout : callStageTimeout),
+                    r, snapshot.name()),
                 null,
                 chain.call(),
                 null);
@@ -93,6 +93,19 @@ final class AttemptSender {
       response = response.newBuilder().headers(original.headers).build();
     }
     return response;
+  }
+
+  /**
+   * Sends on the network; a TLS mismatch found in the handshake (which knows only host:port) is
+   * given the service's name, so its hint names the key to set. The stages above see that one.
+   */
+  private static Response proceedNamed(Interceptor.Chain network, Request request, String service)
+      throws IOException {
+    try {
+      return network.proceed(request);
+    } catch (io.mesh4j.TlsMismatchException e) {
+      throw e.forService(service);
+    }
   }
 
   private static Interceptor.Chain withTimeout(Interceptor.Chain chain, Duration timeout) {

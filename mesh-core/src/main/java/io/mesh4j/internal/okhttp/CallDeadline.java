@@ -94,11 +94,15 @@ final class CallDeadline {
   }
 
   synchronized MeshTimeoutException exception() {
-    if (source == null) {
-      return new MeshTimeoutException(
-          service, "timed out after " + budgetMillis + "ms (mesh.services." + service + ".timeout)");
-    }
-    return new MeshTimeoutException(service, "exceeded " + source + " of " + Math.max(0, budgetMillis) + "ms");
+    return exception(null);
+  }
+
+  /** @param during what the attempt under way was doing when the deadline cut it; null to say nothing */
+  synchronized MeshTimeoutException exception(String during) {
+    String what = source == null
+        ? "timed out after " + budgetMillis + "ms (mesh.services." + service + ".timeout)"
+        : "exceeded " + source + " of " + Math.max(0, budgetMillis) + "ms";
+    return new MeshTimeoutException(service, during == null ? what : what + " during: " + during);
   }
 
   /** The call is over: the timer must not fire any more. */

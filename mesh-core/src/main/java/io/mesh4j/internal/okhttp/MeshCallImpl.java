@@ -65,8 +65,14 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
 
   /** The exception for the deadline that fired. */
   IOException timeoutException() {
+    return timeoutException(null);
+  }
+
+  /** The exception for the deadline that fired, saying what the attempt under way was doing. */
+  IOException timeoutException(String during) {
     CallDeadline d = deadline;
-    return d != null ? d.exception() : new MeshTimeoutException(snapshot.name(), "timed out");
+    return d != null ? d.exception(during) : new MeshTimeoutException(snapshot.name(), "timed out"
+        + (during == null ? "" : " during: " + during));
   }
 
   private CallDeadline deadlineCreated() {

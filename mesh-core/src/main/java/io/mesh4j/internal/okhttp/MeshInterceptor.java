@@ -198,8 +198,15 @@ public final class MeshInterceptor implements Interceptor {
       if (failure instanceof io.mesh4j.MeshTimeoutException) {
         return failure;
       }
+      if (failure instanceof io.mesh4j.TlsMismatchException) {
+        return failure; // found before the deadline cut the call: the cause, not a timeout
+      }
       if (call.deadlineExceeded()) {
-        IOException timedOut = call.timeoutException();
+        // A handshake the deadline cut short says why (e.g. a plaintext server that never answered
+        // the ClientHello): keep that in the timeout's message rather than only in its cause.
+        IOException timedOut = failure instanceof javax.net.ssl.SSLException
+            ? call.timeoutException(failure.getMessage())
+            : call.timeoutException();
         timedOut.initCause(failure);
         return timedOut;
       }

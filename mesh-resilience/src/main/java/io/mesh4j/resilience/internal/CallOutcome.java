@@ -20,9 +20,12 @@ final class CallOutcome {
 
   /**
    * True when the mesh had nowhere to send the request: discovery has no endpoint for the service
-   * (or every one is excluded), or the service was removed from the configuration.
+   * (or every one is excluded), or the service was removed from the configuration; or the request
+   * could not be sent because the endpoint answered mTLS with plaintext (a configuration error: an
+   * open circuit would hide its message behind "circuit open").
    */
   static boolean neverSent(Throwable failure) {
-    return failure instanceof NoHealthyEndpointException || failure instanceof ServiceRemovedException;
+    return failure instanceof NoHealthyEndpointException || failure instanceof ServiceRemovedException
+        || failure instanceof io.mesh4j.TlsMismatchException;
   }
 }

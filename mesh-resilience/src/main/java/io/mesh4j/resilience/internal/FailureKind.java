@@ -16,6 +16,12 @@ enum FailureKind {
   RESET,
   /** The attempt timed out (per-try timeout) after connecting. */
   TIMEOUT,
+  /**
+   * The endpoint answered mTLS with plaintext ({@link io.mesh4j.TlsMismatchException}): a
+   * configuration error that every endpoint repeats, so never retried, and not the endpoint's
+   * failure (outlier detection does not count it).
+   */
+  MISMATCH,
   /** Anything else: not retried. */
   OTHER;
 
@@ -30,12 +36,19 @@ enum FailureKind {
    */
   static boolean isEndpointFailure(IOException e, AttemptProgress progress) {
     if (progress != null) {
-      return of(e, progress.connected()) != OTHER;
+      return isEndpoint(of(e, progress.connected()));
     }
-    return of(e, false) != OTHER || of(e, true) != OTHER;
+    return isEndpoint(of(e, false)) || isEndpoint(of(e, true));
+  }
+
+  private static boolean isEndpoint(FailureKind kind) {
+    return kind != OTHER && kind != MISMATCH;
   }
 
   static FailureKind of(IOException e, boolean connected) {
+    if (e instanceof io.mesh4j.TlsMismatchException) {
+      return MISMATCH;
+    }
     if (!connected) {
       // Before a connection exists nothing was written: refused, unreachable, connect timeout, or
       // a TLS handshake that failed.

@@ -53,7 +53,7 @@ record RetryOn(boolean connectFailure, boolean reset, boolean timeout, boolean a
       case CONNECT -> connectFailure;
       case RESET -> reset;
       case TIMEOUT -> timeout;
-      case OTHER -> false;
+      case MISMATCH, OTHER -> false;
     };
   }
 }

@@ -1,5 +1,6 @@
 package io.mesh4j.tls.internal;
 
+import io.mesh4j.TlsMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,19 +21,29 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A mesh client {@link SSLSocket}: it bounds the wait for the server in a handshake, and it stops
- * taking new requests once its session carries stale identities. Everything else is delegated.
+ * A mesh client {@link SSLSocket}: it bounds the wait for the server in a handshake, tells a
+ * plaintext server from a slow or hung one, and stops taking new requests once its session carries
+ * stale identities. Everything else is delegated.
  *
  * <p><b>Handshake deadline.</b> An explicit {@link #startHandshake()} waits at most a deadline for
- * the server: the socket's read timeout is lowered to {@code min(read timeout, deadline)} for the
- * handshake only and restored afterwards.
+ * each answer of the server ({@code mesh.tls.handshake-timeout}, 750 ms by default): the socket's
+ * read timeout is lowered to {@code min(read timeout, deadline)} for the handshake only and
+ * restored afterwards.
  *
- * <p>Why: a server that speaks plaintext HTTP on the port reads the ClientHello as the start of a
- * request line and waits for the rest, so without this the client sits in the handshake until the
- * read timeout and then reports a bare "Read timed out". Here it fails after the deadline with a
- * message naming the endpoint and the likely cause. A server that answers the ClientHello with
- * plaintext (an HTTP 400) makes the JDK fail at once with "Unsupported or unrecognized SSL
- * message"; that message gets the same hint.
+ * <p><b>Plaintext servers.</b> A server that answers the ClientHello with plaintext (nginx without
+ * {@code ssl} sends {@code HTTP/1.1 400} at once) makes the JDK fail with "Unsupported or
+ * unrecognized SSL message": that becomes a {@link TlsMismatchException}. A plaintext HTTP server
+ * that reads the ClientHello as the start of a request line (the JDK {@code HttpServer}) answers
+ * nothing; when the deadline passes, {@link PlaintextProbe} ends that "line" on the plain socket
+ * underneath and reads the answer for up to 250 ms: an HTTP answer is a {@link
+ * TlsMismatchException} too (so a plaintext backend fails within about 1 s, not after the read
+ * timeout), TLS bytes or silence a {@link SocketTimeoutException} (a slow or hung endpoint: the
+ * endpoint's failure, retried elsewhere). The probe is sent only after the handshake failed its
+ * deadline: it breaks the handshake.
+ *
+ * <p>A handshake cut short by a close on this side (OkHttp closes the socket when the call is
+ * cancelled, e.g. by the service's {@code timeout}) fails with an {@link SSLException} saying so,
+ * which the mesh puts in its timeout's message.
  *
  * <p>Handshakes the JDK starts implicitly (first read or write without {@code startHandshake}) keep
  * the normal read timeout; OkHttp always calls {@code startHandshake}.
@@ -47,14 +58,20 @@ import javax.net.ssl.SSLSocket;
  */
 final class MeshClientSocket extends SSLSocket {
 
+  /** The longest wait for an answer to the plaintext probe. */
+  static final int PROBE_WAIT_MILLIS = 250;
+
   private final SSLSocket d;
+  private final java.net.Socket raw; // the plain socket under d; null when d is not layered
   private final String endpoint;
   private final Duration deadline; // null: no deadline beyond the read timeout
   private final ConnectionRetirement retirement;
   private volatile ConnectionRetirement.Session session; // set once the handshake completed
 
-  MeshClientSocket(SSLSocket delegate, String endpoint, Duration deadline, ConnectionRetirement retirement) {
+  MeshClientSocket(SSLSocket delegate, java.net.Socket raw, String endpoint, Duration deadline,
+      ConnectionRetirement retirement) {
     this.d = delegate;
+    this.raw = raw;
     this.endpoint = endpoint;
     this.deadline = deadline;
     this.retirement = retirement;
@@ -89,25 +106,71 @@ final class MeshClientSocket extends SSLSocket {
     int limit = deadline.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE : (int) deadline.toMillis();
     int during = Math.max(1, before == 0 ? limit : Math.min(before, limit));
     d.setSoTimeout(during);
+    long started = System.nanoTime();
     try {
       d.startHandshake();
     } catch (SocketTimeoutException e) {
-      SocketTimeoutException t = new SocketTimeoutException("TLS handshake with " + endpoint
-          + ": no TLS answer from the server within " + ConfigText.duration(Duration.ofMillis(during)) + "; "
-          + hint());
-      t.initCause(e);
-      throw t;
+      throw noAnswer(endpoint, during, e);
     } catch (SSLException e) {
       String m = String.valueOf(e.getMessage());
       if (m.contains("Unsupported or unrecognized SSL message")) {
-        throw new SSLException("TLS handshake with " + endpoint + ": the server answered with something that is "
-            + "not TLS (" + m + "); " + hint(), e);
+        throw new TlsMismatchException(endpoint, "bytes that are not a TLS record: " + m, e);
+      }
+      if (closedHere(e)) {
+        throw cutShort(endpoint, started, e);
+      }
+      throw e;
+    } catch (SocketException e) {
+      if (closedHere(e)) {
+        throw cutShort(endpoint, started, e);
       }
       throw e;
     }
     if (!d.isClosed()) {
       d.setSoTimeout(before);
     }
+  }
+
+  /** The deadline passed: probe for a plaintext HTTP server, else report a slow or hung one. */
+  private IOException noAnswer(String endpoint, int waitedMillis, SocketTimeoutException e) {
+    String waited = ConfigText.duration(Duration.ofMillis(waitedMillis));
+    PlaintextProbe.Answer answer = raw == null || raw.isClosed()
+        ? null
+        : PlaintextProbe.ask(raw, Duration.ofMillis(Math.min(PROBE_WAIT_MILLIS, waitedMillis)));
+    if (answer != null && answer.kind() == PlaintextProbe.Kind.PLAINTEXT) {
+      return new TlsMismatchException(endpoint, "'" + answer.firstLine() + "', after no answer to the ClientHello"
+          + " within " + waited + " and a probe of two empty lines", e);
+    }
+    String why;
+    if (answer == null) {
+      why = "; " + hint();
+    } else if (answer.kind() == PlaintextProbe.Kind.TLS) {
+      why = ", though it speaks TLS (a slow server: raise mesh.tls.handshake-timeout if that is expected)";
+    } else {
+      why = ", nor to a plaintext HTTP probe (the endpoint is hung, or speaks neither TLS nor HTTP; if it serves "
+          + "plaintext: a plaintext backend needs mesh.services.<name>.tls.mode=disabled, see docs/tls.md)";
+    }
+    SocketTimeoutException t = new SocketTimeoutException(
+        "TLS handshake with " + endpoint + ": no TLS answer from the server within " + waited + why);
+    t.initCause(e);
+    return t;
+  }
+
+  private static SSLException cutShort(String endpoint, long startedNanos, IOException e) {
+    long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+    return new SSLException("TLS handshake with " + endpoint + " cut short after " + millis + "ms by a close on "
+        + "this side (the call was cancelled or ran out of time) before the server completed it; if the server "
+        + "never answered the ClientHello, " + hint(), e);
+  }
+
+  /** True when the handshake failed because this side closed the socket (a cancelled call). */
+  private static boolean closedHere(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SocketException && "Socket closed".equalsIgnoreCase(String.valueOf(t.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // --- delegation ---

@@ -108,14 +108,19 @@ public final class SwappingSslContext {
   }
 
   private Socket configure(Socket s) {
-    return configure(s, null);
+    return configure(s, null, null);
   }
 
   private Socket configure(Socket s, String endpoint) {
+    return configure(s, null, endpoint);
+  }
+
+  /** @param raw the plain socket under a layered TLS socket (what OkHttp does), else null */
+  private Socket configure(Socket s, Socket raw, String endpoint) {
     if (s instanceof SSLSocket) {
       ((SSLSocket) s).setSSLParameters(parameters());
       if (!needClientAuth) {
-        return new MeshClientSocket((SSLSocket) s, endpoint, handshakeDeadline, retirement);
+        return new MeshClientSocket((SSLSocket) s, raw, endpoint, handshakeDeadline, retirement);
       }
     }
     return s;
@@ -189,7 +194,7 @@ public final class SwappingSslContext {
 
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-      return configure(delegate().createSocket(s, host, port, autoClose), endpoint(host, port));
+      return configure(delegate().createSocket(s, host, port, autoClose), s, endpoint(host, port));
     }
 
     @Override
