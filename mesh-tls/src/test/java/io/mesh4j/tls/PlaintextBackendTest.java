@@ -73,17 +73,21 @@ class PlaintextBackendTest {
   void aJdkHttpServerThatWaitsForTheRequestLineFailsWithinASecondNamingTheServiceKey() throws Exception {
     try (PlainServer plain = new PlainServer(); MeshClient mesh = mesh(plain.port())) {
       OkHttpClient http = mesh.wrap(new OkHttpClient());
-      long started = System.nanoTime();
-      assertThatThrownBy(() -> call(http))
-          .isInstanceOf(TlsMismatchException.class)
-          .hasMessage("TLS handshake with 127.0.0.1:" + plain.port() + " (service 'legacy'): the server answered with"
-              + " plaintext, not TLS ('HTTP/1.1 400 Bad Request', after no answer to the ClientHello within 750ms and"
-              + " a probe of two empty lines); is the endpoint serving plaintext? Call it over plaintext with"
-              + " mesh.services.legacy.tls.mode=disabled (or mesh.tls.mode=disabled for all services), or serve TLS"
-              + " there; see docs/tls.md");
-      Duration took = Duration.ofNanos(System.nanoTime() - started);
-      System.out.println("plaintext JDK HttpServer behind mTLS failed after " + took.toMillis() + " ms");
-      assertThat(took).as("generous bound; the figure is about 1 s").isLessThan(Duration.ofSeconds(3));
+      for (String which : new String[] {"first", "second"}) { // the first one pays for class loading
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> call(http))
+            .isInstanceOf(TlsMismatchException.class)
+            .hasMessage("TLS handshake with 127.0.0.1:" + plain.port() + " (service 'legacy'): the server answered"
+                + " with plaintext, not TLS ('HTTP/1.1 400 Bad Request', after no answer to the ClientHello within"
+                + " 750ms and a probe of two empty lines); is the endpoint serving plaintext? Call it over plaintext"
+                + " with mesh.services.legacy.tls.mode=disabled (or mesh.tls.mode=disabled for all services), or"
+                + " serve TLS there; see docs/tls.md");
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.println("plaintext JDK HttpServer behind mTLS: " + which + " call failed after " + took.toMillis()
+            + " ms");
+        // generous bounds (the figure: ~0.8 s warm); before, the handshake alone waited 5 s
+        assertThat(took).isLessThan(Duration.ofSeconds(which.equals("first") ? 5 : 3));
+      }
       assertThat(plain.requests()).as("no request reached the backend's handler").isZero();
       TlsFixtures.shutdown(http);
     }
@@ -104,7 +108,7 @@ class PlaintextBackendTest {
                 + " mesh.services.legacy.tls.mode=disabled");
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.println("plaintext nginx behind mTLS: " + which + " call failed after " + took.toMillis() + " ms");
-        assertThat(took).isLessThan(Duration.ofSeconds(3));
+        assertThat(took).isLessThan(Duration.ofSeconds(which.equals("first") ? 5 : 3));
       }
       // nginx read each ClientHello as a request and answered 400: one request per call, on that port
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(nginx.accessLog())
@@ -139,7 +143,7 @@ class PlaintextBackendTest {
               + " plaintext: a plaintext backend needs mesh.services.<name>.tls.mode=disabled, see docs/tls.md)");
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       System.out.println("silent socket behind mTLS failed after " + took.toMillis() + " ms");
-      assertThat(took).isLessThan(Duration.ofSeconds(3));
+      assertThat(took).as("generous bound (the figure: ~1 s); before, 5 s").isLessThan(Duration.ofSeconds(5));
       // what the peer got: a TLS ClientHello (record type 22), then the probe
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
         byte[] got = silent.received();
