@@ -45,7 +45,7 @@ import okhttp3.Response;
  * the caller's SPIFFE ID. A "payments" workload (a valid SVID, but not allowed) gets a 403, and a
  * client without an SVID is refused in the handshake: both checked at the server.
  *
- * <p>Run: {@code mvn -q -pl samples exec:java -Dexec.mainClass=io.mesh4j.samples.MtlsServerSample}
+ * <p>Run: {@code mvn -B -q -Pdemo -DskipTests verify -Ddemo.main=io.mesh4j.samples.MtlsServerSample}
  */
 public final class MtlsServerSample {
 
