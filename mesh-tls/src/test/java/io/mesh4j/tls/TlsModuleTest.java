@@ -70,7 +70,7 @@ class TlsModuleTest {
     assertThat(c.get(TlsModule.MIN_VERSION)).isEqualTo(MinTlsVersion.TLS_1_3);
     assertThat(c.get(TlsModule.MAX_CONNECTION_AGE)).isEqualTo(Duration.ofMinutes(30));
     assertThat(module.globalKeys()).extracting(ConfigKey::name).allMatch(n -> n.startsWith("mesh.tls."));
-    assertThat(c.get(TlsModule.HANDSHAKE_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.get(TlsModule.HANDSHAKE_TIMEOUT)).isEqualTo(Duration.ofMillis(750));
     assertThat(module.serviceKeys()).extracting(ConfigKey::name).containsExactly("identity", "tls.mode");
     assertThat(problems(c)).isEmpty();
   }
