@@ -46,7 +46,8 @@ public final class TracingModule implements MeshModule {
 
   @Override
   public List<ConfigKey<?>> globalKeys() {
-    return List.of(TracingKeys.ENABLED, TracingKeys.PROPAGATORS, TracingKeys.METRICS_ENABLED);
+    return List.of(
+        TracingKeys.ENABLED, TracingKeys.PROPAGATORS, TracingKeys.METRICS_ENABLED, TracingKeys.ATTEMPT_SPANS);
   }
 
   @Override

@@ -56,7 +56,8 @@ public final class TracingExtension implements MeshExtension {
                 tracer,
                 PropagatorSelection.select(context.config(), openTelemetry.getPropagators()),
                 metrics,
-                context.clock()));
+                context.clock(),
+                AttemptSpanOwner.of(context.config().get(TracingKeys.ATTEMPT_SPANS))));
     return new TracingExtension(stages, closeables);
   }
 
