@@ -16,11 +16,15 @@ enum AttemptSpanOwner {
   /** {@link #OTHER} for calls made through OpenTelemetry's OkHttp library instrumentation, else {@link #MESH}. */
   AUTO;
 
-  static AttemptSpanOwner of(String configured) {
+  /**
+   * The owner for the configured {@code mesh.tracing.attempt-spans}; {@code auto} is {@link #OTHER}
+   * outright when the OpenTelemetry Java agent instruments OkHttp (every client, every call).
+   */
+  static AttemptSpanOwner of(String configured, boolean javaAgentInstrumentsOkHttp) {
     return switch (configured) {
       case "client" -> MESH;
       case "internal" -> OTHER;
-      default -> AUTO;
+      default -> javaAgentInstrumentsOkHttp ? OTHER : AUTO;
     };
   }
 
