@@ -1,8 +1,10 @@
 package io.mesh4j.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.tracing.internal.HttpSemconv;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.okhttp.v3_0.OkHttpTelemetry;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
@@ -10,6 +12,7 @@ import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +97,33 @@ class OkHttpInstrumentationCoexistenceTest {
     assertThat(requestDurationCountsByScope())
         .as("http.client.request.duration recorded once per attempt")
         .containsExactly(Map.entry(LIBRARY_SCOPE, 2L));
+  }
+
+  @Test
+  void aCallThatNeverReachesTheNetworkHasNoClientSpanInsideAClientSpan() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closedPort = socket.getLocalPort();
+    }
+    try (MeshClient mesh = telemetry.mesh("127.0.0.1:" + closedPort).build()) {
+      Call.Factory calls = OkHttpTelemetry.create(telemetry.sdk).createCallFactory(mesh.wrap(new OkHttpClient()));
+      assertThatThrownBy(() -> execute(calls, "http://orders/items/42")).isInstanceOf(IOException.class);
+    }
+
+    // the library makes one CLIENT span for a call none of whose requests reached the network:
+    // beside mesh4j's logical span, not inside it; mesh4j's attempt span records the connect error
+    assertNoClientSpanInsideAClientSpan();
+    List<SpanData> meshAttempts =
+        telemetry.spans.getFinishedSpanItems().stream()
+            .filter(s -> scope(s).equals(MeshTracing.INSTRUMENTATION_NAME) && s.getName().equals("GET"))
+            .toList();
+    assertThat(meshAttempts).singleElement().satisfies(attempt -> {
+      assertThat(attempt.getKind()).isEqualTo(SpanKind.INTERNAL);
+      assertThat(attempt.getAttributes().get(HttpSemconv.ERROR_TYPE)).isNotNull();
+    });
+    SpanData logical = onlyNamed("GET orders");
+    assertThat(telemetry.onlySpanOfKind(SpanKind.CLIENT).getParentSpanId()).isEqualTo(logical.getParentSpanId());
+    assertThat(requestDurationCountsByScope()).doesNotContainKey(MeshTracing.INSTRUMENTATION_NAME);
   }
 
   @Test
