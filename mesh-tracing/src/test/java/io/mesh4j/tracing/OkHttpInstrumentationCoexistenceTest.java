@@ -2,6 +2,7 @@ package io.mesh4j.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.mesh4j.MeshClient;
 import io.mesh4j.tracing.internal.HttpSemconv;
@@ -13,11 +14,17 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -97,6 +104,55 @@ class OkHttpInstrumentationCoexistenceTest {
     assertThat(requestDurationCountsByScope())
         .as("http.client.request.duration recorded once per attempt")
         .containsExactly(Map.entry(LIBRARY_SCOPE, 2L));
+  }
+
+  /**
+   * Hedged attempts are OkHttp calls of their own on a client core builds from the one given to
+   * mesh.wrap(), without the interceptors OkHttpTelemetry added on top: the library sees no attempt
+   * and makes one CLIENT span for the call. Still no CLIENT span inside a CLIENT span, nothing
+   * recorded twice, and each backend request carries its attempt span's context.
+   */
+  @Test
+  void hedgedAttemptsTheLibraryCannotSeeLeaveOneClientSpanPerCallAndNothingTwice() throws Exception {
+    HedgeOnceModule hedging = new HedgeOnceModule();
+    AtomicInteger requests = new AtomicInteger();
+    Queue<String> parentsSeen = new ConcurrentLinkedQueue<>();
+    backend.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            parentsSeen.add(parentSpanId(request));
+            if (requests.incrementAndGet() == 1) {
+              hedging.firstArrived.countDown();
+              return new MockResponse.Builder().headersDelay(20, TimeUnit.SECONDS).body("late").build();
+            }
+            return new MockResponse.Builder().body("ok").build();
+          }
+        });
+    try (MeshClient mesh = telemetry.mesh(endpoint()).module(hedging).build()) {
+      Call.Factory calls = OkHttpTelemetry.create(telemetry.sdk).createCallFactory(mesh.wrap(new OkHttpClient()));
+      assertThat(execute(calls, "http://orders/items/42")).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(5)).until(() -> meshAttemptSpans().size() == 2);
+    }
+
+    SpanData logical = onlyNamed("GET orders");
+    List<SpanData> attempts = meshAttemptSpans();
+    assertThat(attempts).allSatisfy(attempt -> {
+      assertThat(attempt.getKind()).isEqualTo(SpanKind.INTERNAL);
+      assertThat(attempt.getParentSpanId()).isEqualTo(logical.getSpanId());
+    });
+    assertThat(parentsSeen).containsExactlyInAnyOrderElementsOf(attempts.stream().map(SpanData::getSpanId).toList());
+    SpanData callSpan = telemetry.onlySpanOfKind(SpanKind.CLIENT);
+    assertThat(scope(callSpan)).isEqualTo(LIBRARY_SCOPE);
+    assertThat(callSpan.getParentSpanId()).as("beside the logical span").isEqualTo(logical.getParentSpanId());
+    assertNoClientSpanInsideAClientSpan();
+    assertThat(requestDurationCountsByScope()).containsExactly(Map.entry(LIBRARY_SCOPE, 1L));
+  }
+
+  private List<SpanData> meshAttemptSpans() {
+    return telemetry.spans.getFinishedSpanItems().stream()
+        .filter(s -> scope(s).equals(MeshTracing.INSTRUMENTATION_NAME) && s.getName().equals("GET"))
+        .toList();
   }
 
   @Test
