@@ -38,5 +38,28 @@ public final class TracingKeys {
           .description("Record HTTP client and mesh metrics through the OpenTelemetry meter.")
           .build();
 
+  /** Values {@link #ATTEMPT_SPANS} accepts. */
+  public static final List<String> ATTEMPT_SPAN_KINDS = List.of("auto", "client", "internal");
+
+  /**
+   * {@code mesh.tracing.attempt-spans}: whether mesh4j or another OkHttp instrumentation makes the
+   * CLIENT span and the {@code http.client.*} metrics of each attempt. {@code client}: mesh4j does;
+   * {@code internal}: another one does (the OpenTelemetry Java agent), mesh4j's attempt span is
+   * INTERNAL and it records no {@code http.client.*} metric; {@code auto}: {@code internal} for calls
+   * made through OpenTelemetry's {@code OkHttpTelemetry} call factory, {@code client} otherwise.
+   */
+  public static final ConfigKey<String> ATTEMPT_SPANS =
+      ConfigKey.global(
+              "mesh.tracing.attempt-spans",
+              ValueParsers.oneOf(ATTEMPT_SPAN_KINDS.toArray(String[]::new)))
+          .defaultValue("auto")
+          .description(
+              "Who makes each attempt's CLIENT span and http.client.* metrics: client (mesh4j),"
+                  + " internal (another OkHttp instrumentation, e.g. the OpenTelemetry Java agent;"
+                  + " mesh4j's attempt span is then INTERNAL and it records no http.client.* metric),"
+                  + " auto (internal for calls made through OpenTelemetry's OkHttpTelemetry call"
+                  + " factory, client otherwise).")
+          .build();
+
   private TracingKeys() {}
 }

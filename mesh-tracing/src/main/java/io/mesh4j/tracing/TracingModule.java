@@ -6,6 +6,7 @@ import io.mesh4j.config.MeshConfig;
 import io.mesh4j.spi.MeshContext;
 import io.mesh4j.spi.MeshExtension;
 import io.mesh4j.spi.MeshModule;
+import io.mesh4j.tracing.internal.NoopTelemetryNotice;
 import io.mesh4j.tracing.internal.PropagatorSelection;
 import io.mesh4j.tracing.internal.TracingExtension;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -22,16 +23,19 @@ import java.util.function.Supplier;
 public final class TracingModule implements MeshModule {
 
   private final Supplier<OpenTelemetry> openTelemetry;
+  private final boolean global;
 
   /** For {@link java.util.ServiceLoader}: the global OpenTelemetry. */
   public TracingModule() {
     this.openTelemetry = GlobalOpenTelemetry::get;
+    this.global = true;
   }
 
   /** Traces and measures with this OpenTelemetry instance. */
   public TracingModule(OpenTelemetry openTelemetry) {
     Objects.requireNonNull(openTelemetry, "openTelemetry");
     this.openTelemetry = () -> openTelemetry;
+    this.global = false;
   }
 
   @Override
@@ -46,7 +50,8 @@ public final class TracingModule implements MeshModule {
 
   @Override
   public List<ConfigKey<?>> globalKeys() {
-    return List.of(TracingKeys.ENABLED, TracingKeys.PROPAGATORS, TracingKeys.METRICS_ENABLED);
+    return List.of(
+        TracingKeys.ENABLED, TracingKeys.PROPAGATORS, TracingKeys.METRICS_ENABLED, TracingKeys.ATTEMPT_SPANS);
   }
 
   @Override
@@ -59,6 +64,8 @@ public final class TracingModule implements MeshModule {
     if (!context.config().get(TracingKeys.ENABLED)) {
       return new MeshExtension() {};
     }
-    return TracingExtension.start(context, openTelemetry.get());
+    OpenTelemetry otel = openTelemetry.get();
+    NoopTelemetryNotice.log(otel, global);
+    return TracingExtension.start(context, otel);
   }
 }

@@ -22,7 +22,9 @@ import okhttp3.Response;
  * Outermost ATTEMPT stage: one CLIENT span per physical request, as the HTTP semantic conventions
  * ask for resends ({@code http.request.resend_count} on retries), its context injected into the
  * request's headers, and the semconv client metrics. Started before the connection is made, so a
- * connect failure is an attempt span too.
+ * connect failure is an attempt span too. When another instrumentation makes the attempt's CLIENT
+ * span ({@link AttemptSpanOwner}), the attempt span is INTERNAL, the other's CLIENT span its child,
+ * and the semconv client metrics are the other's.
  */
 final class AttemptTracingStage implements MeshStage {
 
@@ -30,12 +32,19 @@ final class AttemptTracingStage implements MeshStage {
   private final TextMapPropagator propagator;
   private final HttpClientMetrics metrics;
   private final MeshClock clock;
+  private final AttemptSpanOwner owner;
 
-  AttemptTracingStage(Tracer tracer, TextMapPropagator propagator, HttpClientMetrics metrics, MeshClock clock) {
+  AttemptTracingStage(
+      Tracer tracer,
+      TextMapPropagator propagator,
+      HttpClientMetrics metrics,
+      MeshClock clock,
+      AttemptSpanOwner owner) {
     this.tracer = tracer;
     this.propagator = propagator;
     this.metrics = metrics;
     this.clock = clock;
+    this.owner = owner;
   }
 
   @Override
@@ -59,20 +68,27 @@ final class AttemptTracingStage implements MeshStage {
     Endpoint endpoint = attempt.endpoint();
     Request request = chain.request();
     String method = request.method();
-    Span span = tracer.spanBuilder(HttpSemconv.spanName(method)).setSpanKind(SpanKind.CLIENT).startSpan();
+    boolean otherMakesClientSpan = owner.otherMakesClientSpan(request);
+    HttpClientMetrics attemptMetrics = otherMakesClientSpan ? HttpClientMetrics.DISABLED : metrics;
+    Span span =
+        tracer
+            .spanBuilder(HttpSemconv.spanName(method))
+            .setSpanKind(otherMakesClientSpan ? SpanKind.INTERNAL : SpanKind.CLIENT)
+            .startSpan();
     // An invalid span (no SDK and no valid caller span) is what Span.current() already is: the
     // current context then carries the same (baggage, propagation) without a copy and a scope.
     boolean valid = span.getSpanContext().isValid();
     Context context = valid ? Context.current().with(span) : Context.current();
     RequestHeaderCarrier carrier = new RequestHeaderCarrier(request);
-    // An invalid context (no SDK, no caller span) is never written: the propagators skip it.
+    // An invalid context (no SDK, no caller span) is never written: the propagators skip it. The
+    // other instrumentation, when there is one, writes its CLIENT span's context over these headers.
     propagator.inject(context, carrier, RequestHeaderCarrier.SETTER);
     if (span.isRecording()) {
       describe(span, request, attempt);
       carrier.builder().tag(AttemptSpan.class, new AttemptSpan(span));
     }
     Request outgoing = carrier.build();
-    Attributes active = metrics.attemptStarted(method, request.url().scheme(), endpoint, attempt.service());
+    Attributes active = attemptMetrics.attemptStarted(method, request.url().scheme(), endpoint, attempt.service());
     long start = clock.nanoTime();
     Response response;
     try (Scope scope = valid ? context.makeCurrent() : Scope.noop();
@@ -80,10 +96,10 @@ final class AttemptTracingStage implements MeshStage {
       response = chain.proceed(outgoing);
     } catch (IOException | RuntimeException | Error e) {
       boolean superseded = chain.isCanceled() && !chain.call().okHttpCall().isCanceled();
-      end(span, active, start, superseded ? Outcome.SUPERSEDED : Outcome.of(e));
+      end(span, attemptMetrics, active, start, superseded ? Outcome.SUPERSEDED : Outcome.of(e));
       throw e;
     }
-    end(span, active, start, Outcome.of(response));
+    end(span, attemptMetrics, active, start, Outcome.of(response));
     return response;
   }
 
@@ -103,7 +119,8 @@ final class AttemptTracingStage implements MeshStage {
     }
   }
 
-  private void end(Span span, Attributes active, long start, Outcome outcome) {
+  private void end(
+      Span span, HttpClientMetrics metrics, Attributes active, long start, Outcome outcome) {
     metrics.attemptEnded(active, clock.nanoTime() - start, outcome);
     if (span.isRecording()) {
       outcome.applyTo(span);

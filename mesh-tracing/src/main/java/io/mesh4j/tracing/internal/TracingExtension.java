@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import okhttp3.Interceptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What mesh-tracing contributes to one MeshClient: two stages, a network interceptor, and
@@ -21,6 +23,8 @@ import okhttp3.Interceptor;
  * events, with the discovery gauges). Knows no other module: what they do reaches it as core events.
  */
 public final class TracingExtension implements MeshExtension {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TracingExtension.class);
 
   private final List<MeshStage> stages;
   private final List<Interceptor> networkInterceptors = List.of(new PeerIdentityRecorder());
@@ -56,8 +60,21 @@ public final class TracingExtension implements MeshExtension {
                 tracer,
                 PropagatorSelection.select(context.config(), openTelemetry.getPropagators()),
                 metrics,
-                context.clock()));
+                context.clock(),
+                attemptSpanOwner(context.config().get(TracingKeys.ATTEMPT_SPANS))));
     return new TracingExtension(stages, closeables);
+  }
+
+  private static AttemptSpanOwner attemptSpanOwner(String configured) {
+    boolean agent = "auto".equals(configured) && OpenTelemetryJavaAgent.instrumentsOkHttp();
+    if (agent) {
+      LOG.info(
+          "mesh4j tracing: the OpenTelemetry Java agent instruments OkHttp in this JVM, so its CLIENT"
+              + " span and http.client.* metrics stand for each mesh attempt; mesh4j's attempt spans are"
+              + " INTERNAL, their parent ({}=auto; client keeps mesh4j's CLIENT spans and metrics too).",
+          TracingKeys.ATTEMPT_SPANS.name());
+    }
+    return AttemptSpanOwner.of(configured, agent);
   }
 
   @Override
