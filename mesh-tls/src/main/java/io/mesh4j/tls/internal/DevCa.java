@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,11 +68,11 @@ public final class DevCa {
           KeyPair kp = KeyPairs.newEcP256();
           X509Certificate ca = CertificateIssuer.selfSignedCa(kp, "mesh4j dev CA " + UUID.randomUUID(), now, CA_VALIDITY);
           // Key first: a cert without its key would be useless to the next process.
-          writeAtomically(keyFile, Pem.writePkcs8(kp.getPrivate()), true);
-          writeAtomically(cert, Pem.write(ca), false);
+          writeAtomically(keyFile, JdkPem.encode("PRIVATE KEY", kp.getPrivate().getEncoded()), true);
+          writeAtomically(cert, JdkPem.encode("CERTIFICATE", ca.getEncoded()), false);
           return new DevCa(dir, ca, kp.getPrivate());
         }
-      } catch (IOException e) {
+      } catch (IOException | CertificateEncodingException e) {
         throw new IllegalStateException("dev-ca: cannot create or read the CA in " + dir + ": " + e.getMessage(), e);
       }
     }
@@ -81,8 +82,9 @@ public final class DevCa {
     Path cert = dir.resolve(CERT_FILE);
     Path keyFile = dir.resolve(KEY_FILE);
     checkOwnerOnly(keyFile);
-    List<X509Certificate> certs = Pem.certificates(Files.readAllBytes(cert), cert.toString());
-    PrivateKey key = Pem.privateKey(Files.readAllBytes(keyFile), keyFile.toString());
+    List<X509Certificate> certs = JdkPem.certificates(Files.readAllBytes(cert), cert.toString());
+    PrivateKey key = JdkPem.pkcs8PrivateKey(
+        Files.readAllBytes(keyFile), certs.get(0).getPublicKey().getAlgorithm(), keyFile.toString());
     if (!KeyPairs.matches(key, certs.get(0).getPublicKey())) {
       throw new IllegalStateException("dev-ca: " + keyFile + " does not match " + cert);
     }
