@@ -19,9 +19,13 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
 
 /**
  * The embedded development CA, kept in a directory so the processes of one host share trust:
@@ -42,6 +46,13 @@ public final class DevCa {
   /** File locks do not exclude threads of the same JVM; this does. */
   private static final Object JVM_CREATE_LOCK = new Object();
 
+  /**
+   * The directory each dev CA certificate of this JVM was loaded from, so that a chain error
+   * against it can say which directory is in use ({@link #describeAuthorities}). Weak keys: a CA
+   * no bundle holds any more is forgotten.
+   */
+  private static final Map<X509Certificate, Path> LOADED_FROM = Collections.synchronizedMap(new WeakHashMap<>());
+
   private final Path dir;
   private final X509Certificate certificate;
   private final PrivateKey key;
@@ -54,6 +65,26 @@ public final class DevCa {
 
   /** Loads the CA in {@code dir}, creating it (and the directory) on first use. */
   public static DevCa loadOrCreate(Path dir, Instant now) {
+    DevCa ca = loadOrCreateIn(dir.toAbsolutePath().normalize(), now);
+    LOADED_FROM.put(ca.certificate, ca.dir);
+    return ca;
+  }
+
+  /**
+   * "the dev CA in /home/me/.mesh4j/dev-ca" when one of {@code authorities} is a dev CA this JVM
+   * loaded; empty otherwise (a bundle from files or the Workload API).
+   */
+  public static Optional<String> describeAuthorities(List<X509Certificate> authorities) {
+    for (X509Certificate a : authorities) {
+      Path dir = LOADED_FROM.get(a);
+      if (dir != null) {
+        return Optional.of("the dev CA in " + dir);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static DevCa loadOrCreateIn(Path dir, Instant now) {
     synchronized (JVM_CREATE_LOCK) {
       try {
         createPrivateDirectories(dir);
