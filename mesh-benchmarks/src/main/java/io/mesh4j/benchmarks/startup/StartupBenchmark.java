@@ -48,7 +48,8 @@ public final class StartupBenchmark {
       "/slf4j-api/", "/slf4j-simple/");
 
   private static final Pattern MODULE_CLASSES = Pattern.compile("(.*)/(mesh-[a-z-]+)/target/classes/?");
-  private static final Pattern PROBE_LINE = Pattern.compile("startup-nanos=(\\d+)");
+  private static final Pattern PROBE_LINE = Pattern.compile(
+      "startup-nanos=(\\d+)\\s+main-cpu-ticks=(-?\\d+)\\s+process-cpu-ticks=(-?\\d+)");
 
   private StartupBenchmark() {}
 
@@ -65,6 +66,7 @@ public final class StartupBenchmark {
             "usage: StartupBenchmark [--runs N] [--before CHECKOUT_DIR] [--jvm-arg ARG]...; unknown " + args[i]);
       }
     }
+    String loadBefore = loadAverage();
     Path work = Files.createTempDirectory("mesh4j-startup-");
     Path probeDir = extractProbe(work.resolve("probe"));
     List<String> afterCp = childClassPath(probeDir);
@@ -91,11 +93,32 @@ public final class StartupBenchmark {
       System.err.printf(Locale.ROOT, "round %d/%d done%n", round + 1, runs);
     }
     print(samples, runs, jvmArgs);
+    System.out.println("load average (1/5/15 min) before: " + loadBefore + "; after: " + loadAverage());
+    deleteRecursively(work);
+  }
+
+  /** The machine's load average from /proc/loadavg: how busy the cores were (n/a elsewhere). */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "n/a";
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+        Files.delete(p);
+      }
+    }
   }
 
   private record Variant(String name, List<String> classPath, boolean coreOnly, boolean newCa) {}
 
-  private record Sample(double startupMillis, double processMillis) {}
+  /** Wall and CPU times of one start, in ms; CPU times are NaN where /proc is missing. */
+  private record Sample(double startupMillis, double mainCpuMillis, double processCpuMillis, double processMillis) {}
 
   private static Sample launch(Variant v, Path work, String run, List<String> jvmArgs)
       throws IOException, InterruptedException {
@@ -129,23 +152,35 @@ public final class StartupBenchmark {
       throw new IllegalStateException(v.name + ": the probe failed (exit " + exit + "): " + out
           + "\nrerun: " + String.join(" ", cmd));
     }
-    return new Sample(Long.parseLong(m.group(1)) / 1e6, (t1 - t0) / 1e6);
+    return new Sample(Long.parseLong(m.group(1)) / 1e6, ticksToMillis(m.group(2)), ticksToMillis(m.group(3)),
+        (t1 - t0) / 1e6);
+  }
+
+  /** Linux clock ticks (USER_HZ, 100 on every mainstream kernel) to ms. */
+  private static double ticksToMillis(String ticks) {
+    long t = Long.parseLong(ticks);
+    return t < 0 ? Double.NaN : t * 10.0;
   }
 
   private static void print(Map<Variant, List<Sample>> samples, int runs, List<String> jvmArgs) {
     System.out.printf(Locale.ROOT, "%d fresh JVMs per variant, interleaved; java %s; %d CPUs; JVM args: %s%n",
         runs, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
         jvmArgs.isEmpty() ? "(defaults)" : String.join(" ", jvmArgs));
-    System.out.printf(Locale.ROOT, "%-22s | %s | %s%n", "variant",
-        "fromProperties ms: median [min, max] (p25-p75)", "process ms: median [min, max]");
+    System.out.printf(Locale.ROOT, "%-19s | %-38s | %-13s | %-13s | %s%n", "variant",
+        "fromProperties wall ms: median [min-max]", "main CPU ms", "process CPU ms", "JVM start-exit ms");
     for (Map.Entry<Variant, List<Sample>> e : samples.entrySet()) {
-      double[] startup = e.getValue().stream().mapToDouble(Sample::startupMillis).sorted().toArray();
-      double[] process = e.getValue().stream().mapToDouble(Sample::processMillis).sorted().toArray();
-      System.out.printf(Locale.ROOT, "%-22s | %6.0f [%5.0f, %5.0f] (%4.0f-%4.0f)          | %6.0f [%5.0f, %5.0f]%n",
-          e.getKey().name, quantile(startup, 0.5), startup[0], startup[startup.length - 1],
-          quantile(startup, 0.25), quantile(startup, 0.75),
-          quantile(process, 0.5), process[0], process[process.length - 1]);
+      List<Sample> s = e.getValue();
+      double[] wall = sorted(s, Sample::startupMillis);
+      System.out.printf(Locale.ROOT, "%-19s | %6.0f [%5.0f-%5.0f] (p25-p75 %4.0f-%4.0f) | %13.0f | %14.0f | %6.0f%n",
+          e.getKey().name, quantile(wall, 0.5), wall[0], wall[wall.length - 1], quantile(wall, 0.25),
+          quantile(wall, 0.75), quantile(sorted(s, Sample::mainCpuMillis), 0.5),
+          quantile(sorted(s, Sample::processCpuMillis), 0.5), quantile(sorted(s, Sample::processMillis), 0.5));
     }
+    System.out.println("CPU columns: medians, in 10 ms clock ticks of /proc; main CPU is the main thread's alone.");
+  }
+
+  private static double[] sorted(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+    return samples.stream().mapToDouble(f).sorted().toArray();
   }
 
   /** Linear interpolation between the closest ranks, as numpy's default. */
