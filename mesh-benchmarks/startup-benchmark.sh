@@ -1,6 +1,6 @@
 #!/bin/sh
 # Startup time of MeshClient.fromProperties in fresh JVMs (see StartupBenchmark).
-#   mesh-benchmarks/startup-benchmark.sh [--runs 10] [--before /path/to/other/checkout] [--jvm-arg -Xshare:off]
+#   mesh-benchmarks/startup-benchmark.sh [--runs 10] [--before /path/to/other/checkout] [--per-module] [--jvm-arg -Xshare:off]
 # --before: a checkout of another commit with its modules compiled there (mvn -o -q compile
 # -pl mesh-tls,mesh-discovery,mesh-resilience,mesh-tracing -am); nothing is installed.
 set -eu

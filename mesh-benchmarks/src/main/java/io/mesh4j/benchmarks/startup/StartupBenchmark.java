@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -24,14 +25,16 @@ import java.util.stream.Collectors;
  * service, resilience, tracing against OpenTelemetry's no-op), {@code all-new-ca} (the same, the
  * dev CA created by the run), and {@code core} (mesh-core alone). With {@code --before DIR} (a
  * checkout of another commit, compiled with {@code mvn compile}) each variant also runs with that
- * checkout's module classes in place of this one's: before and after in one run.
+ * checkout's module classes in place of this one's: before and after in one run. {@code
+ * --per-module} adds {@code core+tls}, {@code core+discovery}, ... (one module beside core): what
+ * each module adds.
  *
  * <p>The child classpath is this JVM's minus what only the benchmarks use (JMH, JUnit, the
  * OpenTelemetry SDK, mesh-testing...), i.e. what an application depending on the modules gets.
  * JVM flags are the defaults (CDS on, {@code -Xshare:auto}); {@code --jvm-arg} adds some.
  *
  * <pre>{@code
- * mesh-benchmarks/startup-benchmark.sh --runs 10 --before /tmp/base
+ * mesh-benchmarks/startup-benchmark.sh --runs 10 --before /tmp/base --per-module
  * }</pre>
  */
 public final class StartupBenchmark {
@@ -47,6 +50,16 @@ public final class StartupBenchmark {
       "/mesh-core/", "/okhttp-jvm/", "/okio-jvm/", "/kotlin-stdlib/", "/org/jetbrains/annotations/",
       "/slf4j-api/", "/slf4j-simple/");
 
+  /** Each module's classes and the jars it brings (the "core+module" variants of --per-module). */
+  private static final Map<String, List<String>> MODULE_JARS = new LinkedHashMap<>();
+
+  static {
+    MODULE_JARS.put("tls", List.of("/mesh-tls/", "/org/bouncycastle/"));
+    MODULE_JARS.put("discovery", List.of("/mesh-discovery/", "/com/fasterxml/jackson/", "/dnsjava/"));
+    MODULE_JARS.put("resilience", List.of("/mesh-resilience/", "/resilience4j"));
+    MODULE_JARS.put("tracing", List.of("/mesh-tracing/", "/io/opentelemetry/"));
+  }
+
   private static final Pattern MODULE_CLASSES = Pattern.compile("(.*)/(mesh-[a-z-]+)/target/classes/?");
   private static final Pattern PROBE_LINE = Pattern.compile(
       "startup-nanos=(\\d+)\\s+main-cpu-ticks=(-?\\d+)\\s+process-cpu-ticks=(-?\\d+)");
@@ -57,13 +70,15 @@ public final class StartupBenchmark {
     int runs = 10;
     Path before = null;
     List<String> jvmArgs = new ArrayList<>();
+    boolean perModule = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--before" -> before = Path.of(args[++i]).toAbsolutePath().normalize();
         case "--jvm-arg" -> jvmArgs.add(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "usage: StartupBenchmark [--runs N] [--before CHECKOUT_DIR] [--jvm-arg ARG]...; unknown " + args[i]);
+        case "--per-module" -> perModule = true;
+        default -> throw new IllegalArgumentException("usage: StartupBenchmark [--runs N] [--before CHECKOUT_DIR]"
+            + " [--per-module] [--jvm-arg ARG]...; unknown " + args[i]);
       }
     }
     String loadBefore = loadAverage();
@@ -73,9 +88,14 @@ public final class StartupBenchmark {
     List<Variant> variants = new ArrayList<>();
     for (String side : before == null ? List.of("after") : List.of("before", "after")) {
       List<String> cp = side.equals("after") ? afterCp : replaceModuleRoot(afterCp, before);
-      variants.add(new Variant(side + " all", cp, false, false));
-      variants.add(new Variant(side + " all-new-ca", cp, false, true));
-      variants.add(new Variant(side + " core", filterCore(cp), true, false));
+      variants.add(new Variant(side + " all", cp, MODULE_JARS.keySet(), false));
+      variants.add(new Variant(side + " all-new-ca", cp, MODULE_JARS.keySet(), true));
+      variants.add(new Variant(side + " core", withModules(cp, Set.of()), Set.of(), false));
+    }
+    if (perModule) {
+      for (String module : MODULE_JARS.keySet()) {
+        variants.add(new Variant("after core+" + module, withModules(afterCp, Set.of(module)), Set.of(module), false));
+      }
     }
     Files.writeString(work.resolve("endpoints.json"),
         "{\"services\":{\"payments\":[{\"host\":\"127.0.0.1\",\"port\":9090}]}}");
@@ -115,7 +135,8 @@ public final class StartupBenchmark {
     }
   }
 
-  private record Variant(String name, List<String> classPath, boolean coreOnly, boolean newCa) {}
+  /** One kind of start: its class path and which modules' keys its configuration uses. */
+  private record Variant(String name, List<String> classPath, Set<String> modules, boolean newCa) {}
 
   /** Wall and CPU times of one start, in ms; CPU times are NaN where /proc is missing. */
   private record Sample(double startupMillis, double mainCpuMillis, double processCpuMillis, double processMillis) {}
@@ -129,12 +150,14 @@ public final class StartupBenchmark {
         .append("mesh.service=frontend\n")
         .append("mesh.config.watch=false\n")
         .append("mesh.services.orders.endpoints=127.0.0.1:8081,127.0.0.1:8082\n");
-    if (!v.coreOnly) {
-      props.append("mesh.tls.dev-ca.dir=").append(caDir).append('\n')
-          .append("mesh.services.payments.discovery=file\n")
+    if (v.modules.contains("tls")) {
+      props.append("mesh.tls.dev-ca.dir=").append(caDir).append('\n');
+    }
+    if (v.modules.contains("discovery")) {
+      props.append("mesh.services.payments.discovery=file\n")
           .append("mesh.discovery.file.path=").append(work.resolve("endpoints.json")).append('\n');
     }
-    Path file = work.resolve("mesh-" + (v.coreOnly ? "core" : "all") + ".properties");
+    Path file = work.resolve("mesh-" + v.name.replace(' ', '-').replace('+', '-') + ".properties");
     Files.writeString(file, props);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -217,10 +240,13 @@ public final class StartupBenchmark {
     return cp;
   }
 
-  private static List<String> filterCore(List<String> cp) {
+  /** The probe, mesh-core's class path, and the jars of {@code modules}. */
+  private static List<String> withModules(List<String> cp, Set<String> modules) {
+    List<String> wanted = new ArrayList<>(CORE_ONLY);
+    modules.forEach(m -> wanted.addAll(MODULE_JARS.get(m)));
     List<String> out = new ArrayList<>();
     out.add(cp.get(0)); // the probe
-    cp.stream().skip(1).filter(e -> CORE_ONLY.stream().anyMatch(e.replace('\\', '/')::contains)).forEach(out::add);
+    cp.stream().skip(1).filter(e -> wanted.stream().anyMatch(e.replace('\\', '/')::contains)).forEach(out::add);
     return out;
   }
 
