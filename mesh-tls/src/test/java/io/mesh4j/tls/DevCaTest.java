@@ -148,6 +148,18 @@ class DevCaTest {
   }
 
   @Test
+  void aCaDirectoryThatCannotBeCreatedFailsTheStartNamingItAndTheKey() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+    Path caDir = notADirectory.resolve("ca");
+    assertThatThrownBy(() -> io.mesh4j.MeshClient.builder().service("frontend").environment(Map.of())
+            .systemProperties(new java.util.Properties())
+            .property("mesh.tls.dev-ca.dir", caDir.toString()).build().close())
+        .isInstanceOf(io.mesh4j.MeshException.class)
+        .hasMessageContaining("dev-ca: cannot create or read the CA in " + caDir)
+        .hasMessageContaining("set mesh.tls.dev-ca.dir to a directory this user can write");
+  }
+
+  @Test
   void issuesAnSvidForTheServiceWithBothExtendedKeyUsages() throws Exception {
     ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
     try (X509Source src = X509Sources.devCa(dir, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofHours(1), scheduler, MeshClock.SYSTEM)) {

@@ -104,7 +104,9 @@ public final class DevCa {
           return new DevCa(dir, ca, kp.getPrivate());
         }
       } catch (IOException | CertificateEncodingException e) {
-        throw new IllegalStateException("dev-ca: cannot create or read the CA in " + dir + ": " + e.getMessage(), e);
+        throw new IllegalStateException("dev-ca: cannot create or read the CA in " + dir + ": " + e
+            + " (set mesh.tls.dev-ca.dir to a directory this user can write, the same for every process that"
+            + " must trust this one)", e);
       }
     }
   }
