@@ -116,10 +116,16 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     } catch (CertPathValidatorException e) {
       String where = e.getIndex() >= 0 ? " at certificate " + e.getIndex() + " of the chain" : "";
       throw rejected(id, "chain does not verify against the trust bundle of " + id.trustDomain() + where
-          + ": " + e.getMessage() + devCaHint(chain, bundle));
+          + ": " + e.getMessage() + (signedElsewhere(e) ? devCaHint(chain, bundle) : ""));
     } catch (GeneralSecurityException e) {
       throw rejected(id, "cannot validate the chain: " + e.getMessage());
     }
+  }
+
+  /** The chain leads to no anchor of the bundle (rather than, say, an expired certificate in it). */
+  private static boolean signedElsewhere(CertPathValidatorException e) {
+    return e.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR
+        || e.getReason() == CertPathValidatorException.BasicReason.INVALID_SIGNATURE;
   }
 
   /**
