@@ -50,9 +50,12 @@ public final class MeshTls implements AutoCloseable {
     source.addListener(keyManager);
     SSLContext probe;
     try {
-      probe = SSLContext.getDefault();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no default TLS context in this JDK", e);
+      // Not SSLContext.getDefault(): that loads the JDK's cacerts trust store (hundreds of
+      // certificates, a good part of a cold start) only to learn which suites the JDK supports.
+      probe = SSLContext.getInstance("TLS");
+      probe.init(new javax.net.ssl.KeyManager[] {keyManager}, new javax.net.ssl.TrustManager[] {trustManager}, null);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context in this JDK", e);
     }
     TlsProtocols protocols = new TlsProtocols(b.minVersion, probe);
     this.handshakeTimeout = b.handshakeTimeout;

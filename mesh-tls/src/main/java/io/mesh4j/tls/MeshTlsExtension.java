@@ -152,9 +152,22 @@ public final class MeshTlsExtension implements MeshExtension {
         return X509Sources.workloadApi(socket, c.get(TlsModule.WORKLOAD_API_TIMEOUT), context.clock());
       default:
         return X509Sources.devCa(
-            Path.of(c.get(TlsModule.DEV_CA_DIR)), SpiffeId.of(td, c.service()), c.get(TlsModule.SVID_TTL),
-            context.scheduler(), context.clock());
+            devCaDir(c), SpiffeId.of(td, c.service()), c.get(TlsModule.SVID_TTL), context.scheduler(), context.clock());
     }
+  }
+
+  /** {@code mesh.tls.dev-ca.dir}, else the per-user default ({@link io.mesh4j.tls.internal.DevCaLocation}). */
+  static Path devCaDir(MeshConfig c) {
+    if (!c.isSet(TlsModule.DEV_CA_DIR)) {
+      return io.mesh4j.tls.internal.DevCaLocation.defaultDir();
+    }
+    Path dir = Path.of(c.get(TlsModule.DEV_CA_DIR));
+    if (!dir.isAbsolute()) {
+      log.warn("{}={} is relative: it resolves against this process's working directory ({}), so processes"
+              + " started from other directories will not trust this one; use an absolute path, or leave the key"
+              + " unset for the per-user default", TlsModule.DEV_CA_DIR.name(), dir, dir.toAbsolutePath());
+    }
+    return dir.toAbsolutePath();
   }
 
   static Duration maxConnectionAge(MeshConfig c) {

@@ -34,8 +34,9 @@ public final class TlsModule implements MeshModule {
 
   public static final ConfigKey<String> DEV_CA_DIR =
       ConfigKey.global("mesh.tls.dev-ca.dir", ValueParsers.nonEmpty())
-          .defaultValue(".mesh/ca")
-          .description("Directory of the dev CA (ca.pem public, ca-key.pem 0600), shared by local processes.")
+          .description("Directory of the dev CA (ca.pem public, ca-key.pem 0600); default ~/.mesh4j/dev-ca, the same"
+              + " for every process of the user whatever its working directory. Processes that call each other"
+              + " need the same directory.")
           .build();
 
   public static final ConfigKey<Duration> SVID_TTL =

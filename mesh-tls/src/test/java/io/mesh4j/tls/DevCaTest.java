@@ -130,6 +130,36 @@ class DevCaTest {
   }
 
   @Test
+  void aCaKeyThatDoesNotMatchTheCaCertificateFailsTheStartNamingBothFiles() throws Exception {
+    Path caDir = dir.resolve("ca");
+    Path other = dir.resolve("other");
+    DevCa.loadOrCreate(caDir, Instant.now());
+    DevCa.loadOrCreate(other, Instant.now());
+    Files.copy(other.resolve("ca-key.pem"), caDir.resolve("ca-key.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+    try {
+      assertThatThrownBy(() -> X509Sources.devCa(caDir, SpiffeId.parse("spiffe://example.org/orders"),
+              Duration.ofHours(1), scheduler, MeshClock.SYSTEM))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("dev-ca: " + caDir.resolve("ca-key.pem") + " does not match " + caDir.resolve("ca.pem"));
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void aCaDirectoryThatCannotBeCreatedFailsTheStartNamingItAndTheKey() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+    Path caDir = notADirectory.resolve("ca");
+    assertThatThrownBy(() -> io.mesh4j.MeshClient.builder().service("frontend").environment(Map.of())
+            .systemProperties(new java.util.Properties())
+            .property("mesh.tls.dev-ca.dir", caDir.toString()).build().close())
+        .isInstanceOf(io.mesh4j.MeshException.class)
+        .hasMessageContaining("dev-ca: cannot create or read the CA in " + caDir)
+        .hasMessageContaining("set mesh.tls.dev-ca.dir to a directory this user can write");
+  }
+
+  @Test
   void issuesAnSvidForTheServiceWithBothExtendedKeyUsages() throws Exception {
     ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
     try (X509Source src = X509Sources.devCa(dir, SpiffeId.parse("spiffe://example.org/orders"), Duration.ofHours(1), scheduler, MeshClock.SYSTEM)) {

@@ -65,7 +65,7 @@ class TlsModuleTest {
     MeshConfig c = config(Map.of(), Map.of());
     assertThat(c.get(TlsModule.MODE)).isEqualTo(TlsMode.STRICT);
     assertThat(c.get(TlsModule.SOURCE)).isEqualTo("dev-ca");
-    assertThat(c.get(TlsModule.DEV_CA_DIR)).isEqualTo(".mesh/ca");
+    assertThat(c.isSet(TlsModule.DEV_CA_DIR)).isFalse(); // the per-user default, DevCaLocation
     assertThat(c.get(TlsModule.SVID_TTL)).isEqualTo(Duration.ofHours(1));
     assertThat(c.get(TlsModule.MIN_VERSION)).isEqualTo(MinTlsVersion.TLS_1_3);
     assertThat(c.get(TlsModule.MAX_CONNECTION_AGE)).isEqualTo(Duration.ofMinutes(30));

@@ -15,12 +15,17 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
 
 /**
  * The embedded development CA, kept in a directory so the processes of one host share trust:
@@ -41,6 +46,13 @@ public final class DevCa {
   /** File locks do not exclude threads of the same JVM; this does. */
   private static final Object JVM_CREATE_LOCK = new Object();
 
+  /**
+   * The directory each dev CA certificate of this JVM was loaded from, so that a chain error
+   * against it can say which directory is in use ({@link #describeAuthorities}). Weak keys: a CA
+   * no bundle holds any more is forgotten.
+   */
+  private static final Map<X509Certificate, Path> LOADED_FROM = Collections.synchronizedMap(new WeakHashMap<>());
+
   private final Path dir;
   private final X509Certificate certificate;
   private final PrivateKey key;
@@ -53,6 +65,26 @@ public final class DevCa {
 
   /** Loads the CA in {@code dir}, creating it (and the directory) on first use. */
   public static DevCa loadOrCreate(Path dir, Instant now) {
+    DevCa ca = loadOrCreateIn(dir.toAbsolutePath().normalize(), now);
+    LOADED_FROM.put(ca.certificate, ca.dir);
+    return ca;
+  }
+
+  /**
+   * "the dev CA in /home/me/.mesh4j/dev-ca" when one of {@code authorities} is a dev CA this JVM
+   * loaded; empty otherwise (a bundle from files or the Workload API).
+   */
+  public static Optional<String> describeAuthorities(List<X509Certificate> authorities) {
+    for (X509Certificate a : authorities) {
+      Path dir = LOADED_FROM.get(a);
+      if (dir != null) {
+        return Optional.of("the dev CA in " + dir);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static DevCa loadOrCreateIn(Path dir, Instant now) {
     synchronized (JVM_CREATE_LOCK) {
       try {
         createPrivateDirectories(dir);
@@ -67,12 +99,14 @@ public final class DevCa {
           KeyPair kp = KeyPairs.newEcP256();
           X509Certificate ca = CertificateIssuer.selfSignedCa(kp, "mesh4j dev CA " + UUID.randomUUID(), now, CA_VALIDITY);
           // Key first: a cert without its key would be useless to the next process.
-          writeAtomically(keyFile, Pem.writePkcs8(kp.getPrivate()), true);
-          writeAtomically(cert, Pem.write(ca), false);
+          writeAtomically(keyFile, JdkPem.encode("PRIVATE KEY", kp.getPrivate().getEncoded()), true);
+          writeAtomically(cert, JdkPem.encode("CERTIFICATE", ca.getEncoded()), false);
           return new DevCa(dir, ca, kp.getPrivate());
         }
-      } catch (IOException e) {
-        throw new IllegalStateException("dev-ca: cannot create or read the CA in " + dir + ": " + e.getMessage(), e);
+      } catch (IOException | CertificateEncodingException e) {
+        throw new IllegalStateException("dev-ca: cannot create or read the CA in " + dir + ": " + e
+            + " (set mesh.tls.dev-ca.dir to a directory this user can write, the same for every process that"
+            + " must trust this one)", e);
       }
     }
   }
@@ -81,11 +115,12 @@ public final class DevCa {
     Path cert = dir.resolve(CERT_FILE);
     Path keyFile = dir.resolve(KEY_FILE);
     checkOwnerOnly(keyFile);
-    List<X509Certificate> certs = Pem.certificates(Files.readAllBytes(cert), cert.toString());
-    PrivateKey key = Pem.privateKey(Files.readAllBytes(keyFile), keyFile.toString());
-    if (!KeyPairs.matches(key, certs.get(0).getPublicKey())) {
-      throw new IllegalStateException("dev-ca: " + keyFile + " does not match " + cert);
-    }
+    List<X509Certificate> certs = JdkPem.certificates(Files.readAllBytes(cert), cert.toString());
+    PrivateKey key = JdkPem.pkcs8PrivateKey(
+        Files.readAllBytes(keyFile), certs.get(0).getPublicKey().getAlgorithm(), keyFile.toString());
+    // That the key matches the certificate is checked on the first certificate it signs
+    // (checkIssued): a separate probe signature would cost a cold JVM another signature and
+    // verification.
     return new DevCa(dir, certs.get(0), key);
   }
 
@@ -147,6 +182,22 @@ public final class DevCa {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Checks that {@code issued}, signed with this CA's key, verifies with this CA's certificate:
+   * i.e. that {@code ca-key.pem} and {@code ca.pem} belong together.
+   *
+   * @throws IllegalStateException naming both files when they do not
+   */
+  void checkIssued(X509Certificate issued) {
+    try {
+      issued.verify(certificate.getPublicKey());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("dev-ca: " + dir.resolve(KEY_FILE) + " does not match " + dir.resolve(CERT_FILE)
+          + " (a certificate signed with the key does not verify with the certificate: " + e.getMessage()
+          + "); delete both to start a new CA", e);
     }
   }
 

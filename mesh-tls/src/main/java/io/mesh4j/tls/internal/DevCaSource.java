@@ -59,6 +59,7 @@ public final class DevCaSource extends MaterialPublisher {
     // The lifetime starts at signing: creating the CA and the key can take a second on a cold JVM.
     Instant now = Instant.ofEpochMilli(clock().wallMillis());
     X509Certificate leaf = CertificateIssuer.svid(id, kp.getPublic(), ca.certificate(), ca.key(), now, ttl);
+    ca.checkIssued(leaf);
     X509Svid svid = X509Svid.of(List.of(leaf), kp.getPrivate());
     publish(new TlsMaterial(svid, TrustBundleSet.of(TrustBundle.of(id.trustDomain(), List.of(ca.certificate())))));
     // Half of what is really left: certificate times have whole seconds (notAfter is truncated)

@@ -8,11 +8,22 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /** Key helpers. Keys come from the JDK providers so the JDK's TLS stack accepts them. */
 public final class KeyPairs {
 
   private static final byte[] PROBE = "mesh4j key/certificate match probe".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The public half of each key pair {@link #newEcP256()} generated in this JVM, by its private
+   * half (weak keys). Such a pair matches by construction, so {@link #matches} need not prove it
+   * with a signature: on a cold JVM each EC signature or verification is a scalar multiplication
+   * run by the interpreter, and the dev CA's first SVID used to pay for three of them.
+   */
+  private static final Map<PrivateKey, PublicKey> GENERATED = Collections.synchronizedMap(new WeakHashMap<>());
 
   private KeyPairs() {}
 
@@ -20,7 +31,9 @@ public final class KeyPairs {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"));
-      return g.generateKeyPair();
+      KeyPair kp = g.generateKeyPair();
+      GENERATED.put(kp.getPrivate(), kp.getPublic());
+      return kp;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("EC P-256 is not available in this JDK", e);
     }
@@ -30,6 +43,10 @@ public final class KeyPairs {
   public static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
     if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
       return false;
+    }
+    PublicKey generatedWith = GENERATED.get(privateKey);
+    if (generatedWith != null) {
+      return generatedWith.equals(publicKey); // keys compare by their encoding
     }
     String alg;
     switch (publicKey.getAlgorithm()) {

@@ -116,10 +116,28 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     } catch (CertPathValidatorException e) {
       String where = e.getIndex() >= 0 ? " at certificate " + e.getIndex() + " of the chain" : "";
       throw rejected(id, "chain does not verify against the trust bundle of " + id.trustDomain() + where
-          + ": " + e.getMessage());
+          + ": " + e.getMessage() + (signedElsewhere(e) ? devCaHint(chain, bundle) : ""));
     } catch (GeneralSecurityException e) {
       throw rejected(id, "cannot validate the chain: " + e.getMessage());
     }
+  }
+
+  /** The chain leads to no anchor of the bundle (rather than, say, an expired certificate in it). */
+  private static boolean signedElsewhere(CertPathValidatorException e) {
+    return e.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR
+        || e.getReason() == CertPathValidatorException.BasicReason.INVALID_SIGNATURE;
+  }
+
+  /**
+   * With a dev-CA bundle the usual cause is two processes using two CA directories: say which one
+   * this process uses, who signed the peer, and the key that fixes it.
+   */
+  private static String devCaHint(X509Certificate[] chain, TrustBundle bundle) {
+    return DevCa.describeAuthorities(bundle.authorities())
+        .map(ca -> "; the peer's certificate chain is not signed by " + ca + " (the peer's issuer: "
+            + chain[chain.length - 1].getIssuerX500Principal() + "); processes that must trust each other need"
+            + " the same mesh.tls.dev-ca.dir")
+        .orElse("");
   }
 
   private static CertificateException rejected(SpiffeId id, String reason) {
