@@ -186,10 +186,11 @@ public final class MeshClient implements AutoCloseable {
    * the caller's dispatcher, pool and interceptors; mesh routes use a connection pool of their own
    * that this mesh closes.
    *
-   * @throws IllegalStateException when this client is closed or shutting down
+   * @throws MeshClosedException when this client is closed or shutting down: the same exception
+   *     requests through an already wrapped client then fail with
    * @throws IllegalArgumentException when {@code client} is already wrapped by a MeshClient
    */
-  public OkHttpClient wrap(OkHttpClient client) {
+  public OkHttpClient wrap(OkHttpClient client) throws MeshClosedException {
     Objects.requireNonNull(client, "client");
     for (Interceptor i : client.interceptors()) {
       if (i instanceof MeshInterceptor) {
@@ -197,7 +198,7 @@ public final class MeshClient implements AutoCloseable {
       }
     }
     if (runtime.refusesCalls()) {
-      throw new IllegalStateException(MeshClosedException.cannotWrap(runtime.config().service(), runtime.isClosed()).getMessage());
+      throw MeshClosedException.cannotWrap(runtime.config().service(), runtime.isClosed());
     }
     MeshInterceptor interceptor = new MeshInterceptor(runtime, client);
     OkHttpClient.Builder b = client.newBuilder().addInterceptor(interceptor);

@@ -138,6 +138,9 @@ class MeshClientShutdownTest {
           .hasMessageContaining("'orders'");
       assertThat(refusedMillis).as("refused at once, not after the grace period").isLessThan(3_000);
       assertThat(slow.received).as("the refused call never reached the backend").hasValue(1);
+      assertThatThrownBy(() -> mesh.wrap(new OkHttpClient()))
+          .isInstanceOf(MeshClosedException.class)
+          .hasMessageContaining("'frontend' is shutting down");
       assertThat(shutdown).isNotDone();
       assertThat(mesh.isClosed()).isFalse();
       // other hosts keep working while the mesh drains
@@ -286,6 +289,9 @@ class MeshClientShutdownTest {
           .hasMessageContaining("is closed")
           .hasMessageContaining("'orders'");
       assertThat(slow.received).hasValue(0);
+      assertThatThrownBy(() -> mesh.wrap(new OkHttpClient()))
+          .isInstanceOf(MeshClosedException.class)
+          .hasMessageContaining("'frontend' is closed");
       assertThatThrownBy(mesh::reload)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("'frontend' is closed")
