@@ -317,6 +317,26 @@ class MeshClientShutdownTest {
   }
 
   @Test
+  void noMeshConnectionOutlivesShutdown() throws Exception {
+    try (KeepAliveServer backend = new KeepAliveServer()) {
+      MeshClient mesh = TestMesh.builder()
+          .property("mesh.services.orders.endpoints", "127.0.0.1:" + backend.port())
+          .build();
+      OkHttpClient http = mesh.wrap(plain);
+      try (Response r = http.newCall(new Request.Builder().url("http://orders/").build()).execute()) {
+        assertThat(r.body().string()).isEqualTo("ok");
+      }
+      assertThat(backend.closedByClient).as("pooled, kept alive").hasValue(0);
+
+      assertThat(mesh.shutdown(Duration.ofSeconds(5))).isTrue();
+
+      await().atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(backend.closedByClient).hasValue(backend.accepted.get()));
+      assertNoMeshThreadLeft();
+    }
+  }
+
+  @Test
   void aNegativeGraceIsRefusedAndLeavesTheClientRunning() throws Exception {
     try (HeldBackend slow = HeldBackend.holding(n -> false, n -> 200);
         MeshClient mesh = mesh(slow)) {
