@@ -268,8 +268,11 @@ public final class MeshClient implements AutoCloseable {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("shutdown grace period must not be negative: " + grace);
     }
+    long start = System.nanoTime();
+    runtime.refuseNewCalls(); // at once, before waiting for a reload under way to finish
     stopWatching();
-    return runtime.shutdown(grace);
+    Duration left = grace.minusNanos(System.nanoTime() - start);
+    return runtime.shutdown(left.isNegative() ? Duration.ZERO : left);
   }
 
   private void stopWatching() {

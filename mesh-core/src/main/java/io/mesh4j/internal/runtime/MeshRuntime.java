@@ -342,6 +342,11 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
     return refusingCalls;
   }
 
+  /** The first step of a shutdown: new mesh calls fail from now on; calls under way go on. */
+  public void refuseNewCalls() {
+    refusingCalls = true;
+  }
+
   /** The failure of a new call to {@code service} refused by {@link #refusesCalls()}. */
   public io.mesh4j.MeshClosedException refusal(String service) {
     return closed ? new io.mesh4j.MeshClosedException(service) : io.mesh4j.MeshClosedException.shuttingDown(service);
@@ -501,7 +506,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
    *     whichever of this, another shutdown or close() closed the client
    */
   public boolean shutdown(java.time.Duration grace) {
-    refusingCalls = true;
+    refuseNewCalls();
     int waitingFor = inFlight.size();
     if (!closed && waitingFor > 0) {
       log.info("mesh4j shutting down: waiting up to {} ms for {} in-flight mesh call(s)",
