@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -69,25 +70,38 @@ public final class SpringMeshProperties {
     return result;
   }
 
-  /** The OS environment as Spring sees it (tests may replace it), for mesh4j's own {@code MESH_*} reading. */
+  /**
+   * The OS environment as Spring's {@code systemEnvironment} property source holds it (tests and
+   * launchers may replace that source), for mesh4j's own {@code MESH_*} matching.
+   */
   public static Map<String, String> systemEnvironment(ConfigurableEnvironment environment) {
-    Map<String, String> env = new LinkedHashMap<>();
-    environment.getSystemEnvironment().forEach((k, v) -> {
-      if (v != null) {
-        env.put(k, String.valueOf(v));
-      }
-    });
-    return env;
+    return strings(source(environment, StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+        environment.getSystemEnvironment()));
   }
 
-  /** The JVM's system properties as Spring sees them, for mesh4j's own {@code -Dmesh.*} reading. */
-  public static java.util.Properties systemProperties(ConfigurableEnvironment environment) {
-    java.util.Properties props = new java.util.Properties();
-    environment.getSystemProperties().forEach((k, v) -> {
-      if (v != null) {
-        props.put(k, String.valueOf(v));
+  /** The JVM's system properties as Spring's {@code systemProperties} source holds them, for mesh4j's {@code -Dmesh.*}. */
+  public static Properties systemProperties(ConfigurableEnvironment environment) {
+    Properties props = new Properties();
+    props.putAll(strings(source(environment, StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+        environment.getSystemProperties())));
+    return props;
+  }
+
+  private static Map<?, ?> source(ConfigurableEnvironment environment, String name, Map<String, Object> fallback) {
+    PropertySource<?> source = environment.getPropertySources().get(name);
+    if (source != null && source.getSource() instanceof Map<?, ?> map) {
+      return map;
+    }
+    return source == null ? Map.of() : fallback;
+  }
+
+  private static Map<String, String> strings(Map<?, ?> map) {
+    Map<String, String> result = new LinkedHashMap<>();
+    map.forEach((k, v) -> {
+      if (k != null && v != null) {
+        result.put(String.valueOf(k), String.valueOf(v));
       }
     });
-    return props;
+    return result;
   }
 }
