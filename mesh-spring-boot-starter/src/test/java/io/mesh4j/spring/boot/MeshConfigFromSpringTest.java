@@ -2,11 +2,14 @@ package io.mesh4j.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.mesh4j.MeshClient;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ServiceKeys;
+import io.mesh4j.spring.boot.internal.MeshConfigFailureAnalyzer;
 import io.mesh4j.spring.boot.internal.SpringMeshProperties;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +48,20 @@ class MeshConfigFromSpringTest {
         .isInstanceOf(MeshConfigException.class)
         .hasMessageContaining("mesh.services.orders.timout")
         .hasMessageContaining("did you mean 'mesh.services.orders.timeout'");
+  }
+
+  @Test
+  void startupFailureReportShowsMesh4jsProblemsNotABeanCreationChain() {
+    Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(TestApp.class)
+        .web(WebApplicationType.NONE)
+        .properties("mesh.service=frontend", "mesh.tls.mode=disabled", "mesh.services.orders.endpoints=nowhere:x")
+        .run());
+    FailureAnalysis analysis = new MeshConfigFailureAnalyzer().analyze(failure);
+    assertThat(analysis).isNotNull();
+    assertThat(analysis.getDescription())
+        .startsWith("invalid mesh4j configuration (1 problem)")
+        .contains("mesh.services.orders.endpoints");
+    assertThat(analysis.getAction()).contains("mesh4j.spring.enabled=false");
   }
 
   @Test

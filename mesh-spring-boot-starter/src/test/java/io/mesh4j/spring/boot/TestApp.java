@@ -22,5 +22,13 @@ public class TestApp {
     String item(@PathVariable("id") String id) {
       return "front got: " + orders.get().uri("/items/{id}", id).retrieve().body(String.class);
     }
+
+    /** Two calls in a row: the second starts only after the first answered. */
+    @GetMapping("/front/twice/{id}")
+    String twice(@PathVariable("id") String id) {
+      String first = orders.get().uri("/items/{id}", id).retrieve().body(String.class);
+      String second = orders.get().uri("/items/{id}/again", id).retrieve().body(String.class);
+      return first + " | " + second;
+    }
   }
 }
