@@ -81,11 +81,15 @@ class ConfigurationMetadataTest {
     properties.sort((a, b) -> ((String) a.get("name")).compareTo((String) b.get("name")));
 
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("groups", List.of(
-        Map.of("name", "mesh", "description", "mesh4j's own keys, validated by mesh4j (docs/configuration.md)."),
-        Map.of("name", "mesh4j.spring", "type", "io.mesh4j.spring.boot.MeshSpringProperties",
-            "sourceType", "io.mesh4j.spring.boot.MeshSpringProperties",
-            "description", "The Spring Boot starter's own settings.")));
+    Map<String, Object> meshGroup = new LinkedHashMap<>();
+    meshGroup.put("name", "mesh");
+    meshGroup.put("description", "mesh4j's own keys, validated by mesh4j (docs/configuration.md).");
+    Map<String, Object> starterGroup = new LinkedHashMap<>();
+    starterGroup.put("name", "mesh4j.spring");
+    starterGroup.put("type", "io.mesh4j.spring.boot.MeshSpringProperties");
+    starterGroup.put("sourceType", "io.mesh4j.spring.boot.MeshSpringProperties");
+    starterGroup.put("description", "The Spring Boot starter's own settings.");
+    root.put("groups", List.of(meshGroup, starterGroup));
     root.put("properties", properties);
     return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
   }
