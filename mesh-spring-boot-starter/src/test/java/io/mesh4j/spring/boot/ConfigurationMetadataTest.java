@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mesh4j.config.ConfigKey;
-import io.mesh4j.config.MeshConfig;
-import io.mesh4j.config.ServiceKeys;
-import io.mesh4j.lb.LoadBalancerKeys;
-import io.mesh4j.spi.MeshModule;
+import io.mesh4j.config.ConfigSchema;
+import io.mesh4j.internal.runtime.Plugins;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -46,20 +41,13 @@ class ConfigurationMetadataTest {
         .isEqualTo(generated);
   }
 
-  static String generate() throws IOException, IllegalAccessException {
+  static String generate() throws IOException {
     Map<String, ConfigKey<?>> globals = new TreeMap<>();
     Map<String, ConfigKey<?>> perService = new TreeMap<>();
-    for (Class<?> holder : List.of(MeshConfig.class, ServiceKeys.class, LoadBalancerKeys.class)) {
-      for (Field f : holder.getFields()) {
-        if (Modifier.isStatic(f.getModifiers()) && f.get(null) instanceof ConfigKey<?> key) {
-          (key.scope() == ConfigKey.Scope.GLOBAL ? globals : perService).put(key.name(), key);
-        }
-      }
-    }
-    for (MeshModule module : ServiceLoader.load(MeshModule.class)) {
-      module.globalKeys().forEach(k -> globals.put(k.name(), k));
-      module.serviceKeys().forEach(k -> perService.put(k.name(), k));
-    }
+    // the schema a MeshClient builds from the modules on the classpath (as samples' DocumentedKeysTest reads it)
+    ConfigSchema schema = Plugins.load(ConfigurationMetadataTest.class.getClassLoader(), List.of(), List.of(), List.of()).schema();
+    schema.globalKeys().forEach(k -> globals.put(k.name(), k));
+    schema.serviceKeys().forEach(k -> perService.put(k.name(), k));
     List<Map<String, Object>> properties = new ArrayList<>();
     properties.add(property("mesh4j.spring.enabled", "java.lang.Boolean",
         "Whether the mesh4j auto-configuration runs (MeshClient, OkHttpClient, RestClient/RestTemplate customizers, actuator).", true));
@@ -73,8 +61,6 @@ class ConfigurationMetadataTest {
         "Services without which the application cannot work: one with no eligible endpoint or an open circuit makes the mesh health DOWN.", null));
     properties.add(property("mesh.services", "java.util.Map<java.lang.String,java.lang.String>",
         "Per-service keys: mesh.services.<name>.<key>, e.g. mesh.services.orders.endpoints=127.0.0.1:8081; every mesh.defaults.* key below also works here.", null));
-    properties.add(property("mesh.defaults.endpoints", "java.lang.String",
-        "Static discovery: comma-separated host:port[;weight=N]... (usually per service: mesh.services.<name>.endpoints).", null));
     globals.values().forEach(k -> properties.add(property(k.name(), type(k), k.description(), value(k))));
     perService.values().forEach(k -> properties.add(property("mesh.defaults." + k.name(), type(k),
         k.description() + " (for every service; per service: mesh.services.<name>." + k.name() + ")", value(k))));
