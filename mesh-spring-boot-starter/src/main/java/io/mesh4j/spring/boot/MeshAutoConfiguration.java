@@ -5,6 +5,7 @@ import io.mesh4j.spring.boot.internal.MeshClientFactory;
 import io.mesh4j.spring.boot.internal.MeshLifecycle;
 import io.mesh4j.spring.boot.internal.MeshOkHttpClients;
 import io.mesh4j.spring.boot.internal.OkHttpClientHttpRequestFactory;
+import io.mesh4j.spring.boot.internal.OwnedOkHttpClients;
 import java.time.Duration;
 import okhttp3.OkHttpClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -53,8 +54,15 @@ public class MeshAutoConfiguration {
    */
   @Bean
   @ConditionalOnMissingBean(OkHttpClient.class)
-  public OkHttpClient meshOkHttpClient(MeshClient mesh) {
-    return mesh.wrap(new OkHttpClient());
+  public OkHttpClient meshOkHttpClient(MeshClient mesh, OwnedOkHttpClients owned) {
+    return mesh.wrap(owned.create());
+  }
+
+  /** Releases the threads and connections of the OkHttp clients the starter created. */
+  @Bean
+  @ConditionalOnMissingBean
+  public OwnedOkHttpClients meshOwnedOkHttpClients() {
+    return new OwnedOkHttpClients();
   }
 
   /** Stops the mesh after the web server, letting in-flight mesh calls finish within the grace. */
@@ -76,8 +84,10 @@ public class MeshAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "meshClientHttpRequestFactory")
-    OkHttpClientHttpRequestFactory meshClientHttpRequestFactory(MeshClient mesh, ObjectProvider<OkHttpClient> clients) {
-      OkHttpClient client = clients.getIfUnique(() -> mesh.wrap(new OkHttpClient()));
+    OkHttpClientHttpRequestFactory meshClientHttpRequestFactory(
+        MeshClient mesh, ObjectProvider<OkHttpClient> clients, OwnedOkHttpClients owned) {
+      // several OkHttpClient beans of the application's: none is chosen, the factory gets its own
+      OkHttpClient client = clients.getIfUnique(owned::create);
       return new OkHttpClientHttpRequestFactory(MeshOkHttpClients.throughMesh(mesh, client));
     }
 

@@ -98,6 +98,9 @@ class MeshShutdownTest {
     assertThatThrownBy(() -> okHttp.newCall(new Request.Builder().url("http://orders/late").build()).execute())
         .isInstanceOf(MeshClosedException.class);
     leaks.assertNoNewMeshThreads();
+    // the OkHttpClient the starter created: its dispatcher threads and pooled connections are released too
+    assertThat(okHttp.dispatcher().executorService().isShutdown()).isTrue();
+    assertThat(okHttp.connectionPool().connectionCount()).isZero();
   }
 
   @Test
