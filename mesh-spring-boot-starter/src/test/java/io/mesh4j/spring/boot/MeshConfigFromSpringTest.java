@@ -144,6 +144,19 @@ class MeshConfigFromSpringTest {
         });
   }
 
+  @Test
+  void restClientEnabledFalseLeavesRestClientBuildersAlone() {
+    runner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081",
+            "mesh4j.spring.rest-client.enabled=false")
+        .withConfiguration(AutoConfigurations.of(
+            org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration.class))
+        .run(context -> {
+          assertThat(context).hasSingleBean(MeshClient.class);
+          assertThat(context).doesNotHaveBean(io.mesh4j.spring.boot.internal.OkHttpClientHttpRequestFactory.class);
+          assertThat(context).doesNotHaveBean(org.springframework.boot.web.client.RestClientCustomizer.class);
+        });
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class OwnOkHttp {
     @Bean
