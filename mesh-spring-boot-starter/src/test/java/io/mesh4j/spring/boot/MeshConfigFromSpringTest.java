@@ -153,7 +153,7 @@ class MeshConfigFromSpringTest {
         .run(context -> {
           assertThat(context).hasSingleBean(MeshClient.class);
           assertThat(context).doesNotHaveBean(io.mesh4j.spring.boot.internal.OkHttpClientHttpRequestFactory.class);
-          assertThat(context).doesNotHaveBean(org.springframework.boot.web.client.RestClientCustomizer.class);
+          assertThat(context).doesNotHaveBean("meshRestClientCustomizer").doesNotHaveBean("meshRestTemplateCustomizer");
         });
   }
 
