@@ -12,6 +12,7 @@ import io.mesh4j.internal.runtime.ConfigWatcher;
 import io.mesh4j.config.PropertySource;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.internal.okhttp.MeshInterceptor;
+import io.mesh4j.internal.okhttp.OkHttpCompatibility;
 import io.mesh4j.internal.runtime.MeshRuntime;
 import io.mesh4j.internal.runtime.Plugins;
 import io.mesh4j.lb.LoadBalancerProvider;
@@ -30,8 +31,10 @@ import okhttp3.OkHttpClient;
 
 /**
  * The mesh, in process. Create one per application from a properties file, wrap your OkHttp
- * clients with it, and close it on shutdown: closing stops every thread, timer and mesh
- * connection it started.
+ * clients with it, and close it on shutdown ({@link #shutdown(Duration)} lets requests under way
+ * finish first): closing stops every thread, timer and mesh connection it started. Needs OkHttp
+ * 5.4 or later ({@code com.squareup.okhttp3:okhttp-jvm}); creation fails at once with {@link
+ * IncompatibleOkHttpException} on an older one.
  *
  * <pre>{@code
  * try (MeshClient mesh = MeshClient.fromProperties(Path.of("mesh.properties"))) {
@@ -63,12 +66,19 @@ public final class MeshClient implements AutoCloseable {
    * Reads and validates a properties file, then starts the mesh it describes. The file is watched
    * ({@code mesh.config.watch}, on by default): a valid edit applies live, an invalid one is
    * rejected whole and logged, and the last good configuration keeps serving.
+   *
+   * @throws io.mesh4j.config.MeshConfigException naming every invalid key
+   * @throws IncompatibleOkHttpException when the okhttp3 classes are not OkHttp 5.4 or later
    */
   public static MeshClient fromProperties(Path file) {
     return builder().propertiesFile(file).build();
   }
 
-  /** Reads {@code mesh.properties} from the context class loader's classpath. */
+  /**
+   * Reads {@code mesh.properties} from the context class loader's classpath.
+   *
+   * @throws IncompatibleOkHttpException when the okhttp3 classes are not OkHttp 5.4 or later
+   */
   public static MeshClient fromClasspath() {
     return builder().classpathProperties(CLASSPATH_RESOURCE).build();
   }
@@ -186,10 +196,11 @@ public final class MeshClient implements AutoCloseable {
    * the caller's dispatcher, pool and interceptors; mesh routes use a connection pool of their own
    * that this mesh closes.
    *
-   * @throws IllegalStateException when this client is closed or shutting down
+   * @throws MeshClosedException when this client is closed or shutting down: the same exception
+   *     requests through an already wrapped client then fail with
    * @throws IllegalArgumentException when {@code client} is already wrapped by a MeshClient
    */
-  public OkHttpClient wrap(OkHttpClient client) {
+  public OkHttpClient wrap(OkHttpClient client) throws MeshClosedException {
     Objects.requireNonNull(client, "client");
     for (Interceptor i : client.interceptors()) {
       if (i instanceof MeshInterceptor) {
@@ -197,7 +208,7 @@ public final class MeshClient implements AutoCloseable {
       }
     }
     if (runtime.refusesCalls()) {
-      throw new IllegalStateException(MeshClosedException.cannotWrap(runtime.config().service(), runtime.isClosed()).getMessage());
+      throw MeshClosedException.cannotWrap(runtime.config().service(), runtime.isClosed());
     }
     MeshInterceptor interceptor = new MeshInterceptor(runtime, client);
     OkHttpClient.Builder b = client.newBuilder().addInterceptor(interceptor);
@@ -365,8 +376,13 @@ public final class MeshClient implements AutoCloseable {
     /**
      * Validates the configuration (every problem in one {@link
      * io.mesh4j.config.MeshConfigException}) and starts the mesh.
+     *
+     * @throws IncompatibleOkHttpException when the okhttp3 classes on the class path are not OkHttp
+     *     5.4 or later; nothing was started
      */
     public MeshClient build() {
+      // First, before anything starts: an older OkHttp would otherwise fail the first request.
+      OkHttpCompatibility.require();
       ClassLoader loader = loader();
       Plugins plugins = Plugins.load(loader, modules, discoveryProviders, policies);
       List<java.util.function.Supplier<PropertySource>> suppliers = new ArrayList<>();

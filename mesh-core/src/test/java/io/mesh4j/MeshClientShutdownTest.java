@@ -138,6 +138,9 @@ class MeshClientShutdownTest {
           .hasMessageContaining("'orders'");
       assertThat(refusedMillis).as("refused at once, not after the grace period").isLessThan(3_000);
       assertThat(slow.received).as("the refused call never reached the backend").hasValue(1);
+      assertThatThrownBy(() -> mesh.wrap(new OkHttpClient()))
+          .isInstanceOf(MeshClosedException.class)
+          .hasMessageContaining("'frontend' is shutting down");
       assertThat(shutdown).isNotDone();
       assertThat(mesh.isClosed()).isFalse();
       // other hosts keep working while the mesh drains
@@ -286,6 +289,9 @@ class MeshClientShutdownTest {
           .hasMessageContaining("is closed")
           .hasMessageContaining("'orders'");
       assertThat(slow.received).hasValue(0);
+      assertThatThrownBy(() -> mesh.wrap(new OkHttpClient()))
+          .isInstanceOf(MeshClosedException.class)
+          .hasMessageContaining("'frontend' is closed");
       assertThatThrownBy(mesh::reload)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("'frontend' is closed")
@@ -307,6 +313,26 @@ class MeshClientShutdownTest {
       mesh.close();
       assertThat(stuck.get(10, TimeUnit.SECONDS).failure()).isInstanceOf(MeshClosedException.class);
       assertThat(mesh.shutdown(Duration.ofSeconds(5))).isFalse();
+    }
+  }
+
+  @Test
+  void noMeshConnectionOutlivesShutdown() throws Exception {
+    try (KeepAliveServer backend = new KeepAliveServer()) {
+      MeshClient mesh = TestMesh.builder()
+          .property("mesh.services.orders.endpoints", "127.0.0.1:" + backend.port())
+          .build();
+      OkHttpClient http = mesh.wrap(plain);
+      try (Response r = http.newCall(new Request.Builder().url("http://orders/").build()).execute()) {
+        assertThat(r.body().string()).isEqualTo("ok");
+      }
+      assertThat(backend.closedByClient).as("pooled, kept alive").hasValue(0);
+
+      assertThat(mesh.shutdown(Duration.ofSeconds(5))).isTrue();
+
+      await().atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(backend.closedByClient).hasValue(backend.accepted.get()));
+      assertNoMeshThreadLeft();
     }
   }
 
