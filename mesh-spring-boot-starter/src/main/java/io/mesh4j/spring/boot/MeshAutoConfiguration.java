@@ -55,7 +55,7 @@ public class MeshAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(OkHttpClient.class)
   public OkHttpClient meshOkHttpClient(MeshClient mesh, OwnedOkHttpClients owned) {
-    return mesh.wrap(owned.create());
+    return MeshOkHttpClients.wrap(mesh, owned.create());
   }
 
   /** Releases the threads and connections of the OkHttp clients the starter created. */
