@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.mesh4j.MeshClient;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ServiceKeys;
-import io.mesh4j.spring.boot.internal.MeshConfigFailureAnalyzer;
+import io.mesh4j.spring.boot.internal.MeshFailureAnalyzer;
 import io.mesh4j.spring.boot.internal.SpringMeshProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import java.io.IOException;
@@ -56,12 +56,21 @@ class MeshConfigFromSpringTest {
         .web(WebApplicationType.NONE)
         .properties("mesh.service=frontend", "mesh.tls.mode=disabled", "mesh.services.orders.endpoints=nowhere:x")
         .run());
-    FailureAnalysis analysis = new MeshConfigFailureAnalyzer().analyze(failure);
+    FailureAnalysis analysis = new MeshFailureAnalyzer().analyze(failure);
     assertThat(analysis).isNotNull();
     assertThat(analysis.getDescription())
         .startsWith("invalid mesh4j configuration (1 problem)")
         .contains("mesh.services.orders.endpoints");
     assertThat(analysis.getAction()).contains("mesh4j.spring.enabled=false");
+  }
+
+  @Test
+  void anIncompatibleOkHttpAtStartupIsReportedWithTheAlignmentFix() {
+    var failure = new org.springframework.beans.factory.BeanCreationException("meshClient",
+        new io.mesh4j.IncompatibleOkHttpException("okhttp3 is OkHttp 4.12.0 from okhttp-4.12.0.jar"));
+    FailureAnalysis analysis = new MeshFailureAnalyzer().analyze(failure);
+    assertThat(analysis.getDescription()).isEqualTo("okhttp3 is OkHttp 4.12.0 from okhttp-4.12.0.jar");
+    assertThat(analysis.getAction()).contains("okhttp-bom", "exclude com.squareup.okhttp3:okhttp");
   }
 
   @Test
