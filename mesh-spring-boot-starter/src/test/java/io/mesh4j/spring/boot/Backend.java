@@ -26,6 +26,7 @@ final class Backend implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch hold = new CountDownLatch(0);
+  private final AtomicInteger failures = new AtomicInteger();
 
   private Backend(String name) throws IOException {
     this.name = name;
@@ -53,6 +54,10 @@ final class Backend implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      respond(ex, 503, name + " unavailable");
+      return;
+    }
     respond(ex, 200, name + " " + ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
   }
 
@@ -70,6 +75,11 @@ final class Backend implements AutoCloseable {
     CountDownLatch latch = new CountDownLatch(1);
     hold = latch;
     return latch;
+  }
+
+  /** The next {@code n} requests are answered 503. */
+  void failNext(int n) {
+    failures.set(n);
   }
 
   int requests() {

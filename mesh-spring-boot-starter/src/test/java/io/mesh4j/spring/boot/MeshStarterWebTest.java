@@ -1,6 +1,7 @@
 package io.mesh4j.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mesh4j.MeshClient;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.client.RestTemplateBuilder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
 
 /** A real web app whose RestClient, RestTemplate and OkHttpClient beans reach real backends through the mesh. */
@@ -85,6 +87,24 @@ class MeshStarterWebTest {
     Backend.Seen last = lastOf("POST");
     assertThat(last.body()).isEqualTo("{\"item\":42}");
     assertThat(last.host()).isEqualTo("orders");
+  }
+
+  @Test
+  void aRestClientCallAnsweredWith503IsRetriedByTheMeshOnTheOtherBackend() {
+    orders1.failNext(1);
+    orders2.failNext(1);
+    int before = ordersRequests();
+    // round-robin: one backend answers 503, the mesh retries on the other (retry.on has 503), which
+    // also fails once: two attempts, the default max, both 503, so the caller sees the 503 ...
+    assertThatThrownBy(() -> restClientBuilder.build().get().uri("http://orders/flaky").retrieve().body(String.class))
+        .isInstanceOf(HttpServerErrorException.ServiceUnavailable.class);
+    assertThat(ordersRequests() - before).isEqualTo(2);
+    // ... and with only orders-1 failing, the call succeeds on orders-2 (at once or on the retry)
+    orders1.failNext(1);
+    orders2.failNext(0);
+    String body = restClientBuilder.build().get().uri("http://orders/flaky").retrieve().body(String.class);
+    assertThat(body).isEqualTo("orders-2 GET /flaky");
+    orders1.failNext(0); // when orders-2 was picked first, orders-1's failure is still pending
   }
 
   @Test
