@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * The mesh in Spring Boot Actuator: health indicator {@code mesh} ({@code management.health.mesh.enabled})
@@ -36,9 +37,9 @@ public class MeshActuatorAutoConfiguration {
   static class Info {
     @Bean
     @ConditionalOnMissingBean(name = "meshInfoContributor")
-    MeshInfoContributor meshInfoContributor(MeshClient mesh) {
-      ClassLoader context = Thread.currentThread().getContextClassLoader();
-      return new MeshInfoContributor(mesh, context != null ? context : MeshClient.class.getClassLoader());
+    MeshInfoContributor meshInfoContributor(MeshClient mesh, ResourceLoader resourceLoader) {
+      ClassLoader loader = resourceLoader.getClassLoader();
+      return new MeshInfoContributor(mesh, loader != null ? loader : MeshClient.class.getClassLoader());
     }
   }
 }

@@ -19,6 +19,7 @@ import org.springframework.boot.web.client.RestTemplateCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * mesh4j in a Spring Boot application: a {@link MeshClient} built from the {@code mesh.*} keys of
@@ -42,10 +43,14 @@ public class MeshAutoConfiguration {
   /** The mesh; mesh4j validates its keys here, so a bad {@code mesh.*} key fails startup naming it. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public MeshClient meshClient(ConfigurableEnvironment environment, MeshSpringProperties settings) {
-    ClassLoader loader = environment.getClass().getClassLoader();
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
-    return MeshClientFactory.create(environment, settings, context != null ? context : loader);
+  public MeshClient meshClient(
+      ConfigurableEnvironment environment, MeshSpringProperties settings, ResourceLoader resourceLoader) {
+    // the application's class loader (devtools' restart loader included): mesh4j finds its modules there
+    ClassLoader loader = resourceLoader.getClassLoader();
+    if (loader == null) {
+      loader = MeshClient.class.getClassLoader();
+    }
+    return MeshClientFactory.create(environment, settings, loader);
   }
 
   /**
