@@ -39,7 +39,7 @@ public final class MeshLifecycle implements SmartLifecycle {
     if (mesh.isClosed()) {
       return;
     }
-    boolean drained = MeshShutdown.shutdown(mesh, grace);
+    boolean drained = mesh.shutdown(grace); // new mesh calls fail at once; in-flight ones get the grace
     if (!drained) {
       log.warn("mesh4j: in-flight mesh calls still running after the {} shutdown grace were cancelled", grace);
     }
