@@ -1,0 +1,176 @@
+package io.mesh4j.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.mesh4j.MeshClient;
+import io.mesh4j.config.MeshConfigException;
+import io.mesh4j.config.ServiceKeys;
+import io.mesh4j.spring.boot.internal.MeshFailureAnalyzer;
+import io.mesh4j.spring.boot.internal.SpringMeshProperties;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ClassPathResource;
+
+/** How the Spring Environment becomes mesh4j's configuration, and what a bad key does to startup. */
+class MeshConfigFromSpringTest {
+
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(MeshAutoConfiguration.class))
+      .withPropertyValues("mesh.tls.mode=disabled");
+
+  @Test
+  void aMisspeltMeshKeyFailsStartupWithMesh4jsMessageNamingTheKey() {
+    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class)
+            .web(WebApplicationType.NONE)
+            .properties("mesh.service=frontend", "mesh.tls.mode=disabled",
+                "mesh.services.orders.endpoints=127.0.0.1:8081", "mesh.services.orders.timout=2s")
+            .run())
+        .rootCause()
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.services.orders.timout")
+        .hasMessageContaining("did you mean 'mesh.services.orders.timeout'");
+  }
+
+  @Test
+  void startupFailureReportShowsMesh4jsProblemsNotABeanCreationChain() {
+    Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(TestApp.class)
+        .web(WebApplicationType.NONE)
+        .properties("mesh.service=frontend", "mesh.tls.mode=disabled", "mesh.services.orders.endpoints=nowhere:x")
+        .run());
+    FailureAnalysis analysis = new MeshFailureAnalyzer().analyze(failure);
+    assertThat(analysis).isNotNull();
+    assertThat(analysis.getDescription())
+        .startsWith("invalid mesh4j configuration (1 problem)")
+        .contains("mesh.services.orders.endpoints");
+    assertThat(analysis.getAction()).contains("mesh4j.spring.enabled=false");
+  }
+
+  @Test
+  void anIncompatibleOkHttpAtStartupIsReportedWithTheAlignmentFix() {
+    var failure = new org.springframework.beans.factory.BeanCreationException("meshClient",
+        new io.mesh4j.IncompatibleOkHttpException("okhttp3 is OkHttp 4.12.0 from okhttp-4.12.0.jar"));
+    FailureAnalysis analysis = new MeshFailureAnalyzer().analyze(failure);
+    assertThat(analysis.getDescription()).isEqualTo("okhttp3 is OkHttp 4.12.0 from okhttp-4.12.0.jar");
+    assertThat(analysis.getAction()).contains("okhttp-bom", "exclude com.squareup.okhttp3:okhttp");
+  }
+
+  @Test
+  void aBadValueFailsStartupNamingTheKeyAndValue() {
+    runner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081",
+            "mesh.services.orders.timeout=soon")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).rootCause()
+              .isInstanceOf(MeshConfigException.class)
+              .hasMessageContaining("mesh.services.orders.timeout")
+              .hasMessageContaining("soon");
+        });
+  }
+
+  @Test
+  void mesh4jSpringEnabledFalseLeavesNoMeshBeans() {
+    runner.withPropertyValues("mesh4j.spring.enabled=false", "mesh.services.orders.timout=ignored")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context).doesNotHaveBean(MeshClient.class);
+          assertThat(context).doesNotHaveBean(OkHttpClient.class);
+        });
+  }
+
+  @Test
+  void springKeysOverrideAMeshPropertiesFileKeyByKey(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("mesh.properties");
+    Files.writeString(file, String.join("\n",
+        "mesh.service=from-file",
+        "mesh.config.watch=false",
+        "mesh.services.orders.endpoints=127.0.0.1:8081",
+        "mesh.services.orders.timeout=3s",
+        "mesh.services.billing.endpoints=127.0.0.1:8083"));
+    runner.withPropertyValues("mesh4j.spring.properties-file=" + file, "mesh.service=frontend",
+            "mesh.services.billing.timeout=7s")
+        .run(context -> {
+          MeshClient mesh = context.getBean(MeshClient.class);
+          assertThat(mesh.config().service()).isEqualTo("frontend");
+          assertThat(mesh.config().service("orders").orElseThrow().get(ServiceKeys.TIMEOUT)).isEqualTo(Duration.ofSeconds(3));
+          assertThat(mesh.config().service("billing").orElseThrow().get(ServiceKeys.TIMEOUT)).isEqualTo(Duration.ofSeconds(7));
+        });
+  }
+
+  @Test
+  void meshEnvironmentVariablesOverrideSpringKeysAsMesh4jMatchesThem() {
+    runner.withPropertyValues("mesh.service=frontend", "mesh.services.order-api.endpoints=127.0.0.1:8081",
+            "mesh.services.order-api.timeout=2s")
+        .withInitializer(context -> context.getEnvironment().getPropertySources().replace(
+            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+            new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                Map.of("MESH_SERVICES_ORDER_API_TIMEOUT", "9s"))))
+        .run(context -> assertThat(context.getBean(MeshClient.class).config().service("order-api").orElseThrow()
+            .get(ServiceKeys.TIMEOUT)).isEqualTo(Duration.ofSeconds(9)));
+  }
+
+  @Test
+  void aYamlListBecomesMesh4jsCommaList() throws IOException {
+    StandardEnvironment env = new StandardEnvironment();
+    new YamlPropertySourceLoader().load("yaml", new ClassPathResource("mesh-list.yaml"))
+        .forEach(env.getPropertySources()::addLast);
+    env.getPropertySources().addFirst(new MapPropertySource("higher", Map.of("mesh.services.orders.timeout", "4s")));
+    assertThat(SpringMeshProperties.read(env)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "mesh.service", "frontend",
+        "mesh.services.orders.endpoints", "127.0.0.1:8081,127.0.0.1:8082;weight=2",
+        "mesh.services.orders.timeout", "4s"));
+  }
+
+  @Test
+  void anApplicationOkHttpClientIsWhatRestClientsSendThroughWrappedByTheMesh() {
+    runner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081")
+        .withConfiguration(AutoConfigurations.of(
+            org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration.class))
+        .withUserConfiguration(OwnOkHttp.class)
+        .run(context -> {
+          assertThat(context).getBeans(OkHttpClient.class).containsOnlyKeys("ownOkHttpClient");
+          var factory = context.getBean(io.mesh4j.spring.boot.internal.OkHttpClientHttpRequestFactory.class);
+          assertThat(factory.client().readTimeoutMillis()).isEqualTo(1234);
+          assertThat(factory.client().interceptors()).hasSize(1); // the mesh's
+        });
+  }
+
+  @Test
+  void restClientEnabledFalseLeavesRestClientBuildersAlone() {
+    runner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081",
+            "mesh4j.spring.rest-client.enabled=false")
+        .withConfiguration(AutoConfigurations.of(
+            org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration.class))
+        .run(context -> {
+          assertThat(context).hasSingleBean(MeshClient.class);
+          assertThat(context).doesNotHaveBean(io.mesh4j.spring.boot.internal.OkHttpClientHttpRequestFactory.class);
+          assertThat(context).doesNotHaveBean("meshRestClientCustomizer").doesNotHaveBean("meshRestTemplateCustomizer");
+        });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnOkHttp {
+    @Bean
+    OkHttpClient ownOkHttpClient() {
+      return new OkHttpClient.Builder().readTimeout(Duration.ofMillis(1234)).build();
+    }
+  }
+}
