@@ -40,7 +40,8 @@ class NoopTelemetryNoticeTest {
   }
 
   @Test
-  void theClasspathModuleWithNoGlobalSdkSaysOnceThatSpansAndMetricsAreDroppedAndHowToHookOne() {
+  void theClasspathModuleWithNoGlobalSdkSaysOnceThatSpansAndMetricsAreDroppedAndHowToHookOne()
+      throws Exception {
     try (LogCapture log = new LogCapture()) {
       try (MeshClient mesh = mesh().build()) {
         mesh.wrap(new okhttp3.OkHttpClient());

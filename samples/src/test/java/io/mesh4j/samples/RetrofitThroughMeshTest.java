@@ -78,7 +78,7 @@ class RetrofitThroughMeshTest {
         .build();
   }
 
-  private static OrdersApi orders(MeshClient mesh) {
+  private static OrdersApi orders(MeshClient mesh) throws java.io.IOException {
     return new Retrofit.Builder()
         .baseUrl("http://orders/")
         .client(mesh.wrap(new OkHttpClient()))
