@@ -12,12 +12,14 @@ import io.mesh4j.internal.runtime.ConfigWatcher;
 import io.mesh4j.config.PropertySource;
 import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.internal.okhttp.MeshInterceptor;
+import io.mesh4j.internal.okhttp.OkHttpCompatibility;
 import io.mesh4j.internal.runtime.MeshRuntime;
 import io.mesh4j.internal.runtime.Plugins;
 import io.mesh4j.lb.LoadBalancerProvider;
 import io.mesh4j.spi.MeshModule;
 import io.mesh4j.time.MeshClock;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +31,10 @@ import okhttp3.OkHttpClient;
 
 /**
  * The mesh, in process. Create one per application from a properties file, wrap your OkHttp
- * clients with it, and close it on shutdown: closing stops every thread, timer and mesh
- * connection it started.
+ * clients with it, and close it on shutdown ({@link #shutdown(Duration)} lets requests under way
+ * finish first): closing stops every thread, timer and mesh connection it started. Needs OkHttp
+ * 5.4 or later ({@code com.squareup.okhttp3:okhttp-jvm}); creation fails at once with {@link
+ * IncompatibleOkHttpException} on an older one.
  *
  * <pre>{@code
  * try (MeshClient mesh = MeshClient.fromProperties(Path.of("mesh.properties"))) {
@@ -62,12 +66,19 @@ public final class MeshClient implements AutoCloseable {
    * Reads and validates a properties file, then starts the mesh it describes. The file is watched
    * ({@code mesh.config.watch}, on by default): a valid edit applies live, an invalid one is
    * rejected whole and logged, and the last good configuration keeps serving.
+   *
+   * @throws io.mesh4j.config.MeshConfigException naming every invalid key
+   * @throws IncompatibleOkHttpException when the okhttp3 classes are not OkHttp 5.4 or later
    */
   public static MeshClient fromProperties(Path file) {
     return builder().propertiesFile(file).build();
   }
 
-  /** Reads {@code mesh.properties} from the context class loader's classpath. */
+  /**
+   * Reads {@code mesh.properties} from the context class loader's classpath.
+   *
+   * @throws IncompatibleOkHttpException when the okhttp3 classes are not OkHttp 5.4 or later
+   */
   public static MeshClient fromClasspath() {
     return builder().classpathProperties(CLASSPATH_RESOURCE).build();
   }
@@ -94,10 +105,10 @@ public final class MeshClient implements AutoCloseable {
    *
    * @return what changed in the running client (empty when nothing did)
    * @throws MeshConfigException when the configuration is invalid: nothing was applied
-   * @throws IllegalStateException when the client is closed
+   * @throws IllegalStateException when the client is closed or shutting down
    */
   public ConfigDiff reload() {
-    requireOpen();
+    requireOpen("reload()");
     // Read and apply under one lock: a reload that read the file earlier must not apply an older
     // content after a later reload (the file watch's) applied the newer one.
     synchronized (reloading) {
@@ -118,9 +129,10 @@ public final class MeshClient implements AutoCloseable {
    *
    * @return what changed in the running client
    * @throws MeshConfigException when it is invalid here: nothing was applied
+   * @throws IllegalStateException when the client is closed or shutting down
    */
   public ConfigDiff apply(MeshConfig next) {
-    requireOpen();
+    requireOpen("apply()");
     Objects.requireNonNull(next, "config");
     List<io.mesh4j.config.ConfigProblem> problems = new ArrayList<>();
     for (io.mesh4j.config.ConfigValidator v : runtime.plugins().validators()) {
@@ -145,9 +157,12 @@ public final class MeshClient implements AutoCloseable {
     return runtime.events();
   }
 
-  private void requireOpen() {
-    if (runtime.isClosed()) {
-      throw new IllegalStateException("MeshClient is closed");
+  /** Configuration changes stop when a shutdown begins: the client is on its way out. */
+  private void requireOpen(String operation) {
+    if (runtime.refusesCalls()) {
+      throw new IllegalStateException("MeshClient of service '" + runtime.config().service() + "' is "
+          + (runtime.isClosed() ? "closed" : "shutting down") + ": " + operation
+          + " cannot change its configuration; create a new MeshClient");
     }
   }
 
@@ -180,16 +195,20 @@ public final class MeshClient implements AutoCloseable {
    * request exactly as {@code client} would. Built with {@code client.newBuilder()}, so it shares
    * the caller's dispatcher, pool and interceptors; mesh routes use a connection pool of their own
    * that this mesh closes.
+   *
+   * @throws MeshClosedException when this client is closed or shutting down: the same exception
+   *     requests through an already wrapped client then fail with
+   * @throws IllegalArgumentException when {@code client} is already wrapped by a MeshClient
    */
-  public OkHttpClient wrap(OkHttpClient client) {
+  public OkHttpClient wrap(OkHttpClient client) throws MeshClosedException {
     Objects.requireNonNull(client, "client");
     for (Interceptor i : client.interceptors()) {
       if (i instanceof MeshInterceptor) {
         throw new IllegalArgumentException("this OkHttpClient is already wrapped by a MeshClient");
       }
     }
-    if (runtime.isClosed()) {
-      throw new IllegalStateException("MeshClient is closed");
+    if (runtime.refusesCalls()) {
+      throw MeshClosedException.cannotWrap(runtime.config().service(), runtime.isClosed());
     }
     MeshInterceptor interceptor = new MeshInterceptor(runtime, client);
     OkHttpClient.Builder b = client.newBuilder().addInterceptor(interceptor);
@@ -211,7 +230,7 @@ public final class MeshClient implements AutoCloseable {
     return runtime.discoveryStatus(service);
   }
 
-  /** True after {@link #close()}. */
+  /** True after {@link #close()} (or once {@link #shutdown} has closed the client). */
   public boolean isClosed() {
     return runtime.isClosed();
   }
@@ -219,15 +238,45 @@ public final class MeshClient implements AutoCloseable {
   /**
    * Stops the mesh: requests to mesh services through wrapped clients then fail with {@link
    * MeshClosedException}, in-flight ones are cancelled, and every thread, timer and mesh
-   * connection is gone when this returns. Other hosts keep working. Idempotent.
+   * connection is gone when this returns. Other hosts keep working. Idempotent; a call that comes
+   * while another close or shutdown is closing returns once that one is done.
    */
   @Override
   public void close() {
+    stopWatching();
+    runtime.close();
+  }
+
+  /**
+   * Closes gracefully: new requests to mesh services fail at once with {@link
+   * MeshClosedException}, while the requests already in flight (with their retries and hedged
+   * attempts) may finish for up to {@code grace}; then {@link #close()} runs and cancels what is
+   * left. A request is in flight until its response body is closed. Configuration changes ({@link
+   * #reload()}, {@link #apply}, the file watch) stop at once. Other hosts keep working.
+   *
+   * <p>Idempotent and safe concurrently with {@link #close()}: when this returns the client is
+   * closed, whoever closed it.
+   *
+   * @param grace how long in-flight requests may take; {@link Duration#ZERO} closes at once
+   * @return true when no in-flight request had to be cancelled (all ended within the grace period,
+   *     or none was in flight); false when the close cancelled some, including when a concurrent
+   *     {@code close()} or an interrupt of the waiting thread cut the grace period short
+   * @throws IllegalArgumentException when {@code grace} is negative
+   */
+  public boolean shutdown(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("shutdown grace period must not be negative: " + grace);
+    }
+    stopWatching();
+    return runtime.shutdown(grace);
+  }
+
+  private void stopWatching() {
     ConfigWatcher w = watcher;
     if (w != null) {
       w.close(); // a reload under way finishes first; none starts after
     }
-    runtime.close();
   }
 
   @Override
@@ -327,8 +376,13 @@ public final class MeshClient implements AutoCloseable {
     /**
      * Validates the configuration (every problem in one {@link
      * io.mesh4j.config.MeshConfigException}) and starts the mesh.
+     *
+     * @throws IncompatibleOkHttpException when the okhttp3 classes on the class path are not OkHttp
+     *     5.4 or later; nothing was started
      */
     public MeshClient build() {
+      // First, before anything starts: an older OkHttp would otherwise fail the first request.
+      OkHttpCompatibility.require();
       ClassLoader loader = loader();
       Plugins plugins = Plugins.load(loader, modules, discoveryProviders, policies);
       List<java.util.function.Supplier<PropertySource>> suppliers = new ArrayList<>();

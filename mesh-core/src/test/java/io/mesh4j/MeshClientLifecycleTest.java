@@ -80,7 +80,10 @@ class MeshClientLifecycleTest {
       try (Response r = http.newCall(new Request.Builder().url(direct).build()).execute()) {
         assertThat(r.code()).isEqualTo(200);
       }
-      assertThatThrownBy(() -> mesh.wrap(new OkHttpClient())).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> mesh.wrap(new OkHttpClient()))
+          .as("the same type as the calls")
+          .isInstanceOf(MeshClosedException.class)
+          .hasMessageContaining("'frontend' is closed");
     }
   }
 

@@ -82,7 +82,7 @@ class MeshClientPassThroughTest {
   }
 
   @Test
-  void otherHostKeepsHostnameVerification() {
+  void otherHostKeepsHostnameVerification() throws Exception {
     try (MeshClient mesh = TestMesh.builder().build()) {
       OkHttpClient http = mesh.wrap(userClient);
       // The certificate names localhost only: 127.0.0.1 must still be refused, as unwrapped.

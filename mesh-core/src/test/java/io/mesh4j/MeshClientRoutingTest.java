@@ -102,7 +102,7 @@ class MeshClientRoutingTest {
   }
 
   @Test
-  void serviceWithNoEndpointsFailsEachRequestNamingTheService() {
+  void serviceWithNoEndpointsFailsEachRequestNamingTheService() throws Exception {
     try (MeshClient mesh =
         TestMesh.builder().property("mesh.services.orders.discovery", "static").build()) {
       OkHttpClient http = mesh.wrap(plain);
@@ -197,7 +197,7 @@ class MeshClientRoutingTest {
   }
 
   @Test
-  void wrappedClientSharesTheCallersDispatcherAndPool() {
+  void wrappedClientSharesTheCallersDispatcherAndPool() throws Exception {
     try (MeshClient mesh = TestMesh.builder().build()) {
       OkHttpClient wrapped = mesh.wrap(plain);
       assertThat(wrapped.dispatcher()).isSameAs(plain.dispatcher());

@@ -132,7 +132,7 @@ class SlowStartTrafficTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
 
-    Traffic(MeshClient mesh) {
+    Traffic(MeshClient mesh) throws Exception {
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       Request request = new Request.Builder().url("http://orders/").build();
       for (int t = 0; t < 4; t++) {

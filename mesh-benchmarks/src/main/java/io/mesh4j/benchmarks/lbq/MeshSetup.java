@@ -69,7 +69,7 @@ final class MeshSetup implements AutoCloseable {
     }
   }
 
-  OkHttpClient wrap(OkHttpClient client) {
+  OkHttpClient wrap(OkHttpClient client) throws io.mesh4j.MeshClosedException {
     return mesh.wrap(client);
   }
 

@@ -63,8 +63,8 @@ public final class MeshInterceptor implements Interceptor {
         return chain.withDns(guarded(chain.getDns())).proceed(request);
       }
     }
-    if (runtime.isClosed()) {
-      throw new MeshClosedException(route.name());
+    if (runtime.refusesCalls()) { // closed, or shutting down: calls already under way go on
+      throw runtime.refusal(route.name());
     }
     RouteSnapshot snapshot = route.current();
     if (request.isHttps()) {
@@ -74,14 +74,16 @@ public final class MeshInterceptor implements Interceptor {
     MeshCallImpl call = new MeshCallImpl(snapshot, chain.call(), start, runtime.clock(), runtime.scheduler());
     runtime.inFlight().add(call);
     try {
-      if (runtime.isClosed()) { // close() may have run between the check and add
+      // A shutdown or close() may have begun between the check and add; if it has not by now,
+      // it sees this call in flight and waits for (or cancels) it.
+      if (runtime.refusesCalls()) {
         throw new RejectedExecutionException("closed");
       }
       call.startTimeout(snapshot.timeout());
     } catch (RejectedExecutionException closing) {
       runtime.inFlight().remove(call);
       call.complete();
-      throw new MeshClosedException(route.name());
+      throw runtime.refusal(route.name());
     }
     CallEnd finish = new CallEnd(call);
     Response response;

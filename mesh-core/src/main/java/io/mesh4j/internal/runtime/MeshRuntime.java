@@ -75,6 +75,13 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
   private ResponseClassifier responseClassifier = ResponseClassifier.SERVER_ERRORS;
   private String classifyingModule; // the module whose responseClassifier is used, if any
   private volatile boolean closed;
+  /** Set by shutdown (then close): new mesh calls are refused; in-flight ones and their attempts go on. */
+  private volatile boolean refusingCalls;
+  /** How many in-flight calls close() cancelled: a graceful shutdown reports whether that was none. */
+  private volatile int cancelledAtClose;
+  /** Released when the first close() has stopped everything; a concurrent close() waits for it. */
+  private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
+  private volatile Thread closingThread;
 
   private MeshRuntime(MeshConfig config, Plugins plugins, MeshClock clock) {
     this.config = config;
@@ -151,12 +158,13 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
    *
    * @throws MeshConfigException when a service could not start or take its new policy; nothing was
    *     applied
-   * @throws IllegalStateException when the client is closed
+   * @throws IllegalStateException when the client is closed or shutting down
    */
   public void apply(MeshConfig next, ConfigDiff diff) {
     synchronized (changes) {
-      if (closed) {
-        throw new IllegalStateException("MeshClient is closed");
+      if (refusingCalls) {
+        throw new IllegalStateException("MeshClient of service '" + config.service() + "' is "
+            + (closed ? "closed" : "shutting down") + ": the configuration change was not applied");
       }
       MeshConfig previous = config;
       Map<String, Balancer> policies = preparePolicies(diff, next);
@@ -329,6 +337,16 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
     return closed;
   }
 
+  /** True once a shutdown began or the client closed: new mesh calls fail with MeshClosedException. */
+  public boolean refusesCalls() {
+    return refusingCalls;
+  }
+
+  /** The failure of a new call to {@code service} refused by {@link #refusesCalls()}. */
+  public io.mesh4j.MeshClosedException refusal(String service) {
+    return closed ? new io.mesh4j.MeshClosedException(service) : io.mesh4j.MeshClosedException.shuttingDown(service);
+  }
+
   public List<MeshStage> callStages() {
     return callStages;
   }
@@ -475,19 +493,94 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
   }
 
   /**
+   * Refuses new mesh calls at once, waits up to {@code grace} for the in-flight ones (with their
+   * retries and hedges, which run on the scheduler and pool that stay up meanwhile) to end, then
+   * closes, cancelling what is left.
+   *
+   * @return true when no in-flight call had to be cancelled: every call ended before the close,
+   *     whichever of this, another shutdown or close() closed the client
+   */
+  public boolean shutdown(java.time.Duration grace) {
+    refusingCalls = true;
+    int waitingFor = inFlight.size();
+    if (!closed && waitingFor > 0) {
+      log.info("mesh4j shutting down: waiting up to {} ms for {} in-flight mesh call(s)",
+          grace.toMillis(), waitingFor);
+    }
+    boolean drained = false;
+    try {
+      drained = inFlight.awaitEmpty(System.nanoTime() + nanos(grace));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop waiting: close now
+    }
+    if (!drained && !closed) {
+      log.warn("mesh4j shutdown: cancelling {} mesh call(s) still in flight after the {} ms grace period",
+          inFlight.size(), grace.toMillis());
+    }
+    close();
+    return cancelledAtClose == 0;
+  }
+
+  /** The grace in nanoseconds, saturated (a deadline this far away is computed with wrapping arithmetic). */
+  private static long nanos(java.time.Duration grace) {
+    try {
+      return grace.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
    * Stops in the reverse order of starting: no new mesh requests, in-flight ones cancelled,
    * routes (discovery and balancers), discovery backends, modules, the scheduler, then the pooled
    * connections. Waits for a configuration change under way to finish first.
    */
   @Override
   public void close() {
+    boolean first;
     synchronized (changes) {
-      if (closed) {
-        return;
+      first = !closed;
+      if (first) {
+        refusingCalls = true;
+        closed = true;
+        closingThread = Thread.currentThread();
       }
-      closed = true;
     }
-    inFlight.cancelAll();
+    if (!first) {
+      awaitCloseDone();
+      return;
+    }
+    try {
+      stopAll();
+    } finally {
+      closeDone.countDown();
+    }
+  }
+
+  /**
+   * A second close() (or a shutdown's) returns once the first has stopped everything, so its caller
+   * too may rely on nothing running; not on the closing thread itself (a module closing the client).
+   */
+  private void awaitCloseDone() {
+    if (Thread.currentThread() == closingThread) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        closeDone.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void stopAll() {
+    cancelledAtClose = inFlight.cancelAll();
     for (ServiceRoute route : routes.all()) {
       route.close();
     }

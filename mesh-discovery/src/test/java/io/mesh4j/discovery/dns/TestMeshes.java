@@ -24,7 +24,7 @@ final class TestMeshes {
     return builder(properties).build();
   }
 
-  static OkHttpClient http(MeshClient mesh) {
+  static OkHttpClient http(MeshClient mesh) throws io.mesh4j.MeshClosedException {
     return mesh.wrap(new OkHttpClient.Builder().callTimeout(10, TimeUnit.SECONDS).build());
   }
 

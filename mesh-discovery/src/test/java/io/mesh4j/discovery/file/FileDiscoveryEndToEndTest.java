@@ -67,7 +67,7 @@ class FileDiscoveryEndToEndTest {
     backends.close();
   }
 
-  private void start(String... extraProperties) {
+  private void start(String... extraProperties) throws IOException {
     MeshClient.Builder b = MeshClient.builder().service("frontend").environment(Map.of())
         .systemProperties(new Properties())
         .property("mesh.discovery.file.path", file.toString())

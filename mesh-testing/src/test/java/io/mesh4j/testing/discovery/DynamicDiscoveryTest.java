@@ -78,7 +78,7 @@ class DynamicDiscoveryTest {
     servers.forEach(s -> s.stop(0));
   }
 
-  private void start(Map<String, String> properties, LoadBalancerProvider... policies) {
+  private void start(Map<String, String> properties, LoadBalancerProvider... policies) throws IOException {
     MeshClient.Builder b = MeshClient.builder().service("frontend").environment(Map.of())
         .systemProperties(new Properties()).discoveryProvider(fake);
     for (LoadBalancerProvider p : policies) {
