@@ -402,6 +402,7 @@ public final class MeshClient implements AutoCloseable {
       MeshConfig config = loading.load();
       MeshClient client = new MeshClient(MeshRuntime.start(config, plugins, clock), loading);
       try {
+        client.runtime.scheduler().execute(OkHttpCompatibility::warnAboutSecondCopy);
         client.watch(contents);
       } catch (RuntimeException e) {
         client.close();

@@ -365,6 +365,22 @@ class MeshClientShutdownTest {
     };
   }
 
+  @Test
+  void aCallThatFailedWithAnErrorIsNoLongerInFlightSoShutdownReturnsAtOnce() throws Exception {
+    try (HeldBackend unused = HeldBackend.holdingAll()) {
+      MeshClient mesh = mesh(unused, module(stage(chain -> {
+        throw new AssertionError("a stage failed with an Error");
+      })));
+      OkHttpClient http = mesh.wrap(plain);
+      assertThatThrownBy(() -> http.newCall(new Request.Builder().url("http://orders/").build()).execute())
+          .isInstanceOf(AssertionError.class);
+
+      long started = System.nanoTime();
+      assertThat(mesh.shutdown(Duration.ofSeconds(30))).as("nothing in flight: nothing cancelled").isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no wait for the grace").isLessThan(Duration.ofSeconds(10));
+    }
+  }
+
   @FunctionalInterface
   private interface StageBody {
     Response intercept(MeshChain chain) throws IOException;

@@ -31,6 +31,19 @@ class DevCaTest {
   @TempDir Path dir;
 
   @Test
+  void anExpiredCaFailsTheStartNamingItsDirectoryInsteadOfIssuingSvidsThatEndBeforeTheyStart() {
+    Path caDir = dir.resolve("old-ca");
+    Instant created = Instant.now().minus(Duration.ofDays(3651)); // CA validity is 3650 days
+    DevCa.loadOrCreate(caDir, created);
+
+    assertThatThrownBy(() -> DevCa.loadOrCreate(caDir, Instant.now()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dev-ca: the CA in " + caDir)
+        .hasMessageContaining("not now")
+        .hasMessageContaining("delete ca.pem and ca-key.pem in " + caDir);
+  }
+
+  @Test
   void concurrentFirstStartFromManyThreadsYieldsOneCa() throws Exception {
     Path caDir = dir.resolve("ca");
     ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -99,7 +99,7 @@ public final class MeshInterceptor implements Interceptor {
     } catch (IOException e) {
       finish.run();
       throw finish.translate(e);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) { // an Error too: a call left in flight would hold shutdown() for its grace
       finish.run();
       throw e;
     }

@@ -40,6 +40,7 @@ public final class OkHttpCompatibility {
 
   /** Set once mesh4j's own class loader (a static per loader) passed: later checks cost a read. */
   private static volatile boolean passed;
+  private static volatile boolean copiesChecked;
 
   private OkHttpCompatibility() {}
 
@@ -73,9 +74,10 @@ public final class OkHttpCompatibility {
   }
 
   /**
-   * Fails when mesh4j's okhttp3 classes are not OkHttp 5.4+; logs a warning (once) when they are
-   * but a second copy of okhttp3 is on the class path. The usual case (one OkHttp 5) loads a few
-   * OkHttp classes and looks them up once; the version and the jar paths are read only for a message.
+   * Fails when mesh4j's okhttp3 classes are not OkHttp 5.4+. The usual case (one OkHttp 5) loads a
+   * few OkHttp classes and looks their methods up once; the class path is scanned for other copies
+   * only to explain a failure ({@link #warnAboutSecondCopy} does it off the startup path otherwise:
+   * on a large class path the scan opens every jar, tens of ms in a cold JVM).
    *
    * @throws IncompatibleOkHttpException naming the jar, the version found and the fix
    */
@@ -84,9 +86,7 @@ public final class OkHttpCompatibility {
       return;
     }
     ClassLoader loader = OkHttpCompatibility.class.getClassLoader();
-    Class<?> client = client(loader);
-    List<URL> copies = copyUrls(loader);
-    if (client != null && copies.size() <= 1 && missing(loader).isEmpty()) {
+    if (client(loader) != null && missing(loader).isEmpty()) {
       passed = true;
       return;
     }
@@ -95,8 +95,23 @@ public final class OkHttpCompatibility {
     if (problem.isPresent()) {
       throw new IncompatibleOkHttpException(problem.get());
     }
-    warning(f).ifPresent(log::warn);
     passed = true;
+  }
+
+  /**
+   * Logs a warning, once per class loader of mesh4j, when OkHttp 5 is loaded but an older copy of
+   * okhttp3 is also on the class path (another class path order would break the mesh). Meant for a
+   * background thread.
+   */
+  public static void warnAboutSecondCopy() {
+    if (copiesChecked) {
+      return;
+    }
+    copiesChecked = true;
+    ClassLoader loader = OkHttpCompatibility.class.getClassLoader();
+    if (copyUrls(loader).size() > 1) {
+      warning(inspect(loader)).ifPresent(log::warn);
+    }
   }
 
   /** Everything about what {@code loader} resolves okhttp3 to, for a message. */

@@ -94,7 +94,7 @@ public final class DevCa {
           Path cert = dir.resolve(CERT_FILE);
           Path keyFile = dir.resolve(KEY_FILE);
           if (Files.exists(cert) && Files.exists(keyFile)) {
-            return load(dir);
+            return requireValid(load(dir), now);
           }
           KeyPair kp = KeyPairs.newEcP256();
           X509Certificate ca = CertificateIssuer.selfSignedCa(kp, "mesh4j dev CA " + UUID.randomUUID(), now, CA_VALIDITY);
@@ -109,6 +109,18 @@ public final class DevCa {
             + " must trust this one)", e);
       }
     }
+  }
+
+  /** An expired CA would issue SVIDs that end before they start, every renewal, silently. */
+  private static DevCa requireValid(DevCa ca, Instant now) {
+    Instant notAfter = ca.certificate().getNotAfter().toInstant();
+    Instant notBefore = ca.certificate().getNotBefore().toInstant();
+    if (!now.isBefore(notAfter) || now.isBefore(notBefore)) {
+      throw new IllegalStateException("dev-ca: the CA in " + ca.dir + " is valid from " + notBefore + " to "
+          + notAfter + ", not now (" + now + "; is the clock right?); delete " + CERT_FILE + " and " + KEY_FILE
+          + " in " + ca.dir + " to create a new CA (every process that must trust this one then needs the new one)");
+    }
+    return ca;
   }
 
   private static DevCa load(Path dir) throws IOException {

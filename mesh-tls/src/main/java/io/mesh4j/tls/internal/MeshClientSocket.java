@@ -137,6 +137,9 @@ final class MeshClientSocket extends SSLSocket {
     PlaintextProbe.Answer answer = raw == null || raw.isClosed()
         ? null
         : PlaintextProbe.ask(raw, Duration.ofMillis(Math.min(PROBE_WAIT_MILLIS, waitedMillis)));
+    // The handshake failed (and a probe broke it): nothing more can be read or written here, and
+    // a SocketTimeoutException must not invite a caller to resume the handshake on this socket.
+    closeQuietly();
     if (answer != null && answer.kind() == PlaintextProbe.Kind.PLAINTEXT) {
       return new TlsMismatchException(endpoint, "'" + answer.firstLine() + "', after no answer to the ClientHello"
           + " within " + waited + " and a probe of two empty lines", e);
@@ -146,6 +149,10 @@ final class MeshClientSocket extends SSLSocket {
       why = "; " + hint();
     } else if (answer.kind() == PlaintextProbe.Kind.TLS) {
       why = ", though it speaks TLS (a slow server: raise mesh.tls.handshake-timeout if that is expected)";
+    } else if (answer.kind() == PlaintextProbe.Kind.UNKNOWN) {
+      why = "; to a plaintext HTTP probe it sent bytes that are neither a TLS record's start nor HTTP ('"
+          + answer.firstLine() + "'): a TLS server that stalled mid-record, or another protocol (raise "
+          + "mesh.tls.handshake-timeout if the server is slow)";
     } else {
       why = ", nor to a plaintext HTTP probe (the endpoint is hung, or speaks neither TLS nor HTTP; if it serves "
           + "plaintext: a plaintext backend needs mesh.services.<name>.tls.mode=disabled, see docs/tls.md)";
@@ -236,6 +243,14 @@ final class MeshClientSocket extends SSLSocket {
   @Override public void setReuseAddress(boolean on) throws SocketException { d.setReuseAddress(on); }
   @Override public boolean getReuseAddress() throws SocketException { return d.getReuseAddress(); }
   @Override public void close() throws IOException { d.close(); }
+
+  private void closeQuietly() {
+    try {
+      d.close();
+    } catch (IOException ignored) {
+      // already failing with a clearer error
+    }
+  }
   @Override public void shutdownInput() throws IOException { d.shutdownInput(); }
   @Override public void shutdownOutput() throws IOException { d.shutdownOutput(); }
   @Override public boolean isConnected() { return d.isConnected(); }

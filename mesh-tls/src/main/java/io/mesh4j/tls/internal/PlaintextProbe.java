@@ -26,11 +26,17 @@ final class PlaintextProbe {
     SILENT,
     /** A TLS record: a TLS server, too slow for the handshake deadline. */
     TLS,
-    /** Bytes that are not TLS: a plaintext server. */
-    PLAINTEXT
+    /** An HTTP/1.x answer: a plaintext HTTP server. */
+    PLAINTEXT,
+    /**
+     * Bytes that are neither a TLS record's start nor an HTTP answer: another protocol, or the
+     * rest of a TLS record a slow server was sending when the deadline passed (TLS 1.3 ciphertext
+     * starts with any byte). Never proof of plaintext.
+     */
+    UNKNOWN
   }
 
-  /** @param firstLine the answer's first line, printable ASCII only; empty unless PLAINTEXT */
+  /** @param firstLine the answer's first line, printable ASCII only; empty for SILENT and TLS */
   record Answer(Kind kind, String firstLine) {}
 
   private static final byte[] END_OF_LINE_AND_HEADERS = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -72,6 +78,8 @@ final class PlaintextProbe {
     return classify(buf, n);
   }
 
+  private static final byte[] HTTP = "HTTP/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   static Answer classify(byte[] buf, int n) {
     if (n == 0) {
       return new Answer(Kind.SILENT, "");
@@ -81,6 +89,10 @@ final class PlaintextProbe {
       return new Answer(Kind.TLS, "");
     }
     StringBuilder line = new StringBuilder();
+    boolean http = n >= HTTP.length;
+    for (int i = 0; http && i < HTTP.length; i++) {
+      http = buf[i] == HTTP[i];
+    }
     for (int i = 0; i < n && line.length() < MAX_SHOWN; i++) {
       int c = buf[i] & 0xff;
       if (c == '\r' || c == '\n') {
@@ -88,7 +100,7 @@ final class PlaintextProbe {
       }
       line.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
     }
-    return new Answer(Kind.PLAINTEXT, line.toString());
+    return new Answer(http ? Kind.PLAINTEXT : Kind.UNKNOWN, line.toString());
   }
 
   private static boolean hasLineEnd(byte[] buf, int n) {

@@ -28,14 +28,23 @@ class PlaintextProbeTest {
   }
 
   @Test
-  void nothingIsSilenceAndOtherBytesAreShownPrintableAndShort() {
+  void nothingIsSilenceAndOtherBytesAreUnknownShownPrintableAndShort() {
     assertThat(classify(new byte[0]).kind()).isEqualTo(PlaintextProbe.Kind.SILENT);
     byte[] binary = new byte[100];
     binary[0] = '-';
     binary[1] = 'E';
     binary[2] = (byte) 0xff;
     PlaintextProbe.Answer a = classify(binary);
-    assertThat(a.kind()).isEqualTo(PlaintextProbe.Kind.PLAINTEXT);
+    assertThat(a.kind()).isEqualTo(PlaintextProbe.Kind.UNKNOWN);
     assertThat(a.firstLine()).startsWith("-E?").hasSize(60).matches("[ -~]*");
+  }
+
+  @Test
+  void theRestOfATlsRecordAStalledServerWasSendingIsNeverPlaintext() {
+    // TLS 1.3 ciphertext after a stall mid-record: its first byte is anything, '?' or 'z' included
+    byte[] ciphertext = {'?', 'z', (byte) 0x9c, 0x01, (byte) 0xe3, 'v', 0x00, 'M', '/'};
+    assertThat(classify(ciphertext).kind()).isEqualTo(PlaintextProbe.Kind.UNKNOWN);
+    assertThat(classify("HTTP/1.0 400 Bad Request\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).kind())
+        .isEqualTo(PlaintextProbe.Kind.PLAINTEXT);
   }
 }
