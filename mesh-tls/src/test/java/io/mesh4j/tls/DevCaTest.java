@@ -44,6 +44,21 @@ class DevCaTest {
   }
 
   @Test
+  void aDamagedCaFileFailsTheStartNamingTheFileAndHowToStartOver() throws Exception {
+    Path caDir = dir.resolve("damaged-ca");
+    DevCa.loadOrCreate(caDir, Instant.now());
+    Path cert = caDir.resolve(DevCa.CERT_FILE);
+    String pem = Files.readString(cert);
+    Files.writeString(cert, pem.substring(0, pem.length() / 2)); // a half-written file
+
+    assertThatThrownBy(() -> DevCa.loadOrCreate(caDir, Instant.now()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("dev-ca: the CA in " + caDir + " cannot be read")
+        .hasMessageContaining(cert.toString())
+        .hasMessageContaining("delete ca.pem and ca-key.pem in " + caDir);
+  }
+
+  @Test
   void concurrentFirstStartFromManyThreadsYieldsOneCa() throws Exception {
     Path caDir = dir.resolve("ca");
     ExecutorService pool = Executors.newFixedThreadPool(8);

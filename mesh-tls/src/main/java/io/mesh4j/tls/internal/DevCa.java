@@ -103,6 +103,10 @@ public final class DevCa {
           writeAtomically(cert, JdkPem.encode("CERTIFICATE", ca.getEncoded()), false);
           return new DevCa(dir, ca, kp.getPrivate());
         }
+      } catch (IllegalArgumentException e) { // a damaged ca.pem or ca-key.pem (the message names the file)
+        throw new IllegalStateException("dev-ca: the CA in " + dir + " cannot be read: " + e.getMessage()
+            + "; delete " + CERT_FILE + " and " + KEY_FILE + " in " + dir + " to create a new CA (every process"
+            + " that must trust this one then needs the new one)", e);
       } catch (IOException | CertificateEncodingException e) {
         throw new IllegalStateException("dev-ca: cannot create or read the CA in " + dir + ": " + e
             + " (set mesh.tls.dev-ca.dir to a directory this user can write, the same for every process that"
