@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ServiceKeys;
 import io.mesh4j.spring.boot.internal.MeshFailureAnalyzer;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,58 @@ class MeshConfigFromSpringTest {
         "mesh.service", "frontend",
         "mesh.services.orders.endpoints", "127.0.0.1:8081,127.0.0.1:8082;weight=2",
         "mesh.services.orders.timeout", "4s"));
+  }
+
+  @Test
+  void aProfilesListReplacesTheBaseListInsteadOfMergingByIndex(@TempDir Path dir) throws IOException {
+    assertThat(ordersEndpointsWithProdProfile(dir,
+        "application.yaml", "mesh.services.orders.endpoints: [10.0.0.1:80, 10.0.0.2:80, 10.0.0.3:80]",
+        "application-prod.yaml", "mesh.services.orders.endpoints: [10.9.9.9:80]"))
+        .containsExactly("10.9.9.9:80");
+  }
+
+  @Test
+  void aProfilesCommaStringReplacesTheBaseList(@TempDir Path dir) throws IOException {
+    assertThat(ordersEndpointsWithProdProfile(dir,
+        "application.yaml", "mesh.services.orders.endpoints: [10.0.0.1:80, 10.0.0.2:80, 10.0.0.3:80]",
+        "application-prod.properties", "mesh.services.orders.endpoints=10.9.9.9:80,10.9.9.8:80"))
+        .containsExactly("10.9.9.9:80", "10.9.9.8:80");
+  }
+
+  @Test
+  void aProfilesListReplacesTheBaseCommaString(@TempDir Path dir) throws IOException {
+    assertThat(ordersEndpointsWithProdProfile(dir,
+        "application.properties", "mesh.services.orders.endpoints=10.0.0.1:80,10.0.0.2:80",
+        "application-prod.yaml", "mesh.services.orders.endpoints: [10.9.9.9:80]"))
+        .containsExactly("10.9.9.9:80");
+  }
+
+  @Test
+  void aListInAHigherSourceBeatsACommaStringInALowerOneAndViceVersa() {
+    StandardEnvironment env = new StandardEnvironment();
+    env.getPropertySources().addFirst(new MapPropertySource("application.properties",
+        Map.of("mesh.services.orders.endpoints", "a:1,b:1", "mesh.services.users.endpoints[0]", "u:1",
+            "mesh.services.users.endpoints[1]", "v:1")));
+    env.getPropertySources().addFirst(new MapPropertySource("application-prod.yaml",
+        Map.of("mesh.services.orders.endpoints[0]", "d:1", "mesh.services.users.endpoints", "w:1,x:1")));
+    assertThat(SpringMeshProperties.read(env))
+        .containsEntry("mesh.services.orders.endpoints", "d:1")
+        .containsEntry("mesh.services.users.endpoints", "w:1,x:1")
+        .doesNotContainKeys("mesh.services.orders.endpoints[0]", "mesh.services.users.endpoints[0]");
+  }
+
+  /** The orders endpoints the mesh discovered in an application run with profile prod, from files in dir. */
+  private static List<String> ordersEndpointsWithProdProfile(
+      Path dir, String baseFile, String base, String prodFile, String prod) throws IOException {
+    String common = baseFile.endsWith(".yaml")
+        ? "mesh.service: frontend\nmesh.tls.mode: disabled\n" : "mesh.service=frontend\nmesh.tls.mode=disabled\n";
+    Files.writeString(dir.resolve(baseFile), common + base + "\n");
+    Files.writeString(dir.resolve(prodFile), prod + "\n");
+    try (var context = new SpringApplicationBuilder(MeshAutoConfiguration.class).web(WebApplicationType.NONE)
+        .run("--spring.config.location=file:" + dir + "/", "--spring.profiles.active=prod")) {
+      return context.getBean(MeshClient.class).discoveryStatus("orders").orElseThrow().discovered().stream()
+          .map(Endpoint::authority).toList();
+    }
   }
 
   @Test
