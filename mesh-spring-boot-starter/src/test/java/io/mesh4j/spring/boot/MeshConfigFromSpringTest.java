@@ -22,6 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.client.RestTemplateAutoConfiguration;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.web.client.RestTemplateBuilder;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.RestClient;
+import io.mesh4j.spring.boot.internal.OkHttpClientHttpRequestFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -38,6 +47,11 @@ class MeshConfigFromSpringTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(MeshAutoConfiguration.class))
       .withPropertyValues("mesh.tls.mode=disabled");
+
+  /** With Boot's HTTP client, RestTemplate and RestClient auto-configurations, as in an application. */
+  private final ApplicationContextRunner restClientRunner = runner.withConfiguration(AutoConfigurations.of(
+      HttpMessageConvertersAutoConfiguration.class, HttpClientAutoConfiguration.class,
+      RestTemplateAutoConfiguration.class, RestClientAutoConfiguration.class));
 
   @Test
   void aMisspeltMeshKeyFailsStartupWithMesh4jsMessageNamingTheKey() {
@@ -209,14 +223,48 @@ class MeshConfigFromSpringTest {
 
   @Test
   void restClientEnabledFalseLeavesRestClientBuildersAlone() {
-    runner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081",
+    restClientRunner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081",
             "mesh4j.spring.rest-client.enabled=false")
-        .withConfiguration(AutoConfigurations.of(
-            org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration.class))
         .run(context -> {
           assertThat(context).hasSingleBean(MeshClient.class);
-          assertThat(context).doesNotHaveBean(io.mesh4j.spring.boot.internal.OkHttpClientHttpRequestFactory.class);
-          assertThat(context).doesNotHaveBean("meshRestClientCustomizer").doesNotHaveBean("meshRestTemplateCustomizer");
+          assertThat(context).doesNotHaveBean(OkHttpClientHttpRequestFactory.class)
+              .doesNotHaveBean("meshClientHttpRequestFactoryBuilder");
+          assertThat(context.getBean(ClientHttpRequestFactoryBuilder.class).build())
+              .isNotInstanceOf(OkHttpClientHttpRequestFactory.class);
+          assertThat(context.getBean(RestTemplateBuilder.class).build().getRequestFactory())
+              .isNotInstanceOf(OkHttpClientHttpRequestFactory.class);
+        });
+  }
+
+  @Test
+  void plainRestTemplateBuilderAndRestClientBuilderSendThroughTheMesh() throws IOException {
+    try (Backend orders = Backend.start("orders")) {
+      restClientRunner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=" + orders.address())
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            var factory = context.getBean(OkHttpClientHttpRequestFactory.class);
+            assertThat(context.getBean(RestTemplateBuilder.class).build().getRequestFactory()).isSameAs(factory);
+            // by service name: only the mesh can resolve "orders"
+            assertThat(context.getBean(RestClient.Builder.class).build().get().uri("http://orders/items/1")
+                .retrieve().body(String.class)).isEqualTo("orders GET /items/1");
+            assertThat(context.getBean(RestTemplateBuilder.class).build()
+                .getForObject("http://orders/items/2", String.class)).isEqualTo("orders GET /items/2");
+          });
+    }
+  }
+
+  @Test
+  void aRequestFactoryGivenToTheBuilderIsKeptNotReplacedByTheMeshs() {
+    restClientRunner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          RestTemplateBuilder builder = context.getBean(RestTemplateBuilder.class);
+          assertThat(builder.requestFactory(SimpleClientHttpRequestFactory::new).build().getRequestFactory())
+              .isInstanceOf(SimpleClientHttpRequestFactory.class);
+          var own = new SimpleClientHttpRequestFactory();
+          assertThat(builder.requestFactory(() -> own).build().getRequestFactory()).isSameAs(own);
+          // the shared builder itself still gives the mesh's factory
+          assertThat(builder.build().getRequestFactory()).isInstanceOf(OkHttpClientHttpRequestFactory.class);
         });
   }
 
