@@ -156,6 +156,14 @@ class MeshConfigFromSpringTest {
   }
 
   @Test
+  void aCamelCaseMeshKeyIsNotRelaxedToKebabCaseAndFailsStartupNamingIt() {
+    runner.withPropertyValues("mesh.service=frontend", "mesh.services.orders.endpoints=127.0.0.1:8081",
+            "mesh.services.orders.perTryTimeout=1s")
+        .run(context -> assertThat(context).hasFailed().getFailure()
+            .rootCause().hasMessageContaining("mesh.services.orders.perTryTimeout"));
+  }
+
+  @Test
   void aProfilesListReplacesTheBaseListInsteadOfMergingByIndex(@TempDir Path dir) throws IOException {
     assertThat(ordersEndpointsWithProdProfile(dir,
         "application.yaml", "mesh.services.orders.endpoints: [10.0.0.1:80, 10.0.0.2:80, 10.0.0.3:80]",
