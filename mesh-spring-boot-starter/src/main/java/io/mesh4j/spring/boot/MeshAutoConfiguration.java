@@ -14,8 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.web.client.RestClientCustomizer;
-import org.springframework.boot.web.client.RestTemplateCustomizer;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -29,6 +28,8 @@ import org.springframework.core.io.ResourceLoader;
  */
 @AutoConfiguration(
     beforeName = {
+      // the mesh's ClientHttpRequestFactoryBuilder must exist before Boot's backs off from it
+      "org.springframework.boot.autoconfigure.http.client.HttpClientAutoConfiguration",
       "org.springframework.boot.autoconfigure.web.client.RestClientAutoConfiguration",
       "org.springframework.boot.autoconfigure.web.client.RestTemplateAutoConfiguration"
     })
@@ -81,7 +82,11 @@ public class MeshAutoConfiguration {
     return new MeshLifecycle(mesh, grace);
   }
 
-  /** RestClient.Builder and RestTemplateBuilder send through the mesh (requests to other hosts pass through). */
+  /**
+   * RestClient.Builder and RestTemplateBuilder send through the mesh (requests to other hosts pass
+   * through): the mesh's request factory is their default {@link ClientHttpRequestFactoryBuilder},
+   * in place of Boot's, so a builder given a request factory of its own keeps it.
+   */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.web.client.RestClient")
   @ConditionalOnProperty(prefix = "mesh4j.spring.rest-client", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -96,15 +101,17 @@ public class MeshAutoConfiguration {
       return new OkHttpClientHttpRequestFactory(MeshOkHttpClients.throughMesh(mesh, client));
     }
 
+    /**
+     * Boot's {@code HttpClientAutoConfiguration} backs off from its own builder when this one is
+     * present. {@code spring.http.client.*} settings (timeouts, SSL bundle, redirects) and a builder's
+     * {@code requestFactorySettings}/timeouts do not apply to the mesh's factory: the mesh's
+     * per-service keys and the OkHttpClient do.
+     */
     @Bean
-    RestClientCustomizer meshRestClientCustomizer(OkHttpClientHttpRequestFactory meshClientHttpRequestFactory) {
-      return builder -> builder.requestFactory(meshClientHttpRequestFactory);
-    }
-
-    @Bean
-    @ConditionalOnClass(name = "org.springframework.web.client.RestTemplate")
-    RestTemplateCustomizer meshRestTemplateCustomizer(OkHttpClientHttpRequestFactory meshClientHttpRequestFactory) {
-      return restTemplate -> restTemplate.setRequestFactory(meshClientHttpRequestFactory);
+    @ConditionalOnMissingBean(ClientHttpRequestFactoryBuilder.class)
+    ClientHttpRequestFactoryBuilder<?> meshClientHttpRequestFactoryBuilder(
+        OkHttpClientHttpRequestFactory meshClientHttpRequestFactory) {
+      return settings -> meshClientHttpRequestFactory;
     }
   }
 }

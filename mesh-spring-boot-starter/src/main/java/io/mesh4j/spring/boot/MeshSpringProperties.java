@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code mesh.*} key fails startup with mesh4j's message and suggestion.
  *
  * @param enabled false turns the whole auto-configuration off (no MeshClient, no customizers)
- * @param propertiesFile a mesh4j properties file read (and watched) under the Spring keys; when
- *     unset, a {@code mesh.properties} on the classpath is read if there is one
+ * @param propertiesFile filesystem path (not a {@code classpath:}/{@code file:} location) of a mesh4j
+ *     properties file read (and watched) under the Spring keys; when unset, a {@code
+ *     mesh.properties} at the root of the classpath is read if there is one
  * @param shutdownGrace how long in-flight mesh calls may take to finish when the context closes;
  *     unset: {@code spring.lifecycle.timeout-per-shutdown-phase} (Spring's default 30s)
  * @param restClient whether RestClient.Builder and RestTemplateBuilder send through the mesh

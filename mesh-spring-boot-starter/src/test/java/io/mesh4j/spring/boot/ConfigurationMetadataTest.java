@@ -52,7 +52,7 @@ class ConfigurationMetadataTest {
     properties.add(property("mesh4j.spring.enabled", "java.lang.Boolean",
         "Whether the mesh4j auto-configuration runs (MeshClient, OkHttpClient, RestClient/RestTemplate customizers, actuator).", true));
     properties.add(property("mesh4j.spring.properties-file", "java.lang.String",
-        "A mesh4j properties file read (and watched) under the Spring mesh.* keys; unset: classpath:mesh.properties if present.", null));
+        "Filesystem path (no classpath:/file: prefix) of a mesh4j properties file read (and watched) under the Spring mesh.* keys; unset: mesh.properties at the classpath root if present.", null));
     properties.add(property("mesh4j.spring.shutdown-grace", "java.time.Duration",
         "How long in-flight mesh calls may take to finish when the context closes; unset: spring.lifecycle.timeout-per-shutdown-phase.", null));
     properties.add(property("mesh4j.spring.rest-client.enabled", "java.lang.Boolean",

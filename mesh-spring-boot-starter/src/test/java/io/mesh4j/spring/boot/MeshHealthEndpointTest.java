@@ -14,6 +14,15 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.mesh4j.MeshClient;
+import io.mesh4j.spring.boot.internal.MeshHealthIndicator;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -32,7 +41,10 @@ import org.springframework.test.context.DynamicPropertySource;
       "management.endpoint.health.show-details=always",
       "mesh4j.spring.health.required-services=payments"
     })
+@ExtendWith(OutputCaptureExtension.class)
 class MeshHealthEndpointTest {
+
+  @Autowired MeshClient meshClient;
 
   static Backend orders1;
   static Backend orders2;
@@ -140,5 +152,19 @@ class MeshHealthEndpointTest {
     assertThat(mesh.path("modules").toString()).contains("mesh-core", "mesh-resilience", "mesh-tls");
     assertThat(mesh.path("services").toString()).contains("orders", "payments");
     assertThat(mesh.path("tlsMode").asText()).isEqualTo("disabled");
+  }
+
+  @Test
+  void aRequiredServiceThatIsNotConfiguredIsWarnedOnceAndShownAsUnknown(CapturedOutput output) {
+    MeshHealthIndicator indicator = new MeshHealthIndicator(meshClient, List.of("payments", "paymnets"));
+    String warning = "mesh4j.spring.health.required-services names services that are not configured in the mesh: [paymnets]";
+    assertThat(output.getAll()).contains(warning);
+    Health first = indicator.health();
+    indicator.health();
+    assertThat(output.getAll().split(java.util.regex.Pattern.quote(warning), -1)).hasSize(2); // once
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) first.getDetails().get("services");
+    assertThat(services.get("paymnets")).containsEntry("status", "UNKNOWN");
+    assertThat(services).containsKeys("orders", "payments");
   }
 }

@@ -19,9 +19,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.client.RestTemplateBuilder;
+import org.springframework.http.HttpMethod;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.HttpServerErrorException;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /** A real web app whose RestClient, RestTemplate and OkHttpClient beans reach real backends through the mesh. */
@@ -140,6 +142,35 @@ class MeshStarterWebTest {
   void theMeshClientRunsWithTheKeysOfTheSpringEnvironment() {
     assertThat(mesh.config().service()).isEqualTo("frontend");
     assertThat(mesh.config().services()).containsOnlyKeys("orders");
+  }
+
+  @Test
+  void aGetWithABodyFailsInsteadOfBeingSentWithoutItsBody() {
+    int before = ordersRequests();
+    assertThatThrownBy(() -> restClientBuilder.build().method(HttpMethod.GET).uri("http://orders/items/1")
+            .body("get-body").retrieve().toBodilessEntity())
+        .isInstanceOf(ResourceAccessException.class)
+        .cause().isInstanceOf(IOException.class)
+        .hasMessageContaining("OkHttp cannot send a request body with GET");
+    assertThatThrownBy(() -> restClientBuilder.build().method(HttpMethod.HEAD).uri("http://orders/items/1")
+            .body("head-body").retrieve().toBodilessEntity())
+        .cause().isInstanceOf(IOException.class)
+        .hasMessageContaining("OkHttp cannot send a request body with HEAD");
+    assertThat(ordersRequests()).isEqualTo(before);
+  }
+
+  @Test
+  void anInvalidHeaderValueFailsAsAnIoErrorNamingTheHeader() {
+    int before = ordersRequests();
+    for (String bad : new String[] {"caf\u00e9", "a\nInjected: yes"}) {
+      assertThatThrownBy(() -> restClientBuilder.build().get().uri("http://orders/items/1")
+              .header("X-Bad", bad).retrieve().toBodilessEntity())
+          .isInstanceOf(ResourceAccessException.class)
+          .cause().isInstanceOf(IOException.class)
+          .hasMessageContaining("invalid HTTP header 'X-Bad'")
+          .hasCauseInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(ordersRequests()).isEqualTo(before);
   }
 
   private static Backend.Seen lastOf(String method) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -25,8 +27,13 @@ import org.springframework.boot.actuate.health.Status;
  *       discovery and resilience4j's circuit-breaker indicators keep the application UP by default
  *       for the same reason).
  * </ul>
+ *
+ * <p>A required service that is not a configured mesh service (a typo, a removed service) is
+ * logged as a WARN when the indicator is created and shown with {@code "status": "UNKNOWN"}.
  */
 public final class MeshHealthIndicator extends AbstractHealthIndicator {
+
+  private static final Logger log = LoggerFactory.getLogger(MeshHealthIndicator.class);
 
   private final MeshClient mesh;
   private final Set<String> requiredServices;
@@ -35,6 +42,18 @@ public final class MeshHealthIndicator extends AbstractHealthIndicator {
     super("mesh4j health check failed");
     this.mesh = mesh;
     this.requiredServices = Set.copyOf(requiredServices);
+    List<String> unknown = unknownRequired();
+    if (!unknown.isEmpty()) {
+      log.warn("mesh4j.spring.health.required-services names services that are not configured in the mesh: {} "
+              + "(configured: {}); shown as UNKNOWN in /actuator/health/mesh, they cannot make the application DOWN",
+          unknown, mesh.config().services().keySet().stream().sorted().toList());
+    }
+  }
+
+  /** Required services that are not (or no longer) configured mesh services, sorted. */
+  private List<String> unknownRequired() {
+    Set<String> configured = mesh.config().services().keySet();
+    return requiredServices.stream().filter(name -> !configured.contains(name)).sorted().toList();
   }
 
   @Override
@@ -60,6 +79,9 @@ public final class MeshHealthIndicator extends AbstractHealthIndicator {
       if (serviceDown && requiredServices.contains(name)) {
         status = Status.DOWN;
       }
+    }
+    for (String name : unknownRequired()) {
+      services.put(name, Map.of("status", Status.UNKNOWN.getCode(), "reason", "not a configured mesh service"));
     }
     builder.withDetail("services", services);
     if (!requiredServices.isEmpty()) {

@@ -56,6 +56,11 @@ final class OkHttpClientHttpRequest extends AbstractClientHttpRequest {
     MediaType mediaType = contentType != null ? MediaType.parse(contentType) : null;
     RequestBody requestBody = null;
     boolean bodyAllowed = !name.equals("GET") && !name.equals("HEAD");
+    if (!bodyAllowed && bytes.length > 0) {
+      // dropping it silently would send a different request than the caller wrote
+      throw new IOException("OkHttp cannot send a request body with " + name + " (" + bytes.length
+          + " bytes for " + uri + "): send it with POST/PUT/PATCH, or use another ClientHttpRequestFactory");
+    }
     if (bodyAllowed && (bytes.length > 0 || NEED_BODY.contains(name))) {
       requestBody = RequestBody.create(bytes, mediaType);
     }
@@ -67,7 +72,13 @@ final class OkHttpClientHttpRequest extends AbstractClientHttpRequest {
         continue;
       }
       for (String value : header.getValue()) {
-        request.addHeader(header.getKey(), value);
+        try {
+          request.addHeader(header.getKey(), value);
+        } catch (IllegalArgumentException e) {
+          // OkHttp refuses non-ASCII and control characters (a newline would split the header)
+          throw new IOException("invalid HTTP header '" + header.getKey() + "' for " + method + " " + uri
+              + ": " + e.getMessage(), e);
+        }
       }
     }
     Response response = client.newCall(request.build()).execute();

@@ -3,12 +3,19 @@ package io.mesh4j.spring.boot.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
@@ -21,7 +28,9 @@ import org.springframework.core.env.StandardEnvironment;
  * system properties (mesh4j reads those itself, matching {@code MESH_*} variables against its own
  * keys, which Spring's relaxed binding cannot do for dashed names). Values are resolved by Spring,
  * so its precedence (profiles, command line, test properties) and placeholders apply. A YAML list
- * ({@code endpoints: [a, b]}, indexed names {@code endpoints[0]}) becomes mesh4j's comma list.
+ * ({@code endpoints: [a, b]}, indexed names {@code endpoints[0]}) becomes mesh4j's comma list; such
+ * a key is bound by Spring's {@link Binder}, so the highest source that sets it wins whole, as a list
+ * or a comma string (a profile's list replaces the base list, it is not merged by index).
  */
 public final class SpringMeshProperties {
 
@@ -46,28 +55,72 @@ public final class SpringMeshProperties {
         }
       }
     }
-    Map<String, String> plain = new TreeMap<>();
-    Map<String, TreeMap<Integer, String>> lists = new TreeMap<>();
+    Set<String> lists = new TreeSet<>();
     for (String name : names) {
-      String value = environment.getProperty(name);
-      if (value == null) {
-        continue;
-      }
       Matcher m = INDEXED.matcher(name);
       if (m.matches()) {
-        lists.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), value);
-      } else {
-        plain.put(name, value);
+        lists.add(m.group(1));
       }
     }
-    Map<String, String> result = new LinkedHashMap<>(plain);
-    lists.forEach((key, items) -> {
-      // a list in one source and a plain value in a higher one: Spring resolves the plain value
-      if (!result.containsKey(key)) {
-        result.put(key, String.join(",", new ArrayList<>(items.values())));
+    Map<String, String> result = new TreeMap<>();
+    for (String name : names) {
+      Matcher m = INDEXED.matcher(name);
+      if (lists.contains(m.matches() ? m.group(1) : name)) {
+        continue;
       }
-    });
+      String value = environment.getProperty(name);
+      if (value != null) {
+        result.put(name, value);
+      }
+    }
+    // a key set as a list anywhere: Spring's Binder takes it whole from the highest source that sets
+    // it, list or comma string, so a profile's list replaces the base list instead of merging by index
+    Binder binder = null;
+    for (String key : lists) {
+      if (!ConfigurationPropertyName.isValid(key)) {
+        String merged = mergedByIndex(environment, names, key);
+        if (merged != null) {
+          result.put(key, merged);
+        }
+        continue;
+      }
+      if (binder == null) {
+        binder = binder(environment);
+      }
+      binder.bind(key, Bindable.listOf(String.class))
+          .ifBound(items -> result.put(key, String.join(",", items)));
+    }
     return result;
+  }
+
+  /** Spring's Binder over the sources read here (not the OS environment or system properties). */
+  private static Binder binder(ConfigurableEnvironment environment) {
+    List<PropertySource<?>> sources = new ArrayList<>();
+    for (PropertySource<?> source : environment.getPropertySources()) {
+      if (!READ_BY_MESH4J.contains(source.getName())) {
+        sources.add(source);
+      }
+    }
+    return new Binder(ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(environment));
+  }
+
+  /** A list under a name Spring's Binder cannot take (not kebab-case): its items by index, as resolved. */
+  private static String mergedByIndex(ConfigurableEnvironment environment, Set<String> names, String key) {
+    String plain = environment.getProperty(key);
+    if (plain != null) {
+      return plain;
+    }
+    TreeMap<Integer, String> items = new TreeMap<>();
+    for (String name : names) {
+      Matcher m = INDEXED.matcher(name);
+      if (m.matches() && m.group(1).equals(key)) {
+        String value = environment.getProperty(name);
+        if (value != null) {
+          items.put(Integer.parseInt(m.group(2)), value);
+        }
+      }
+    }
+    return items.isEmpty() ? null : String.join(",", items.values());
   }
 
   /**
