@@ -11,19 +11,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Counts nginx's access log lines ({@code $server_port $status}) per port, reading only what was
+ * Counts nginx's access log lines ({@code $server_port $status $connection_requests}) per port,
+ * and among them the first requests of a connection (connections opened), reading only what was
  * appended since the last call, so a long run does not re-read millions of lines.
  */
 final class AccessLogCounter implements AutoCloseable {
 
   private final Path file;
   private final Map<Integer, Long> perPort = new HashMap<>();
+  private final Map<Integer, Long> connectionsPerPort = new HashMap<>();
   private RandomAccessFile in;
   private long offset;
   private final StringBuilder partial = new StringBuilder();
 
   AccessLogCounter(Path file) {
     this.file = file;
+  }
+
+  /** Connections opened so far per port: lines whose {@code $connection_requests} is 1 (a copy). */
+  synchronized Map<Integer, Long> connections() throws IOException {
+    readNew();
+    return Map.copyOf(connectionsPerPort);
   }
 
   /** Lines logged so far per port (a copy). */
@@ -74,9 +82,13 @@ final class AccessLogCounter implements AutoCloseable {
     partial.append(new String(bytes, StandardCharsets.US_ASCII));
     int start = 0;
     for (int nl; (nl = partial.indexOf("\n", start)) >= 0; start = nl + 1) {
-      int space = partial.indexOf(" ", start);
-      if (space > start && space < nl) {
-        perPort.merge(Integer.parseInt(partial.substring(start, space)), 1L, Long::sum);
+      String[] f = partial.substring(start, nl).split(" ");
+      if (f.length == 3) {
+        int port = Integer.parseInt(f[0]);
+        perPort.merge(port, 1L, Long::sum);
+        if (f[2].equals("1")) {
+          connectionsPerPort.merge(port, 1L, Long::sum);
+        }
       }
     }
     partial.delete(0, start);

@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
  * blocks and three mTLS ones (TLS 1.3, {@code ssl_verify_client on}, session cache and tickets as
  * nginx's defaults), all answering {@code 200 "ok\n"} to any path. Keep-alive is unbounded in
  * time and requests for every block alike, so no variant pays reconnects the others do not. The
- * access log records {@code $server_port $status} per request: {@link AccessLogCounter} counts
- * what reached each port.
+ * access log records {@code $server_port $status $connection_requests} per request: {@link
+ * AccessLogCounter} counts what reached each port, and the connections opened to it.
  */
 final class Backends implements AutoCloseable {
 
@@ -63,7 +63,7 @@ final class Backends implements AutoCloseable {
           fastcgi_temp_path tmp/fastcgi;
           uwsgi_temp_path tmp/uwsgi;
           scgi_temp_path tmp/scgi;
-          log_format counts '$server_port $status';
+          log_format counts '$server_port $status $connection_requests';
           access_log logs/access.log counts;
           keepalive_timeout 600s;
           keepalive_requests 100000000;

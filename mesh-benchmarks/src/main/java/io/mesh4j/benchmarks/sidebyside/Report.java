@@ -69,7 +69,12 @@ final class Report {
     root.put("settings", settings);
     root.put("samples", samples.stream().map(Sample::toJson).toList());
     List<Map<String, Object>> missing = new ArrayList<>();
-    unavailable.forEach((v, reason) -> missing.add(Map.of("variant", v, "reason", reason)));
+    unavailable.forEach((v, reason) -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("variant", v);
+      entry.put("reason", reason);
+      missing.add(entry);
+    });
     root.put("unavailable", missing);
     root.put("summary", summary.stream().map(SummaryRow::toJson).toList());
     Files.createDirectories(dir);

@@ -156,6 +156,7 @@ public final class SideBySide {
     Map<Integer, Long> start = log.counts();
     LoadRunner.Result leadIn = LoadRunner.run(v.call(), mode, options.threads(), options.leadInSeconds());
     Map<Integer, Long> before = log.settle(start, v.backendPorts(), leadIn.attempts());
+    Map<Integer, Long> connectionsBefore = log.connections();
 
     long cpu0 = JvmMeters.processCpuNanos();
     long external0 = ProcessCpu.nanos(v.externalProcesses());
@@ -167,6 +168,7 @@ public final class SideBySide {
 
     Map<Integer, Long> after = log.settle(before, v.backendPorts(), r.attempts());
     long reached = AccessLogCounter.delta(before, after, v.backendPorts());
+    long connectionsOpened = AccessLogCounter.delta(connectionsBefore, log.connections(), v.backendPorts());
     long portsHit = v.backendPorts().stream()
         .filter(p -> after.getOrDefault(p, 0L) > before.getOrDefault(p, 0L)).count();
 
@@ -181,6 +183,8 @@ public final class SideBySide {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("backendRequestsPerRequest", r.attempts() == 0 ? null : Sample.round3((double) reached / r.attempts()));
     extra.put("backendsReached", portsHit);
+    // connections nginx saw opened (for the HAProxy variants: HAProxy's to nginx); a steady state opens none
+    extra.put("backendConnectionsOpened", connectionsOpened);
     extra.put("externalCpuNanosPerRequest", ok == 0 ? null : Sample.round1((double) (external1 - external0) / ok));
     if (mode.isOpen()) {
       extra.put("intendedRate", mode.ratePerSecond());
