@@ -28,7 +28,7 @@ record Options(
         --modes           closed: back-to-back workers; open-R: R req/s on a fixed schedule (default all three)
         --variants        subset of %s (default all)
         --out             directory of the JSON result (default mesh-benchmarks/results)
-        --smoke           1 round, closed loop, ~2 s per variant: checks the harness runs (CI)
+        --smoke           1 round, closed loop, ~1.5 s per variant: checks the harness runs (CI)
       """
           .formatted(String.join(",", Variants.NAMES));
 
@@ -59,8 +59,8 @@ record Options(
     if (smoke) {
       // a few seconds in all: does it start, reach every backend and print a result
       rounds = 1;
-      roundSeconds = 1.5;
-      warmupSeconds = 0.5;
+      roundSeconds = 1;
+      warmupSeconds = 0.3;
       if (modes == null) {
         modes = List.of(LoadMode.closed());
       }
