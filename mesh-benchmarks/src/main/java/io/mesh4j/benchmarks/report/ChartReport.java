@@ -1,5 +1,6 @@
 package io.mesh4j.benchmarks.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,13 +58,14 @@ public final class ChartReport {
 
   /** Writes every chart and the summary of one result file; returns what it wrote. */
   static List<Path> report(Path json, String name, Path out) throws IOException {
-    BenchmarkResult result = ResultFiles.read(json);
+    JsonNode tree = ResultFiles.readTree(json);
+    BenchmarkResult result = ResultFiles.read(tree, json);
     List<Path> written = new ArrayList<>(LatencyChart.write(result, name, out));
     addIfWritten(written, BarCharts.throughputRatio(result, name, out));
     written.addAll(BarCharts.cpu(result, name, out));
     addIfWritten(written, TimeSeriesChart.write(result, name, out));
     Path md = out.resolve(name + "-summary.md");
-    Files.writeString(md, SummaryMarkdown.of(result, json.getFileName().toString()));
+    Files.writeString(md, SummaryMarkdown.of(result, tree.get("summary"), json.getFileName().toString()));
     written.add(md);
     return written;
   }

@@ -1,6 +1,7 @@
 package io.mesh4j.benchmarks.report;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +31,19 @@ final class ResultFiles {
 
   private ResultFiles() {}
 
-  static BenchmarkResult read(Path file) {
+  /** A file as JSON, for the fields a scenario adds. */
+  static JsonNode readTree(Path file) {
     try {
-      return MAPPER.readValue(file.toFile(), BenchmarkResult.class);
+      return MAPPER.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** A file's JSON as the shared format's fields. */
+  static BenchmarkResult read(JsonNode tree, Path file) {
+    try {
+      return MAPPER.treeToValue(tree, BenchmarkResult.class);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }

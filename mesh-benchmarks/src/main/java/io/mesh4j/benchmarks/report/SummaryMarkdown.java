@@ -1,6 +1,8 @@
 package io.mesh4j.benchmarks.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +19,21 @@ final class SummaryMarkdown {
 
   private SummaryMarkdown() {}
 
-  static String of(BenchmarkResult result, String sourceName) {
+  /** Column titles of the summary fields the shared format names; a scenario's own keep their key. */
+  private static final Map<String, String> TITLES =
+      Map.of(
+          "throughputRatio", "throughput ratio",
+          "addedP50Micros", "added p50 µs",
+          "addedP99Micros", "added p99 µs",
+          "cpuPerRequestRatio", "CPU/request ratio",
+          "totalCpuPerRequestRatio", "total CPU/request ratio",
+          "allocBytesPerRequestAbove", "alloc above baseline B/req");
+
+  /**
+   * {@code summary}: the file's summary rows as JSON, so that the fields a scenario adds (e.g.
+   * attempts per request during a storm) get their columns too.
+   */
+  static String of(BenchmarkResult result, JsonNode summary, String sourceName) {
     StringBuilder md = new StringBuilder();
     md.append("### ").append(result.scenario()).append("\n\n");
     String provenance = result.provenance();
@@ -32,27 +48,7 @@ final class SummaryMarkdown {
     if (result.command() != null) {
       md.append("```\n").append(result.command()).append("\n```\n\n");
     }
-    if (result.summary().isEmpty()) {
-      md.append("_The file has no summary._\n");
-    } else {
-      md.append(
-          "| variant | mode | baseline | throughput ratio, median [min–max] | added p50 µs | added p99 µs"
-              + " | CPU/request ratio | allocation above baseline, B/req |\n");
-      md.append("|---|---|---|---|---|---|---|---|\n");
-      for (BenchmarkResult.SummaryRow row : result.summary()) {
-        md.append("| ").append(row.variant())
-            .append(" | ").append(row.mode())
-            .append(" | ").append(row.baseline() == null ? "" : row.baseline())
-            .append(" | ").append(spread(row.throughputRatio(), SummaryMarkdown::ratio))
-            .append(" | ").append(spread(row.addedP50Micros(), SummaryMarkdown::signedInteger))
-            .append(" | ").append(spread(row.addedP99Micros(), SummaryMarkdown::signedInteger))
-            .append(" | ").append(spread(row.cpuPerRequestRatio(), SummaryMarkdown::ratio))
-            .append(" | ").append(spread(row.allocBytesPerRequestAbove(), SummaryMarkdown::signedInteger))
-            .append(" |\n");
-      }
-      md.append("\nMedian over rounds [min–max]; each round's ratio or difference is against the baseline's")
-          .append(" sample of the same round.\n");
-    }
+    summary(summary, md);
     samples(result, md);
     if (!result.unavailable().isEmpty()) {
       md.append("\nNot run:\n\n");
@@ -61,6 +57,82 @@ final class SummaryMarkdown {
       }
     }
     return md.toString();
+  }
+
+  /**
+   * One row per summary entry that has figures; one column per field that is a {median, min, max}
+   * (or a number) in any row, in the order they first appear.
+   */
+  private static void summary(JsonNode rows, StringBuilder md) {
+    Set<String> columns = new LinkedHashSet<>();
+    List<JsonNode> withFigures = new ArrayList<>();
+    if (rows != null && rows.isArray()) {
+      for (JsonNode row : rows) {
+        boolean figures = false;
+        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          if (f.getValue().has("median") || (f.getValue().isNumber() && !f.getKey().equals("rounds"))) {
+            columns.add(f.getKey());
+            figures = true;
+          }
+        }
+        if (figures) {
+          withFigures.add(row);
+        }
+      }
+    }
+    if (withFigures.isEmpty()) {
+      md.append("_No summary against a baseline in this file._\n");
+      return;
+    }
+    boolean rounds = withFigures.stream().anyMatch(r -> r.has("rounds"));
+    md.append("| variant | mode | baseline").append(rounds ? " | rounds" : "");
+    columns.forEach(c -> md.append(" | ").append(TITLES.getOrDefault(c, c)));
+    md.append(" |\n|---|---|---").append(rounds ? "|---" : "");
+    columns.forEach(c -> md.append("|---"));
+    md.append("|\n");
+    for (JsonNode row : withFigures) {
+      md.append("| ").append(row.path("variant").asText(""))
+          .append(" | ").append(row.path("mode").asText("closed"))
+          .append(" | ").append(row.path("baseline").asText(""));
+      if (rounds) {
+        md.append(" | ").append(row.path("rounds").asText(""));
+      }
+      for (String c : columns) {
+        md.append(" | ").append(cell(c, row.get(c)));
+      }
+      md.append(" |\n");
+    }
+    md.append("\nMedian over rounds [min – max]")
+        .append(withFigures.stream().anyMatch(r -> r.hasNonNull("baseline"))
+            ? "; each round's ratio or difference is against the baseline's sample of the same round.\n"
+            : ".\n");
+  }
+
+  private static String cell(String key, JsonNode value) {
+    if (value == null || value.isNull()) {
+      return "–";
+    }
+    Function<Double, String> format =
+        key.startsWith("added") || key.endsWith("Above")
+            ? SummaryMarkdown::signedInteger
+            : key.endsWith("Ratio") || key.endsWith("Share") ? SummaryMarkdown::ratio : SummaryMarkdown::plain;
+    if (value.isNumber()) {
+      return format.apply(value.asDouble());
+    }
+    return spread(
+        new BenchmarkResult.Spread(number(value.get("median")), number(value.get("min")), number(value.get("max"))),
+        format);
+  }
+
+  private static Double number(JsonNode n) {
+    return n == null || !n.isNumber() ? null : n.asDouble();
+  }
+
+  /** Three significant digits, at least the integer part. */
+  private static String plain(double v) {
+    double abs = Math.abs(v);
+    return abs >= 100 || v == Math.rint(v) ? String.valueOf(Math.round(v)) : abs >= 10 ? oneDecimal(v) : twoDecimals(v);
   }
 
   /**
@@ -100,7 +172,7 @@ final class SummaryMarkdown {
           .append(" | ").append(column(g, BenchmarkResult.Sample::totalCpuNanosPerRequest, 1e-3, SummaryMarkdown::oneDecimal))
           .append(" | ").append(column(g, BenchmarkResult.Sample::allocBytesPerRequest, 1, SummaryMarkdown::integer));
       for (String e : extras) {
-        md.append(" | ").append(column(g, s -> s.extra().containsKey(e) && s.extra().get(e).isNumber() ? s.extra().get(e).asDouble() : null, 1, SummaryMarkdown::twoDecimals));
+        md.append(" | ").append(column(g, s -> s.extra().containsKey(e) && s.extra().get(e).isNumber() ? s.extra().get(e).asDouble() : null, 1, SummaryMarkdown::plain));
       }
       md.append(" |\n");
     }

@@ -35,7 +35,8 @@ final class TimeSeriesChart {
   /** More lines than this and only round 1 of each variant is drawn, so the panels stay readable. */
   private static final int MAX_LINES = 8;
 
-  private static final int PANEL_HEIGHT = 230;
+  private static final int PANEL_HEIGHT = 190;
+  private static final String AT_SECOND = "AtSecond";
 
   private TimeSeriesChart() {}
 
@@ -64,13 +65,12 @@ final class TimeSeriesChart {
       String line =
           s.variant() + (manyModes ? " · " + s.mode() : "") + (manyRounds && !firstRoundOnly ? " r" + round : "");
       colors.putIfAbsent(s.variant(), colors.size());
-      double step = s.extra().containsKey("bucketSeconds") ? s.extra().get("bucketSeconds").asDouble(1) : 1;
       series(s)
           .forEach(
-              (name, values) -> {
+              (name, points) -> {
                 XYSeries xy = new XYSeries(line, false, true);
-                for (int i = 0; i < values.size(); i++) {
-                  xy.add((i + 1) * step, values.get(i));
+                for (double[] p : points) {
+                  xy.add(p[0], p[1]);
                 }
                 panels.computeIfAbsent(name, n -> new XYSeriesCollection()).addSeries(xy);
               });
@@ -93,6 +93,7 @@ final class TimeSeriesChart {
       NumberAxis y = new NumberAxis(panel.getKey());
       y.setLabelFont(new Font("SansSerif", Font.PLAIN, 11));
       y.setAutoRangeIncludesZero(true);
+      y.setAutoRangeMinimumSize(1); // an all-zero series (errors: 0) gets a 0–1 axis, not ±5E-9
       XYPlot plot = new XYPlot(data, null, y, renderer);
       plot.setDomainGridlinePaint(Charts.GRID);
       plot.setRangeGridlinePaint(Charts.GRID);
@@ -108,9 +109,16 @@ final class TimeSeriesChart {
     return file;
   }
 
-  /** The sample's series by name, in the order the file has them. */
-  static Map<String, List<Double>> series(BenchmarkResult.Sample s) {
-    Map<String, List<Double>> found = new LinkedHashMap<>();
+  /**
+   * The sample's series by name, in the order the file has them, as (second, value) points: arrays
+   * of numbers (one per second, from second 1, or per {@code bucketSeconds}), directly in {@code
+   * extra} or in an object in it; and arrays of objects, one per second, each numeric field a series
+   * ({@code "perSecond": [{"second": 0, "ok": 200, "status503": 0}, ...]}; the field {@code second}
+   * is the x value).
+   */
+  static Map<String, List<double[]>> series(BenchmarkResult.Sample s) {
+    double step = s.extra().containsKey("bucketSeconds") ? s.extra().get("bucketSeconds").asDouble(1) : 1;
+    Map<String, List<double[]>> found = new LinkedHashMap<>();
     s.extra()
         .forEach(
             (key, node) -> {
@@ -118,19 +126,41 @@ final class TimeSeriesChart {
                 return;
               }
               if (numbers(node) != null) {
-                found.put(key, numbers(node));
+                found.put(key, points(numbers(node), step));
               } else if (node.isObject()) {
                 node.fields()
                     .forEachRemaining(
                         f -> {
                           List<Double> values = numbers(f.getValue());
                           if (values != null) {
-                            found.put(f.getKey(), values);
+                            found.put(f.getKey(), points(values, step));
                           }
                         });
+              } else if (node.isArray() && node.size() >= 2 && node.get(0).isObject() && node.get(0).has("second")) {
+                for (JsonNode row : node) {
+                  double second = row.path("second").asDouble(Double.NaN);
+                  row.fields()
+                      .forEachRemaining(
+                          f -> {
+                            if (!f.getKey().equals("second") && f.getValue().isNumber() && !Double.isNaN(second)) {
+                              found.computeIfAbsent(f.getKey(), k -> new ArrayList<>())
+                                  .add(new double[] {second, f.getValue().asDouble()});
+                            }
+                          });
+                }
               }
             });
     return found;
+  }
+
+  private static List<double[]> points(List<Double> values, double step) {
+    List<double[]> points = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) != null) {
+        points.add(new double[] {(i + 1) * step, values.get(i)});
+      }
+    }
+    return points;
   }
 
   private static List<Double> numbers(JsonNode node) {
@@ -147,32 +177,59 @@ final class TimeSeriesChart {
     return values;
   }
 
+  /**
+   * Vertical lines for what happened when: {@code extra.events} (label to second or seconds),
+   * numbers whose key ends in {@code AtSecond} ({@code "stormStartedAtSecond": 2.0}), the same in
+   * the objects of an array ({@code "rotations": [{"filesWrittenAtSecond": 1.5}]}, labelled with
+   * the array's name). Each label is written once, at its first line.
+   */
   private static void events(BenchmarkResult.Sample s, Map<String, ValueMarker> markers) {
-    JsonNode events = s.extra().get("events");
-    if (events == null || !events.isObject()) {
-      return;
-    }
-    events
-        .fields()
-        .forEachRemaining(
-            e -> {
-              List<JsonNode> at = new ArrayList<>();
-              if (e.getValue().isArray()) {
-                e.getValue().forEach(at::add);
-              } else {
-                at.add(e.getValue());
-              }
-              for (JsonNode n : at) {
-                if (n.isNumber()) {
-                  ValueMarker m = new ValueMarker(n.asDouble(), Charts.MARKER, Charts.DASHED);
-                  m.setLabel(e.getKey());
-                  m.setLabelFont(new Font("SansSerif", Font.PLAIN, 10));
-                  m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-                  m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-                  markers.putIfAbsent(e.getKey() + "@" + n.asDouble(), m);
+    s.extra()
+        .forEach(
+            (key, node) -> {
+              if (key.equals("events") && node.isObject()) {
+                node.fields()
+                    .forEachRemaining(
+                        e -> {
+                          if (e.getValue().isArray()) {
+                            e.getValue().forEach(n -> mark(markers, e.getKey(), n));
+                          } else {
+                            mark(markers, e.getKey(), e.getValue());
+                          }
+                        });
+              } else if (key.endsWith(AT_SECOND)) {
+                mark(markers, key.substring(0, key.length() - AT_SECOND.length()), node);
+              } else if (node.isArray()) {
+                for (JsonNode item : node) {
+                  if (item.isObject()) {
+                    item.fields()
+                        .forEachRemaining(
+                            f -> {
+                              if (f.getKey().endsWith(AT_SECOND)) {
+                                mark(markers, key, f.getValue());
+                              }
+                            });
+                  }
                 }
               }
             });
+  }
+
+  private static void mark(Map<String, ValueMarker> markers, String label, JsonNode at) {
+    if (!at.isNumber()) {
+      return;
+    }
+    if (markers.containsKey(label + "@" + at.asDouble())) {
+      return;
+    }
+    ValueMarker m = new ValueMarker(at.asDouble(), Charts.MARKER, Charts.DASHED);
+    boolean labelled = markers.values().stream().anyMatch(o -> label.equals(o.getLabel()));
+    m.setLabel(labelled ? null : label);
+    m.setLabelFont(new Font("SansSerif", Font.PLAIN, 10));
+    m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+    m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    markers.putIfAbsent(label + "@" + at.asDouble(), m);
   }
 
   private static ValueMarker unlabelled(ValueMarker m) {
