@@ -21,7 +21,7 @@ if [ "${BUILD:-1}" != 0 ] || [ ! -f "$jar" ]; then
 fi
 main=$1
 shift
-dir=${PROFILE_DIR:-mesh-benchmarks/results/profiles}
+dir=${PROFILE_DIR:-mesh-benchmarks/results/profiles} # its .gitignore keeps the .jfr files out
 mkdir -p "$dir"
 name=${PROFILE_NAME:-${main##*.}}
 jfr="$dir/$name-$(date -u +%Y%m%d-%H%M%S).jfr"

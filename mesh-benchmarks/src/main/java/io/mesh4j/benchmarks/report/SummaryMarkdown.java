@@ -2,7 +2,6 @@ package io.mesh4j.benchmarks.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,8 +68,7 @@ final class SummaryMarkdown {
     if (rows != null && rows.isArray()) {
       for (JsonNode row : rows) {
         boolean figures = false;
-        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : row.properties()) {
           if (f.getValue().has("median") || (f.getValue().isNumber() && !f.getKey().equals("rounds"))) {
             columns.add(f.getKey());
             figures = true;

@@ -128,8 +128,8 @@ final class TimeSeriesChart {
               if (numbers(node) != null) {
                 found.put(key, points(numbers(node), step));
               } else if (node.isObject()) {
-                node.fields()
-                    .forEachRemaining(
+                node.properties()
+                    .forEach(
                         f -> {
                           List<Double> values = numbers(f.getValue());
                           if (values != null) {
@@ -139,8 +139,8 @@ final class TimeSeriesChart {
               } else if (node.isArray() && node.size() >= 2 && node.get(0).isObject() && node.get(0).has("second")) {
                 for (JsonNode row : node) {
                   double second = row.path("second").asDouble(Double.NaN);
-                  row.fields()
-                      .forEachRemaining(
+                  row.properties()
+                      .forEach(
                           f -> {
                             if (!f.getKey().equals("second") && f.getValue().isNumber() && !Double.isNaN(second)) {
                               found.computeIfAbsent(f.getKey(), k -> new ArrayList<>())
@@ -188,8 +188,8 @@ final class TimeSeriesChart {
         .forEach(
             (key, node) -> {
               if (key.equals("events") && node.isObject()) {
-                node.fields()
-                    .forEachRemaining(
+                node.properties()
+                    .forEach(
                         e -> {
                           if (e.getValue().isArray()) {
                             e.getValue().forEach(n -> mark(markers, e.getKey(), n));
@@ -202,8 +202,8 @@ final class TimeSeriesChart {
               } else if (node.isArray()) {
                 for (JsonNode item : node) {
                   if (item.isObject()) {
-                    item.fields()
-                        .forEachRemaining(
+                    item.properties()
+                        .forEach(
                             f -> {
                               if (f.getKey().endsWith(AT_SECOND)) {
                                 mark(markers, key, f.getValue());
