@@ -25,8 +25,10 @@ dir=${PROFILE_DIR:-mesh-benchmarks/results/profiles} # its .gitignore keeps the 
 mkdir -p "$dir"
 name=${PROFILE_NAME:-${main##*.}}
 jfr="$dir/$name-$(date -u +%Y%m%d-%H%M%S).jfr"
+# DebugNonSafepoints: without it a sample is charged to the nearest debug info, e.g. Kotlin's
+# never-taken throwParameterIsNullNPE inside OkHttp, instead of the code that was running
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-java ${JAVA_OPTS:-} "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr" \
+java -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints ${JAVA_OPTS:-} "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=$jfr" \
   -cp "$jar" "$main" "$@"
 java -Djava.awt.headless=true -cp "$jar" io.mesh4j.benchmarks.report.JfrSummary \
   --jfr "$jfr" --top "${JFR_TOP:-25}" --filter "${JFR_FILTER:-io.mesh4j}" --exclude "${JFR_EXCLUDE-io.mesh4j.benchmarks.}"
