@@ -43,6 +43,7 @@ public final class JfrSummary {
   private final Map<String, Long> allocByClass = new HashMap<>();
   private final Map<String, Long> allocBySite = new HashMap<>();
   private final Map<String, Long> allocByClassAtSites = new HashMap<>();
+  private final Map<String, Long> allocByMeshSite = new HashMap<>();
   private long cpuSamples;
   private long allocSamples;
   private long allocBytes;
@@ -141,6 +142,14 @@ public final class JfrSummary {
       }
     }
     allocBySite.merge(site, weight, Long::sum);
+    // the same allocation charged to the mesh4j code that led to it, through OkHttp or not: an
+    // HttpUrl built inside OkHttp for a URL the mesh rewrote shows up here at the rewrite
+    for (RecordedFrame f : javaFrames(e.getStackTrace())) {
+      if (mine(className(f))) {
+        allocByMeshSite.merge(name(f) + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : ""), weight, Long::sum);
+        break;
+      }
+    }
     if (!site.startsWith("(")) {
       allocByClassAtSites.merge(typeName, weight, Long::sum);
     }
@@ -173,6 +182,7 @@ public final class JfrSummary {
     table(out, "Top allocated classes, by sampled bytes", allocByClass, allocBytes, "bytes");
     table(out, "Top allocated classes under a " + mineName() + " or okhttp3 frame (the client side), by sampled bytes", allocByClassAtSites, allocBytes, "bytes");
     table(out, "Top allocation sites, by the innermost " + mineName() + " or okhttp3 frame, by sampled bytes", allocBySite, allocBytes, "bytes");
+    table(out, "Top allocation sites, by the innermost " + mineName() + " frame (what it allocates itself and through what it calls), by sampled bytes", allocByMeshSite, allocBytes, "bytes");
     return out.toString();
   }
 
