@@ -2,7 +2,6 @@ package io.mesh4j.benchmarks.scenarios;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 
 /** The short tables a scenario main prints after writing its JSON (the JSON is the result). */
@@ -28,9 +27,7 @@ final class Tables {
       if (s.has("baseline")) {
         line.append(" vs ").append(s.path("baseline").asText());
       }
-      Iterator<Map.Entry<String, JsonNode>> fields = s.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
+      for (Map.Entry<String, JsonNode> f : s.properties()) {
         if (f.getValue().isObject() && f.getValue().has("median")) {
           line.append(String.format("  %s %s [%s..%s]", f.getKey(), f.getValue().path("median").asText(),
               f.getValue().path("min").asText(), f.getValue().path("max").asText()));
@@ -57,6 +54,19 @@ final class Tables {
         System.out.println("from " + w.path("fromSecond") + " s: requests " + w.path("requestsBySerial")
             + " new connections " + w.path("newConnectionsBySerial"));
       }
+    }
+  }
+
+  static void printStorm(ResultFile result) {
+    System.out.printf("%-22s %5s %10s %10s %10s %12s %12s%n", "variant", "round", "att/req", "att/fwd", "rejected",
+        "1st ok ms", "99% ok ms");
+    for (JsonNode s : result.json().path("samples")) {
+      JsonNode e = s.path("extra");
+      System.out.printf("%-22s %5d %10s %10s %10s %12s %12s%n", s.path("variant").asText(), s.path("round").asInt(),
+          e.path("attemptsPerRequestDuringStorm").asText(), e.path("attemptsPerForwardedRequestDuringStorm").asText(),
+          e.path("rejectedLocallyDuringStorm").asText(), e.path("firstSuccessAfterMs").asText("-"),
+          e.path("successRate99AfterMs").asText("-"));
+      System.out.println("   circuit: " + e.path("circuitStateChanges"));
     }
   }
 }
