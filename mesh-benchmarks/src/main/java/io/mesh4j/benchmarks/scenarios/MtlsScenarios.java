@@ -148,6 +148,8 @@ public final class MtlsScenarios {
     settings.put("warmupSeconds", warmup);
     settings.put("connection", "new connection per request: ConnectionPool(0 idle) and Connection: close");
     settings.put("server", "nginx " + "TLSv1.3 ssl_verify_client on; full = ssl_session_tickets off + ssl_session_cache off");
+    boolean noDelay = !options.text("tcp-nodelay", "true").equals("false");
+    settings.put("tcpNoDelay", noDelay);
     settings.put("smoke", options.smoke());
 
     int resumedPort = nginx.ports().get(0);
@@ -157,6 +159,7 @@ public final class MtlsScenarios {
     OkHttpClient jsseClient = new OkHttpClient.Builder()
         .sslSocketFactory(jsse.getSocketFactory(), jsseTrust)
         .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+        .socketFactory(noDelay ? new NoDelaySocketFactory() : javax.net.SocketFactory.getDefault())
         .build();
     try (MeshClient mesh = meshBuilder()
         .property("mesh.services.orders-full.endpoints", "127.0.0.1:" + fullPort)
@@ -164,7 +167,10 @@ public final class MtlsScenarios {
         .property("mesh.services.orders-resumed.endpoints", "127.0.0.1:" + resumedPort)
         .property("mesh.services.orders-resumed.identity", ORDERS)
         .build()) {
-      OkHttpClient meshClient = mesh.wrap(new OkHttpClient.Builder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build());
+      OkHttpClient meshClient = mesh.wrap(new OkHttpClient.Builder()
+          .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+          .socketFactory(noDelay ? new NoDelaySocketFactory() : javax.net.SocketFactory.getDefault())
+          .build());
       Map<String, Load.Target> targets = new LinkedHashMap<>();
       targets.put("jsse-full", new Load.Target(jsseClient, "https://127.0.0.1:" + fullPort + "/"));
       targets.put("mesh-full", new Load.Target(meshClient, "http://orders-full/"));
