@@ -253,86 +253,99 @@ public final class MtlsScenarios {
       });
       OkHttpClient http = mesh.wrap(new OkHttpClient());
       Load.run(new Load.Target(http, "http://orders/"), threads, options.smoke() ? 0.5 : 3, "warmup-rotation", false);
-      List<long[]> writes = new ArrayList<>(); // {wall millis, serial index}
-      long nginxCpu0 = nginx.cpuNanos();
-      long startWall = System.currentTimeMillis();
-      Load.Target target = new Load.Target(http, "http://orders/", () -> "gen-" + current.get());
-      Load.Outcome o;
-      try (Load.Background load = Load.background(target, threads, seconds)) {
-        long start = System.nanoTime();
-        for (int k = 1; (k * every) < seconds; k++) {
-          long at = start + (long) (k * every * 1e9);
-          while (System.nanoTime() < at) {
-            Thread.sleep(Math.max(1, (at - System.nanoTime()) / 1_000_000)); // pacing, not waiting for a condition
+      // a run without rotation first, same length and load: the control for the rotating run's figures
+      for (boolean rotate : new boolean[] {false, true}) {
+        String prefix = rotate ? "rot-" : "steady-";
+        String variant = rotate ? "mesh-mtls-rotating" : "mesh-mtls-steady";
+        List<long[]> writes = new ArrayList<>(); // {wall millis, serial index}
+        long nginxCpu0 = nginx.cpuNanos();
+        long startWall = System.currentTimeMillis();
+        Load.Target target = new Load.Target(http, "http://orders/", () -> prefix + "gen-" + current.get());
+        Load.Outcome o;
+        try (Load.Background load = Load.background(target, threads, seconds)) {
+          long start = System.nanoTime();
+          for (int k = 1; rotate && (k * every) < seconds; k++) {
+            long at = start + (long) (k * every * 1e9);
+            while (System.nanoTime() < at) {
+              Thread.sleep(Math.max(1, (at - System.nanoTime()) / 1_000_000)); // pacing, not waiting for a condition
+            }
+            TestCa.Issued next = ca.svid(FRONTEND);
+            serials.add(next.leaf().getSerialNumber().toString(16));
+            writes.add(new long[] {System.currentTimeMillis(), serials.size() - 1});
+            atomicWrite(keyFile, next.privateKeyPem());
+            atomicWrite(certFile, next.certificatePem());
           }
-          TestCa.Issued next = ca.svid(FRONTEND);
-          serials.add(next.leaf().getSerialNumber().toString(16));
-          writes.add(new long[] {System.currentTimeMillis(), serials.size() - 1});
-          atomicWrite(keyFile, next.privateKeyPem());
-          atomicWrite(certFile, next.certificatePem());
+          o = load.await();
         }
-        o = load.await();
-      }
-      long nginxCpu = nginx.cpuNanos() - nginxCpu0;
-      List<String[]> lines = nginx.awaitLines(f -> f[7].startsWith("gen-"), o.requests());
-      ObjectNode sample = o.toSample(result, "mesh-mtls-rotating", 1, "closed", nginxCpu);
-      ObjectNode extra = sample.putObject("extra");
-      ArrayNode perSecond = extra.putArray("throughputPerSecond");
-      for (long n : o.perSecond()) {
-        perSecond.add(n);
-      }
-      extra.put("serverRequests", lines.size());
-      // new connections whose client certificate was not the SVID the client had picked up
-      // before sending (header X-Tag gen-<serial>): must be 0
-      long stale = 0;
-      long newConnections = 0;
-      for (String[] f : lines) {
-        if (f[5].equals("1")) {
-          newConnections++;
-          if (!f[7].equals("gen-" + f[2].toLowerCase().replaceFirst("^0+", ""))) {
-            stale++;
+        long nginxCpu = nginx.cpuNanos() - nginxCpu0;
+        List<String[]> lines = nginx.awaitLines(f -> f[7].startsWith(prefix), o.requests());
+        ObjectNode sample = o.toSample(result, variant, 1, "closed", nginxCpu);
+        ObjectNode extra = sample.putObject("extra");
+        ArrayNode perSecond = extra.putArray("throughputPerSecond");
+        for (long n : o.perSecond()) {
+          perSecond.add(n);
+        }
+        extra.put("serverRequests", lines.size());
+        // new connections whose client certificate was not the SVID the client had picked up
+        // before sending (header X-Tag gen-<serial>): must be 0
+        long stale = 0;
+        long newConnections = 0;
+        long ahead = 0;
+        for (String[] f : lines) {
+          if (f[5].equals("1")) {
+            newConnections++;
+            int had = serials.indexOf(f[7].substring(prefix.length() + "gen-".length()));
+            int presented = serials.indexOf(normalize(f[2]));
+            if (presented < had) {
+              stale++;
+            } else if (presented > had) {
+              ahead++;
+            }
           }
         }
-      }
-      extra.put("serverNewConnections", newConnections);
-      extra.put("newConnectionsWithAnOlderSerial", stale);
-      ArrayNode rotations = extra.putArray("rotations");
-      for (long[] w : writes) {
-        String serial = serials.get((int) w[1]);
-        ObjectNode r = rotations.addObject();
-        r.put("filesWrittenAtSecond", ResultFile.round((w[0] - startWall) / 1000.0));
-        r.put("serial", serial);
-        pickups.stream().filter(p -> p[1] == w[1]).findFirst()
-            .ifPresent(p -> r.put("pickedUpAfterMs", p[0] - w[0]));
-        lines.stream().filter(f -> normalize(f[2]).equals(serial)).mapToLong(f -> millis(f[0])).min()
-            .ifPresent(t -> r.put("firstSeenByNginxAfterMs", t - w[0]));
-        String previous = serials.get((int) w[1] - 1);
-        lines.stream().filter(f -> normalize(f[2]).equals(previous)).mapToLong(f -> millis(f[0])).max()
-            .ifPresent(t -> r.put("previousSerialLastSeenAfterMs", t - w[0]));
-      }
-      ArrayNode windows = extra.putArray("serialsPer5s");
-      Map<Long, Map<String, long[]>> byWindow = new TreeMap<>();
-      for (String[] f : lines) {
-        long window = (millis(f[0]) - startWall) / 5000;
-        long[] c = byWindow.computeIfAbsent(window, w -> new TreeMap<>()).computeIfAbsent(normalize(f[2]), s -> new long[2]);
-        c[0]++;
-        if (f[5].equals("1")) {
-          c[1]++;
+        extra.put("serverNewConnections", newConnections);
+        extra.put("newConnectionsWithAnOlderSerial", stale);
+        // the key manager switches before the client's event listener hears of it
+        extra.put("newConnectionsWithANewerSerialThanTheEventSaid", ahead);
+        ArrayNode rotations = extra.putArray("rotations");
+        for (long[] w : writes) {
+          String serial = serials.get((int) w[1]);
+          ObjectNode r = rotations.addObject();
+          r.put("filesWrittenAtSecond", ResultFile.round((w[0] - startWall) / 1000.0));
+          r.put("serial", serial);
+          pickups.stream().filter(p -> p[1] == w[1]).findFirst()
+              .ifPresent(p -> r.put("pickedUpAfterMs", p[0] - w[0]));
+          lines.stream().filter(f -> normalize(f[2]).equals(serial)).mapToLong(f -> millis(f[0])).min()
+              .ifPresent(t -> r.put("firstSeenByNginxAfterMs", t - w[0]));
+          String previous = serials.get((int) w[1] - 1);
+          lines.stream().filter(f -> normalize(f[2]).equals(previous)).mapToLong(f -> millis(f[0])).max()
+              .ifPresent(t -> r.put("previousSerialLastSeenAfterMs", t - w[0]));
         }
-      }
-      byWindow.forEach((w, bySerial) -> {
-        ObjectNode n = windows.addObject();
-        n.put("fromSecond", w * 5);
-        ObjectNode s = n.putObject("requestsBySerial");
-        ObjectNode c = n.putObject("newConnectionsBySerial");
-        bySerial.forEach((serial, counts) -> {
-          s.put(serial, counts[0]);
-          c.put(serial, counts[1]);
+        ArrayNode windows = extra.putArray("serialsPer5s");
+        Map<Long, Map<String, long[]>> byWindow = new TreeMap<>();
+        for (String[] f : lines) {
+          long window = (millis(f[0]) - startWall) / 5000;
+          long[] c = byWindow.computeIfAbsent(window, w -> new TreeMap<>()).computeIfAbsent(normalize(f[2]), s -> new long[2]);
+          c[0]++;
+          if (f[5].equals("1")) {
+            c[1]++;
+          }
+        }
+        byWindow.forEach((w, bySerial) -> {
+          ObjectNode n = windows.addObject();
+          n.put("fromSecond", w * 5);
+          ObjectNode s = n.putObject("requestsBySerial");
+          ObjectNode c = n.putObject("newConnectionsBySerial");
+          bySerial.forEach((serial, counts) -> {
+            s.put(serial, counts[0]);
+            c.put(serial, counts[1]);
+          });
         });
-      });
+      }
       Load.shutdown(http);
     }
-    result.summarize("mesh-mtls-rotating", "closed", null);
+    result.summarize("mesh-mtls-steady", "closed", null);
+    result.summarize("mesh-mtls-rotating", "closed", "mesh-mtls-steady");
     Path file = result.write(options.out());
     Tables.print("mtls-rotation (closed loop while the SVID files rotate)", result, file);
     Tables.printRotation(result);
