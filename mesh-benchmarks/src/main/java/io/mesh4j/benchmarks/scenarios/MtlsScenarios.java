@@ -101,6 +101,8 @@ public final class MtlsScenarios {
       if (!only.equals("handshake")) {
         s.rotation(nginx);
       }
+    } finally {
+      NginxBackends.deleteRecursively(s.dir);
     }
   }
 

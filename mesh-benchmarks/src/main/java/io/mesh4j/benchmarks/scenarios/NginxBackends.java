@@ -90,4 +90,13 @@ final class NginxBackends implements AutoCloseable {
   public void close() throws InterruptedException {
     nginx.close();
   }
+
+  /** Deletes a scenario's temp directory (nginx prefix, logs, certificates) once it is done. */
+  static void deleteRecursively(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("could not delete " + dir + ": " + e);
+    }
+  }
 }
