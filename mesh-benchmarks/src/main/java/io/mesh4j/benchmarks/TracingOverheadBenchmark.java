@@ -1,6 +1,7 @@
 package io.mesh4j.benchmarks;
 
 import io.mesh4j.MeshClient;
+import io.mesh4j.resilience.ResilienceModule;
 import io.mesh4j.tracing.MeshTracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -51,11 +52,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *       processor whose exporter drops them, metrics into a reader that never collects (so the
  *       instruments are live: an SDK meter provider without a reader hands out no-op meters);
  *   <li>{@link #tracingSdkSampledOff}: the same SDK with the always-off sampler (docs/tracing.md's
- *       third case: spans are not recording, metrics still recorded).
+ *       third case: spans are not recording, metrics still recorded);
+ *   <li>{@link #resilienceDefaults}: mesh-resilience with its defaults (circuit breaker, bulkhead,
+ *       outlier detection, {@code retry.max-attempts=2}) and tracing with the no-op API: every
+ *       module on as a user runs it without an SDK, against {@link #tracingDisabled} (both out);
+ *   <li>{@link #resilienceDefaultsSdk}: the same with {@link #tracingSdk}'s SDK (sampling on).
  * </ul>
  *
  * mesh-tls is disabled ({@code mesh.tls.mode=disabled}) and mesh-resilience is kept out ({@link
- * AbsentModule}), so tracing's stages are the only difference. Each mesh has its own connection pool.
+ * AbsentModule}) but in the two resilience variants, so tracing's stages are the only difference
+ * in the first four. Each mesh has its own connection pool.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -73,11 +79,15 @@ public class TracingOverheadBenchmark {
   private MeshClient noopMesh;
   private MeshClient sdkMesh;
   private MeshClient sdkSampledOffMesh;
+  private MeshClient resilientNoopMesh;
+  private MeshClient resilientSdkMesh;
   private OkHttpClient plain;
   private OkHttpClient disabled;
   private OkHttpClient noop;
   private OkHttpClient withSdk;
   private OkHttpClient withSdkSampledOff;
+  private OkHttpClient resilientNoop;
+  private OkHttpClient resilientSdk;
   private Request request;
 
   @Setup
@@ -89,19 +99,31 @@ public class TracingOverheadBenchmark {
     noopMesh = traced(OpenTelemetry.noop());
     sdkMesh = traced(sdk);
     sdkSampledOffMesh = traced(sdkSampledOff);
+    resilientNoopMesh = resilient(OpenTelemetry.noop());
+    resilientSdkMesh = resilient(sdk);
     plain = new OkHttpClient();
     disabled = disabledMesh.wrap(plain);
     noop = noopMesh.wrap(plain);
     withSdk = sdkMesh.wrap(plain);
     withSdkSampledOff = sdkSampledOffMesh.wrap(plain);
+    resilientNoop = resilientNoopMesh.wrap(plain);
+    resilientSdk = resilientSdkMesh.wrap(plain);
     request = new Request.Builder().url("http://" + BenchMesh.SERVICE + "/items/42").build();
   }
 
   private MeshClient traced(OpenTelemetry otel) {
+    return tracedBuilder(otel).build();
+  }
+
+  /** Tracing with {@code otel} and mesh-resilience with its defaults. */
+  private MeshClient resilient(OpenTelemetry otel) {
+    return tracedBuilder(otel).module(new ResilienceModule()).build();
+  }
+
+  private MeshClient.Builder tracedBuilder(OpenTelemetry otel) {
     return BenchMesh.builder(backend.authority(), "peak-ewma", Map.of())
         .property("mesh.tracing.enabled", "true")
-        .module(MeshTracing.module(otel)) // replaces the ServiceLoader one (GlobalOpenTelemetry)
-        .build();
+        .module(MeshTracing.module(otel)); // replaces the ServiceLoader one (GlobalOpenTelemetry)
   }
 
   private static OpenTelemetrySdk sdk(Sampler sampler) {
@@ -123,11 +145,13 @@ public class TracingOverheadBenchmark {
     noopMesh.close();
     sdkMesh.close();
     sdkSampledOffMesh.close();
+    resilientNoopMesh.close();
+    resilientSdkMesh.close();
     sdk.close();
     sdkSampledOff.close();
     BenchMesh.shutdown(plain);
     backend.close();
-    BenchMesh.checkKeepAlive(connections, 8, "4 meshes");
+    BenchMesh.checkKeepAlive(connections, 12, "6 meshes");
   }
 
   @Benchmark
@@ -148,6 +172,16 @@ public class TracingOverheadBenchmark {
   @Benchmark
   public int tracingSdkSampledOff() throws IOException {
     return BenchMesh.call(withSdkSampledOff, request);
+  }
+
+  @Benchmark
+  public int resilienceDefaults() throws IOException {
+    return BenchMesh.call(resilientNoop, request);
+  }
+
+  @Benchmark
+  public int resilienceDefaultsSdk() throws IOException {
+    return BenchMesh.call(resilientSdk, request);
   }
 
 

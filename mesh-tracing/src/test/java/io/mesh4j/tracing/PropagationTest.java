@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mesh4j.MeshClient;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.baggage.Baggage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
@@ -87,6 +92,32 @@ class PropagationTest {
 
     assertThat(received.getHeaders().get("traceparent")).isNull();
     assertThat(received.getHeaders().get("tracestate")).isNull();
+  }
+
+  @Test
+  void withoutAnSdkTheCallersSpanContextAndBaggageArePassedOnUnchanged() throws Exception {
+    SpanContext caller =
+        SpanContext.createFromRemoteParent(
+            "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", TraceFlags.getSampled(), TraceState.getDefault());
+    RecordedRequest received;
+    try (MeshClient mesh =
+            MeshClient.builder()
+                .service("frontend")
+                .environment(Map.of())
+                .systemProperties(new Properties())
+                .module(MeshTracing.module(OpenTelemetry.noop()))
+                .property("mesh.tracing.propagators", "tracecontext,baggage")
+                .property("mesh.services.orders.endpoints", "127.0.0.1:" + backend.getPort())
+                .build();
+        Scope span = Context.current().with(Span.wrap(caller)).makeCurrent();
+        Scope baggage = Baggage.builder().put("tenant", "acme").build().makeCurrent()) {
+      received = send(mesh);
+    }
+
+    // the no-op tracer's spans are the caller's context: what is sent is the caller's span
+    assertThat(received.getHeaders().get("traceparent"))
+        .isEqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    assertThat(received.getHeaders().get("baggage")).isEqualTo("tenant=acme");
   }
 
   @Test

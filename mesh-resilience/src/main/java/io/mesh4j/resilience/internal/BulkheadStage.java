@@ -54,7 +54,7 @@ final class BulkheadStage implements MeshStage {
     }
     // Released when the caller is done with the response (or the request failed), into this
     // bulkhead even if a configuration change replaced it meanwhile.
-    chain.call().whenComplete(bulkhead::release);
+    chain.call().whenComplete(bulkhead.releaser());
     return chain.proceed(chain.request());
   }
 }

@@ -7,6 +7,7 @@ import io.mesh4j.event.EndpointReadmitted;
 import io.mesh4j.time.MeshClock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,8 @@ final class OutlierDetector implements AutoCloseable {
   private final Runnable refresh;
   private final ResilienceEvents events;
   private final Map<String, EndpointStats> stats = new ConcurrentHashMap<>();
+  /** The last {@link #track}ed endpoints' stats by instance; replaced whole, read without a lock. */
+  private volatile Map<Endpoint, EndpointStats> byInstance = Map.of();
   private volatile Settings settings;
   private volatile int endpointCount;
   private boolean closed; // guarded by this
@@ -94,12 +97,13 @@ final class OutlierDetector implements AutoCloseable {
   void track(List<Endpoint> discovered) {
     endpointCount = discovered.size();
     Set<String> present = new HashSet<>();
+    Map<Endpoint, EndpointStats> byInstance = new IdentityHashMap<>();
     for (Endpoint e : discovered) {
-      present.add(e.authority());
-      EndpointStats s = stats.get(e.authority());
-      if (s != null) {
-        s.endpoint = e;
-      }
+      String authority = e.authority();
+      present.add(authority);
+      EndpointStats s = stats.computeIfAbsent(authority, a -> new EndpointStats(e));
+      s.endpoint = e;
+      byInstance.put(e, s);
     }
     synchronized (this) {
       stats.entrySet().removeIf(entry -> {
@@ -110,18 +114,37 @@ final class OutlierDetector implements AutoCloseable {
         return true;
       });
     }
+    this.byInstance = byInstance;
   }
 
-  /** An attempt on {@code endpoint} ended; {@code success} false for 5xx, connect failure, reset, timeout. */
+  /**
+   * An attempt on {@code endpoint} ended; {@code success} false for 5xx, connect failure, reset,
+   * timeout. Called for every attempt, so a success writes nothing shared unless failures were
+   * being counted.
+   */
   void record(Endpoint endpoint, boolean success) {
-    EndpointStats s = stats.computeIfAbsent(endpoint.authority(), a -> new EndpointStats(endpoint));
+    EndpointStats s = statsOf(endpoint);
     if (success) {
-      s.consecutiveFailures.set(0);
+      if (s.consecutiveFailures.get() != 0) {
+        s.consecutiveFailures.set(0);
+      }
     } else if (s.ejected) {
       // attempts already in flight or sent in panic mode: the ejection has counted them already
     } else if (s.consecutiveFailures.incrementAndGet() >= settings.consecutiveFailures()) {
       tryEject(s);
     }
+  }
+
+  /**
+   * The endpoint's stats: attempts are made on the instances the filter was given ({@link #track}),
+   * found by identity without building the authority string; any other by its authority.
+   */
+  private EndpointStats statsOf(Endpoint endpoint) {
+    EndpointStats s = byInstance.get(endpoint);
+    if (s != null) {
+      return s;
+    }
+    return stats.computeIfAbsent(endpoint.authority(), a -> new EndpointStats(endpoint));
   }
 
   private void tryEject(EndpointStats s) {

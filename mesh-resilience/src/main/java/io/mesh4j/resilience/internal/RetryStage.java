@@ -114,14 +114,16 @@ final class RetryStage implements MeshStage {
       throws IOException {
     RetryPolicy policy = service.retryPolicy();
     boolean repeatable = isRepeatable(request);
+    // One progress for the call's attempts, which run one after another on its OkHttp call: the
+    // request is not copied to carry a tag per attempt.
+    AttemptProgress progress = AttemptProgress.onCall(chain.call().okHttpCall());
     for (int attempt = 1; ; attempt++) {
-      AttemptProgress progress = new AttemptProgress();
-      Request tagged = request.newBuilder().tag(AttemptProgress.class, progress).build();
+      progress.reset();
       boolean last = attempt >= policy.maxAttempts();
       long start = clock.nanoTime();
       Response response;
       try {
-        response = next.proceed(tagged);
+        response = next.proceed(request);
       } catch (IOException e) {
         if (last || chain.call().okHttpCall().isCanceled()) {
           throw e;

@@ -22,6 +22,8 @@ final class ServiceBulkhead {
   /** Releases still to keep back: slots of a lowered limit that requests still hold. */
   private final AtomicInteger owed = new AtomicInteger();
   private volatile int limit;
+  /** {@link #release}, made once: a request hands it to {@code MeshCall.whenComplete}. */
+  private final Runnable releaser = this::release;
 
   ServiceBulkhead(String service, int limit, Duration maxWait) {
     this.bulkhead = Bulkhead.of(service, config(limit, maxWait));
@@ -35,6 +37,11 @@ final class ServiceBulkhead {
   /** Takes a slot, waiting up to {@code max-wait} on the caller's thread; false when none came free. */
   boolean tryAcquire() {
     return bulkhead.tryAcquirePermission();
+  }
+
+  /** What releases a slot when a request is done: {@link #release}, without a lambda per request. */
+  Runnable releaser() {
+    return releaser;
   }
 
   /** A request is done with its slot. */

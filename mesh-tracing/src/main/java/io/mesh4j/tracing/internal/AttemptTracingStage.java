@@ -29,6 +29,8 @@ import okhttp3.Response;
 final class AttemptTracingStage implements MeshStage {
 
   private final Tracer tracer;
+  /** The API's no-op tracer (no SDK): its spans only carry the caller's context on. */
+  private final boolean noopTracer;
   private final TextMapPropagator propagator;
   private final HttpClientMetrics metrics;
   private final MeshClock clock;
@@ -41,6 +43,7 @@ final class AttemptTracingStage implements MeshStage {
       MeshClock clock,
       AttemptSpanOwner owner) {
     this.tracer = tracer;
+    this.noopTracer = NoopTracing.isNoop(tracer);
     this.propagator = propagator;
     this.metrics = metrics;
     this.clock = clock;
@@ -68,13 +71,23 @@ final class AttemptTracingStage implements MeshStage {
     Endpoint endpoint = attempt.endpoint();
     Request request = chain.request();
     String method = request.method();
-    boolean otherMakesClientSpan = owner.otherMakesClientSpan(request);
-    HttpClientMetrics attemptMetrics = otherMakesClientSpan ? HttpClientMetrics.DISABLED : metrics;
-    Span span =
-        tracer
-            .spanBuilder(HttpSemconv.spanName(method))
-            .setSpanKind(otherMakesClientSpan ? SpanKind.INTERNAL : SpanKind.CLIENT)
-            .startSpan();
+    Span span;
+    HttpClientMetrics attemptMetrics;
+    if (noopTracer && !metrics.enabled()) {
+      // neither the span's kind nor the metrics matter: the no-op span is the caller's context
+      span = NoopTracing.span();
+      attemptMetrics = HttpClientMetrics.DISABLED;
+    } else {
+      boolean otherMakesClientSpan = owner.otherMakesClientSpan(request);
+      attemptMetrics = otherMakesClientSpan ? HttpClientMetrics.DISABLED : metrics;
+      span =
+          noopTracer
+              ? NoopTracing.span()
+              : tracer
+                  .spanBuilder(HttpSemconv.spanName(method))
+                  .setSpanKind(otherMakesClientSpan ? SpanKind.INTERNAL : SpanKind.CLIENT)
+                  .startSpan();
+    }
     // An invalid span (no SDK and no valid caller span) is what Span.current() already is: the
     // current context then carries the same (baggage, propagation) without a copy and a scope.
     boolean valid = span.getSpanContext().isValid();
@@ -89,17 +102,28 @@ final class AttemptTracingStage implements MeshStage {
     }
     Request outgoing = carrier.build();
     Attributes active = attemptMetrics.attemptStarted(method, request.url().scheme(), endpoint, attempt.service());
-    long start = clock.nanoTime();
+    // Nothing records this attempt (no SDK behind the tracer, or not sampled, and no metrics): no
+    // outcome to build.
+    boolean recorded = attemptMetrics.enabled() || span.isRecording();
+    long start = recorded ? clock.nanoTime() : 0;
     Response response;
     try (Scope scope = valid ? context.makeCurrent() : Scope.noop();
         MdcScope mdc = MdcScope.open(span.getSpanContext())) {
       response = chain.proceed(outgoing);
     } catch (IOException | RuntimeException | Error e) {
-      boolean superseded = chain.isCanceled() && !chain.call().okHttpCall().isCanceled();
-      end(span, attemptMetrics, active, start, superseded ? Outcome.SUPERSEDED : Outcome.of(e));
+      if (recorded) {
+        boolean superseded = chain.isCanceled() && !chain.call().okHttpCall().isCanceled();
+        end(span, attemptMetrics, active, start, superseded ? Outcome.SUPERSEDED : Outcome.of(e));
+      } else {
+        span.end();
+      }
       throw e;
     }
-    end(span, attemptMetrics, active, start, Outcome.of(response));
+    if (recorded) {
+      end(span, attemptMetrics, active, start, Outcome.of(response));
+    } else {
+      span.end();
+    }
     return response;
   }
 

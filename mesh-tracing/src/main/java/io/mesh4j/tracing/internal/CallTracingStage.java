@@ -26,11 +26,15 @@ import okhttp3.Response;
 final class CallTracingStage implements MeshStage {
 
   private final Tracer tracer;
+  /** The API's no-op tracer (no SDK): its spans only carry the caller's context on. */
+  private final boolean noopTracer;
+  private final CallSpanNames names = new CallSpanNames();
   private final HttpClientMetrics metrics;
   private final MeshClock clock;
 
   CallTracingStage(Tracer tracer, HttpClientMetrics metrics, MeshClock clock) {
     this.tracer = tracer;
+    this.noopTracer = NoopTracing.isNoop(tracer);
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -56,10 +60,9 @@ final class CallTracingStage implements MeshStage {
     Request request = chain.request();
     String method = request.method();
     Span span =
-        tracer
-            .spanBuilder(HttpSemconv.spanName(method) + " " + call.service())
-            .setSpanKind(SpanKind.INTERNAL)
-            .startSpan();
+        noopTracer
+            ? NoopTracing.span()
+            : tracer.spanBuilder(names.of(method, call.service())).setSpanKind(SpanKind.INTERNAL).startSpan();
     if (span.isRecording()) {
       span.setAttribute(HttpSemconv.HTTP_REQUEST_METHOD, HttpSemconv.method(method));
       if (HttpSemconv.isOtherMethod(method)) {
@@ -69,21 +72,30 @@ final class CallTracingStage implements MeshStage {
       span.setAttribute(MeshAttributes.SERVICE, call.service());
       span.setAttribute(MeshAttributes.LB_POLICY, call.loadBalancer());
     }
-    long start = clock.nanoTime();
-    Outcome outcome;
+    // Nothing records this request (no SDK behind the tracer, or not sampled, and no metrics): no
+    // outcome to build, no attempt to look up.
+    boolean recorded = metrics.enabled() || span.isRecording();
+    long start = recorded ? clock.nanoTime() : 0;
     Response response;
     // An invalid span (no SDK and no valid caller span) is what Span.current() already is: making
     // it current would only allocate a context and a scope per request.
     try (Scope scope = makeCurrent(span, call.service());
         MdcScope mdc = MdcScope.open(span.getSpanContext())) {
       response = chain.proceed(request);
-      outcome = Outcome.of(response);
     } catch (IOException | RuntimeException | Error e) {
-      end(span, call, method, start, Outcome.of(e), null);
+      if (recorded) {
+        end(span, call, method, start, Outcome.of(e), null);
+      } else {
+        span.end();
+      }
       throw e;
     }
-    // the attempt that answered: with hedging, not necessarily the last one started
-    end(span, call, method, start, outcome, response.request().tag(io.mesh4j.pipeline.MeshAttempt.class));
+    if (recorded) {
+      // the attempt that answered: with hedging, not necessarily the last one started
+      end(span, call, method, start, Outcome.of(response), response.request().tag(io.mesh4j.pipeline.MeshAttempt.class));
+    } else {
+      span.end();
+    }
     return response;
   }
 

@@ -69,6 +69,11 @@ final class HttpClientMetrics {
             .build();
   }
 
+  /** False for {@link #DISABLED}, which records nothing. */
+  boolean enabled() {
+    return enabled;
+  }
+
   /** Counts an attempt as active; returns the attributes to hand back to {@link #attemptEnded}. */
   Attributes attemptStarted(String method, String scheme, Endpoint endpoint, String service) {
     if (!enabled) {
