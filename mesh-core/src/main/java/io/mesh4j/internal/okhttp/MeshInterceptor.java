@@ -179,7 +179,6 @@ public final class MeshInterceptor implements Interceptor {
     }
 
     /** Ends the call. */
-
     @Override
     public void run() {
       runtime.inFlight().remove(call);
