@@ -120,7 +120,10 @@ final class AttemptSender {
   }
 
   private PickResult pick(RouteSnapshot snapshot, MeshCallImpl call, Request logical) throws IOException {
-    PickRequest pickRequest = new PickRequest(hashKey(snapshot, logical), call.triedEndpoints());
+    String hashKey = hashKey(snapshot, logical);
+    java.util.Set<io.mesh4j.discovery.Endpoint> tried = call.triedEndpoints();
+    // a first attempt without a hash key, i.e. almost every request: the shared empty request
+    PickRequest pickRequest = hashKey == null && tried.isEmpty() ? PickRequest.empty() : new PickRequest(hashKey, tried);
     PickResult pick = snapshot.pick(pickRequest);
     ServiceRoute route = snapshot.route();
     if (pick.isPending()) {
@@ -171,7 +174,7 @@ final class AttemptSender {
       // The backend sees the logical name, as it would through a sidecar.
       b.header("Host", hostHeader(logical.url()));
     }
-    return b.tag(MeshAttempt.class, attempt).tag(OriginalHeaders.class, original).build();
+    return b.tag(MeshTags.ATTEMPT, attempt).tag(MeshTags.ORIGINAL_HEADERS, original).build();
   }
 
   /** The logical name as the backend should see it: {@code orders}, also for {@code orders.}. */

@@ -1,32 +1,32 @@
 package io.mesh4j.internal.okhttp;
 
 import io.mesh4j.pipeline.MeshAttempt;
-import java.io.IOException;
-import okhttp3.Interceptor;
+import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Network interceptor that keeps OkHttp from following up mesh responses by itself: a redirect
- * could leave the service (or hit a name OkHttp cannot resolve), and a 503 with {@code
- * Retry-After: 0} would be retried outside the mesh's retry budget. It hides {@code Location} and
- * {@code Retry-After} from OkHttp's follow-up logic; {@link MeshInterceptor} puts them back before
- * the caller sees the response. Other requests pass through untouched.
+ * Keeps OkHttp from following up mesh responses by itself: a redirect could leave the service (or
+ * hit a name OkHttp cannot resolve), and a 503 with {@code Retry-After: 0} would be retried outside
+ * the mesh's retry budget. It hides {@code Location} and {@code Retry-After} from OkHttp's
+ * follow-up logic; {@link AttemptSender} puts them back before the caller sees the response. Other
+ * requests pass through untouched. Run by {@link UnmeshedGuard}, the mesh's one network
+ * interceptor of its own.
  */
-final class FollowUpGuard implements Interceptor {
+final class FollowUpGuard {
 
-  @Override
-  public Response intercept(Chain chain) throws IOException {
-    Response response = chain.proceed(chain.request());
+  private FollowUpGuard() {}
+
+  /** @return {@code response}, or a copy without the headers OkHttp would follow up */
+  static Response hideFollowUps(Request request, Response response) {
     int code = response.code();
     boolean followUp = (code >= 300 && code < 400) || code == 503;
     if (!followUp
         || (response.header("Location") == null && response.header("Retry-After") == null)) {
       return response;
     }
-    // Tags are looked up only now: each Java tag(Class) lookup allocates (OkHttp maps the class
-    // to a KClass), and most responses are no follow-up.
-    OriginalHeaders original = chain.request().tag(OriginalHeaders.class);
-    if (original == null || chain.request().tag(MeshAttempt.class) == null) {
+    // Tags are looked up only now: most responses are no follow-up.
+    OriginalHeaders original = request.tag(MeshTags.ORIGINAL_HEADERS);
+    if (original == null || request.tag(MeshTags.ATTEMPT) == null) {
       return response;
     }
     original.headers = response.headers();

@@ -24,7 +24,7 @@ import okhttp3.Call;
  * pipeline on the request's thread; the deadline is kept by a {@link CallDeadline}, created only
  * when the call gets one (a {@code timeout}, or a stage limiting it): most calls pay nothing.
  */
-final class MeshCallImpl implements MeshCall, TrackedCall {
+final class MeshCallImpl extends TrackedCall implements MeshCall {
 
   private final RouteSnapshot snapshot;
   private final Call okHttpCall;
@@ -35,8 +35,9 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
   // Copy-on-write: attempts are few (usually one), reads happen on every pick and stage.
   private volatile List<MeshAttempt> attempts = List.of();
   private volatile Set<Endpoint> tried = Set.of();
-  // Created by the first whenComplete: most requests (no stage registers an action) never need it.
-  private List<Runnable> completionActions; // guarded by this
+  // The first action registered, then a list for any more: most requests register none or one.
+  private Runnable firstCompletionAction; // guarded by this
+  private List<Runnable> moreCompletionActions; // guarded by this
   private boolean completed; // guarded by this
 
   MeshCallImpl(
@@ -165,10 +166,14 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
     java.util.Objects.requireNonNull(action, "action");
     synchronized (this) {
       if (!completed) {
-        if (completionActions == null) {
-          completionActions = new ArrayList<>(2);
+        if (firstCompletionAction == null) {
+          firstCompletionAction = action;
+        } else {
+          if (moreCompletionActions == null) {
+            moreCompletionActions = new ArrayList<>(2);
+          }
+          moreCompletionActions.add(action);
         }
-        completionActions.add(action);
         return;
       }
     }
@@ -178,29 +183,39 @@ final class MeshCallImpl implements MeshCall, TrackedCall {
   /** Ends the request for the caller; runs the registered actions once. */
   @Override
   public void complete() {
-    List<Runnable> actions;
+    Runnable first;
+    List<Runnable> more;
     synchronized (this) {
       if (completed) {
         return;
       }
       completed = true;
-      actions = completionActions;
-      completionActions = null;
+      first = firstCompletionAction;
+      more = moreCompletionActions;
+      firstCompletionAction = null;
+      moreCompletionActions = null;
     }
     CallDeadline d = deadline;
     if (d != null) {
       d.cancel();
     }
-    if (actions == null) {
+    if (first == null) {
       return;
     }
-    for (Runnable action : actions) {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(MeshCallImpl.class)
-            .warn("completion action of a request to '{}' failed", service(), e);
+    runCompletionAction(first); // in the order registered
+    if (more != null) {
+      for (Runnable action : more) {
+        runCompletionAction(action);
       }
+    }
+  }
+
+  private void runCompletionAction(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(MeshCallImpl.class)
+          .warn("completion action of a request to '{}' failed", service(), e);
     }
   }
 

@@ -43,8 +43,7 @@ public final class MeshInterceptor implements Interceptor {
   /** The network interceptors a wrapped client gets along with this one, outermost first. */
   public List<Interceptor> networkInterceptors() {
     List<Interceptor> out = new java.util.ArrayList<>();
-    out.add(unmeshed);
-    out.add(new FollowUpGuard());
+    out.add(unmeshed); // also hides follow-ups from OkHttp: one interceptor, one chain copy per request
     for (Interceptor i : runtime.networkInterceptors()) {
       out.add(new MeshOnlyInterceptor(i));
     }
@@ -85,15 +84,14 @@ public final class MeshInterceptor implements Interceptor {
       call.complete();
       throw runtime.refusal(route.name());
     }
-    CallEnd finish = new CallEnd(call);
+    CallScope finish = new CallScope(chain, call);
     Response response;
     try {
       List<MeshStage> stages = runtime.callStages();
-      if (stages.isEmpty()) { // as an empty StageChain would, without allocating it and its terminal
+      if (stages.isEmpty()) { // as an empty StageChain would, without allocating it
         response = sender.send(chain, call, request, null);
       } else {
-        CallPipeline pipeline = new CallPipeline(chain, call);
-        response = new StageChain(stages, 0, call, null, request, pipeline, null, chain.call(), pipeline)
+        response = new StageChain(stages, 0, call, null, request, finish, null, chain.call(), finish)
             .proceed(request);
       }
     } catch (IOException e) {
@@ -130,31 +128,6 @@ public final class MeshInterceptor implements Interceptor {
     return c;
   }
 
-  /** The end of a call's CALL stages, and where they detach concurrent attempts: one object per call. */
-  private final class CallPipeline implements StageChain.Terminal, StageChain.Detacher {
-
-    private final Chain chain;
-    private final MeshCallImpl call;
-
-    CallPipeline(Chain chain, MeshCallImpl call) {
-      this.chain = chain;
-      this.call = call;
-    }
-
-    @Override
-    public Response proceed(Request request, java.time.Duration attemptTimeout) throws IOException {
-      return sender.send(chain, call, request, attemptTimeout);
-    }
-
-    @Override
-    public io.mesh4j.pipeline.ConcurrentAttempts detach(
-        int index, java.time.Duration attemptTimeout, Runnable onCallCancelled) {
-      return DetachedAttempts.start(
-          MeshInterceptor.this, sender, chain, call, runtime.callStages(), index, attemptTimeout,
-          runtime.captureRequestContext(), onCallCancelled);
-    }
-  }
-
   private okhttp3.Dns guarded(okhttp3.Dns dns) {
     DnsPair pair = guardedDns;
     if (pair == null || pair.original() != dns) {
@@ -177,17 +150,35 @@ public final class MeshInterceptor implements Interceptor {
   }
 
   /**
-   * Ends one mesh call when its response body is done (or the call failed), and translates the
-   * body's read failures: one object per call for both.
+   * What one mesh call needs besides its MeshCallImpl, in one object per call: the end of its CALL
+   * stages and where they detach concurrent attempts; the end of the call when its response body
+   * is done (or the call failed); the translation of the body's read failures.
    */
-  private final class CallEnd implements Runnable, CompletionBody.FailureTranslator {
+  private final class CallScope
+      implements StageChain.Terminal, StageChain.Detacher, Runnable, CompletionBody.FailureTranslator {
 
+    private final Chain chain;
     private final MeshCallImpl call;
 
-    CallEnd(MeshCallImpl call) {
+    CallScope(Chain chain, MeshCallImpl call) {
+      this.chain = chain;
       this.call = call;
     }
 
+    @Override
+    public Response proceed(Request request, java.time.Duration attemptTimeout) throws IOException {
+      return sender.send(chain, call, request, attemptTimeout);
+    }
+
+    @Override
+    public io.mesh4j.pipeline.ConcurrentAttempts detach(
+        int index, java.time.Duration attemptTimeout, Runnable onCallCancelled) {
+      return DetachedAttempts.start(
+          MeshInterceptor.this, sender, chain, call, runtime.callStages(), index, attemptTimeout,
+          runtime.captureRequestContext(), onCallCancelled);
+    }
+
+    /** Ends the call. */
     @Override
     public void run() {
       runtime.inFlight().remove(call);

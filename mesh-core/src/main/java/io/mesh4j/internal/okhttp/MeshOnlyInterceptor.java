@@ -1,6 +1,5 @@
 package io.mesh4j.internal.okhttp;
 
-import io.mesh4j.pipeline.MeshAttempt;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Response;
@@ -16,7 +15,7 @@ final class MeshOnlyInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    if (chain.request().tag(MeshAttempt.class) == null) {
+    if (chain.request().tag(MeshTags.ATTEMPT) == null) {
       return chain.proceed(chain.request());
     }
     return delegate.intercept(chain);

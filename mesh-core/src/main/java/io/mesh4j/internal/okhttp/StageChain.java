@@ -12,7 +12,17 @@ import okhttp3.Call;
 import okhttp3.Request;
 import okhttp3.Response;
 
-/** Runs the stages of one kind in order, then hands the request to the terminal step. */
+/**
+ * Runs the stages of one kind in order, then hands the request to the terminal step.
+ *
+ * <p>One chain serves every stage of one pipeline run: {@link #proceed} moves its position (and
+ * request) on while the next stage runs and puts them back when it returns, rather than
+ * allocating a chain per stage and request. Each stage thus sees, for as long as its {@code
+ * intercept} runs, what a chain of its own would show; a stage that proceeds again (a retry)
+ * starts from its own position again. Stages use their chain on the request's thread, while their
+ * {@code intercept} runs; concurrent attempts get chains of their own ({@link Detacher}), as does
+ * {@link #withAttemptTimeout}.
+ */
 final class StageChain implements MeshChain {
 
   /** What runs after the last stage. */
@@ -30,10 +40,10 @@ final class StageChain implements MeshChain {
   }
 
   private final List<MeshStage> stages;
-  private final int index;
+  private int index; // confined to the request's thread, as the stages use their chain
   private final MeshCall call;
   private final MeshAttempt attempt;
-  private final Request request;
+  private Request request; // as index
   private final Terminal terminal;
   private final Duration attemptTimeout;
   /** The OkHttp call this chain's attempt travels on: the logical call's, or a concurrent attempt's. */
@@ -107,10 +117,18 @@ final class StageChain implements MeshChain {
     if (index >= stages.size()) {
       return terminal.proceed(next, attemptTimeout);
     }
-    MeshStage stage = stages.get(index);
-    Response response =
-        stage.intercept(
-            new StageChain(stages, index + 1, call, attempt, next, terminal, attemptTimeout, carrier, detacher));
+    int at = index;
+    Request before = request;
+    MeshStage stage = stages.get(at);
+    Response response;
+    index = at + 1;
+    request = next;
+    try {
+      response = stage.intercept(this);
+    } finally {
+      index = at;
+      request = before;
+    }
     if (response == null) {
       throw new IllegalStateException("mesh stage " + stage.getClass().getName() + " returned null");
     }

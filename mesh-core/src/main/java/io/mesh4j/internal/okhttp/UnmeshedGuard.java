@@ -1,7 +1,6 @@
 package io.mesh4j.internal.okhttp;
 
 import io.mesh4j.internal.runtime.MeshRuntime;
-import io.mesh4j.pipeline.MeshAttempt;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -18,6 +17,10 @@ import okhttp3.Response;
  * resolve names with a {@link Dns} that refuses service names (nothing connects), and a network
  * interceptor refuses any request to a service name that is not a mesh attempt (nothing is written,
  * e.g. through an HTTP proxy, where the client resolves nothing).
+ *
+ * <p>The same network interceptor keeps OkHttp from following up mesh responses by itself (see
+ * {@link FollowUpGuard}): one interceptor rather than two, since each costs OkHttp a chain copy
+ * per request.
  */
 final class UnmeshedGuard implements Interceptor {
 
@@ -34,11 +37,12 @@ final class UnmeshedGuard implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    String host = chain.request().url().host();
-    if (isServiceName(host) && chain.request().tag(MeshAttempt.class) == null) {
+    okhttp3.Request request = chain.request();
+    String host = request.url().host();
+    if (isServiceName(host) && request.tag(MeshTags.ATTEMPT) == null) {
       throw refused(host);
     }
-    return chain.proceed(chain.request());
+    return FollowUpGuard.hideFollowUps(request, chain.proceed(request));
   }
 
   private boolean isServiceName(String host) {

@@ -1,34 +1,103 @@
 package io.mesh4j.internal.runtime;
 
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Mesh calls from start until their response body is closed, so that closing the client can
  * cancel them and no mesh connection outlives it, and a graceful shutdown can wait for them.
+ *
+ * <p>Every request is added and removed once, so this is on the request path: calls are linked
+ * through their own fields into one of a few lists, each with its own lock, chosen by the adding
+ * thread (threads seldom share one). Adding or removing allocates nothing and takes an uncontended
+ * lock; a concurrent set cost an entry and a hash per call, and a shared counter update.
  */
 public final class InFlightCalls {
 
-  private final Set<TrackedCall> calls = ConcurrentHashMap.newKeySet();
-  /** Notified when the set may have become empty, once someone waits for it. */
+  private static final int STRIPES = stripes();
+
+  private final Stripe[] stripes = new Stripe[STRIPES];
+  /** Notified when the calls may have become none, once someone waits for it. */
   private final Object emptied = new Object();
   /** Set once a shutdown waits: until then ending a call costs one volatile read more, no lock. */
   private volatile boolean awaited;
 
-  public void add(TrackedCall call) {
-    calls.add(call);
+  /** One list of calls in flight, a doubly linked one through the calls; guarded by itself. */
+  static final class Stripe {
+    private TrackedCall head;
+    private int size;
   }
 
+  public InFlightCalls() {
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Stripe();
+    }
+  }
+
+  private static int stripes() {
+    int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors()) * 2 - 1) * 2;
+    return Math.min(64, Math.max(2, n));
+  }
+
+  /** Adds a call not in flight (each call is added once). */
+  public void add(TrackedCall call) {
+    Stripe s = stripes[(int) Thread.currentThread().getId() & (STRIPES - 1)];
+    synchronized (s) {
+      TrackedCall head = s.head;
+      call.next = head;
+      call.previous = null;
+      if (head != null) {
+        head.previous = call;
+      }
+      s.head = call;
+      s.size++;
+      call.stripe = s;
+    }
+  }
+
+  /** Removes a call; nothing when it is not in flight (any more). */
   public void remove(TrackedCall call) {
-    calls.remove(call);
+    Stripe s = call.stripe;
+    if (s == null) {
+      return;
+    }
+    synchronized (s) {
+      if (call.stripe != s) {
+        return; // removed meanwhile (cancelAll)
+      }
+      unlink(s, call);
+    }
     if (awaited) {
       signalIfEmpty();
     }
   }
 
+  private static void unlink(Stripe s, TrackedCall call) {
+    TrackedCall previous = call.previous;
+    TrackedCall next = call.next;
+    if (previous == null) {
+      s.head = next;
+    } else {
+      previous.next = next;
+    }
+    if (next != null) {
+      next.previous = previous;
+    }
+    call.previous = null;
+    call.next = null;
+    call.stripe = null;
+    s.size--;
+  }
+
   public int size() {
-    return calls.size();
+    int size = 0;
+    for (Stripe s : stripes) {
+      synchronized (s) {
+        size += s.size;
+      }
+    }
+    return size;
   }
 
   /**
@@ -39,9 +108,9 @@ public final class InFlightCalls {
    */
   boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
     synchronized (emptied) {
-      // Set before reading the set: a call that ends after this read sees the flag and notifies.
+      // Set before reading the calls: a call that ends after this read sees the flag and notifies.
       awaited = true;
-      while (!calls.isEmpty()) {
+      while (size() > 0) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -59,19 +128,27 @@ public final class InFlightCalls {
    * @return how many calls were cancelled
    */
   int cancelAll() {
-    int cancelled = 0;
+    List<TrackedCall> calls = new ArrayList<>();
+    for (Stripe s : stripes) {
+      synchronized (s) {
+        while (s.head != null) {
+          TrackedCall call = s.head;
+          unlink(s, call);
+          calls.add(call);
+        }
+      }
+    }
+    // outside the locks: ending a call runs the modules' completion actions
     for (TrackedCall call : calls) {
       call.okHttpCall().cancel();
       call.complete();
-      cancelled++;
     }
-    calls.clear();
     signalIfEmpty();
-    return cancelled;
+    return calls.size();
   }
 
   private void signalIfEmpty() {
-    if (calls.isEmpty()) {
+    if (size() == 0) {
       synchronized (emptied) {
         emptied.notifyAll();
       }
