@@ -41,6 +41,20 @@ final class TlsFixture {
         .build();
   }
 
+  /**
+   * Writes the client's SVID and the root as the PEM files of mesh-tls's {@code files} source:
+   * {@code svid.pem} (chain, leaf first), {@code svid_key.pem} (PKCS#8) and {@code bundle.pem}.
+   */
+  void writeClientFiles(java.nio.file.Path dir) {
+    client.writePem(dir.resolve("svid.pem"), dir.resolve("svid_key.pem"));
+    ca.writeCertificatePem(dir.resolve("bundle.pem"));
+  }
+
+  /** The root all SVIDs here chain to. */
+  X509Certificate root() {
+    return ca.certificate();
+  }
+
   /** The client-side SPIFFE ID check OkHttp runs after each new handshake on a mesh route. */
   static HostnameVerifier serverIdCheck(MeshTls clientTls) {
     return clientTls.verifierFor("orders", Set.of(SERVER_ID));

@@ -71,4 +71,52 @@ class PeerIdentityInterceptorTest {
     }
     tls.close();
   }
+
+  @Test
+  void aChainTheHandshakeVerifiedUnderTheCurrentBundlesIsNotVerifiedAgainPerRequestOnlyAfterABundleChange()
+      throws Exception {
+    TestCa ca = TestCa.root("example.org");
+    SpiffeId orders = SpiffeId.parse("spiffe://example.org/orders");
+    ManualX509Source clientSrc = ManualX509Source.of(TlsFixtures.svid(ca.svid("spiffe://example.org/frontend")),
+        TlsFixtures.bundles("example.org", ca));
+    ManualX509Source serverSrc = ManualX509Source.of(TlsFixtures.svid(ca.svid(orders.toString())),
+        TlsFixtures.bundles("example.org", ca));
+    MeshTls tls = MeshTls.builder(clientSrc).build();
+    AtomicReference<TrustBundleSet> interceptorView = new AtomicReference<>(clientSrc.bundles());
+    java.util.concurrent.atomic.AtomicInteger verifications = new java.util.concurrent.atomic.AtomicInteger();
+    SpiffeHostnameVerifier verifier = (SpiffeHostnameVerifier) tls.verifierFor("orders", Set.of(orders));
+    // this trust manager reads its bundles once per verification: the count is the re-verifications
+    PeerIdentityInterceptor interceptor = new PeerIdentityInterceptor(s -> java.util.Optional.of(verifier),
+        new SpiffeTrustManager(() -> {
+          verifications.incrementAndGet();
+          return interceptorView.get();
+        }, MeshClock.SYSTEM),
+        interceptorView::get);
+    try (Server server = Server.mesh(MeshTlsServer.create(MeshTls.builder(serverSrc).build(),
+        CallerPolicy.allowUnder(TrustDomain.parse("example.org").id())))) {
+      OkHttpClient http = new OkHttpClient.Builder()
+          .sslSocketFactory(tls.socketFactory(), tls.trustManager())
+          .hostnameVerifier(verifier)
+          .addNetworkInterceptor(interceptor)
+          .build();
+      Endpoint ep = Endpoint.of("127.0.0.1", server.port());
+      Request req = new Request.Builder().url(server.url()).tag(MeshAttempt.class, new MeshAttempt("orders", ep, 1)).build();
+      for (int i = 0; i < 3; i++) {
+        try (Response r = http.newCall(req).execute()) {
+          assertThat(r.code()).isEqualTo(200);
+        }
+      }
+      assertThat(verifications).as("the handshake verified the chain under these bundles").hasValue(0);
+      // the same root in a new set: verified once more, then not again
+      interceptorView.set(TlsFixtures.bundles("example.org", ca));
+      for (int i = 0; i < 2; i++) {
+        try (Response r = http.newCall(req).execute()) {
+          assertThat(r.code()).isEqualTo(200);
+        }
+      }
+      assertThat(verifications).hasValue(1);
+      TlsFixtures.shutdown(http);
+    }
+    tls.close();
+  }
 }

@@ -40,8 +40,12 @@ public final class MaxConnectionAgeInterceptor implements Interceptor {
     }
     long now = clock.nanoTime();
     long born;
-    synchronized (firstSeen) {
-      born = firstSeen.computeIfAbsent(c, k -> now);
+    if (c.socket() instanceof MeshClientSocket mesh) {
+      born = mesh.firstRequestNanos(now); // a mesh TLS connection keeps it: no lock, no map per request
+    } else {
+      synchronized (firstSeen) { // a plaintext mesh connection (tls.mode=disabled for the service)
+        born = firstSeen.computeIfAbsent(c, k -> now);
+      }
     }
     if (now - born >= maxAgeNanos) {
       request = request.newBuilder().header("Connection", "close").build();

@@ -1,6 +1,8 @@
 package io.mesh4j.tls.internal;
 
 import io.mesh4j.TlsMismatchException;
+import io.mesh4j.tls.SpiffeId;
+import io.mesh4j.tls.TrustBundleSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,9 +12,11 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLException;
@@ -61,12 +65,20 @@ final class MeshClientSocket extends SSLSocket {
   /** The longest wait for an answer to the plaintext probe. */
   static final int PROBE_WAIT_MILLIS = 250;
 
+  private static final long NO_REQUEST_YET = Long.MIN_VALUE;
+
   private final SSLSocket d;
   private final java.net.Socket raw; // the plain socket under d; null when d is not layered
   private final String endpoint;
   private final Duration deadline; // null: no deadline beyond the read timeout
   private final ConnectionRetirement retirement;
   private volatile ConnectionRetirement.Session session; // set once the handshake completed
+  // What the network interceptors learnt about this connection, so they do not redo it per request.
+  private volatile PeerCheck peerCheck;
+  private final AtomicLong firstRequestNanos = new AtomicLong(NO_REQUEST_YET);
+
+  /** The outcome of {@link PeerIdentityInterceptor}'s last check of this connection's session. */
+  record PeerCheck(SSLSession session, X509Certificate[] chain, SpiffeId peer, TrustBundleSet verifiedUnder) {}
 
   MeshClientSocket(SSLSocket delegate, java.net.Socket raw, String endpoint, Duration deadline,
       ConnectionRetirement retirement) {
@@ -90,6 +102,23 @@ final class MeshClientSocket extends SSLSocket {
       startHandshakeWithDeadline();
     }
     session = retirement.of(d.getSession());
+  }
+
+  PeerCheck peerCheck() {
+    return peerCheck;
+  }
+
+  void peerCheck(PeerCheck check) {
+    peerCheck = check;
+  }
+
+  /** The time of the first request on this connection: {@code now} for the first caller. */
+  long firstRequestNanos(long now) {
+    long first = firstRequestNanos.get();
+    if (first != NO_REQUEST_YET) {
+      return first;
+    }
+    return firstRequestNanos.compareAndSet(NO_REQUEST_YET, now) ? now : firstRequestNanos.get();
   }
 
   /** True when the socket's output is shut down, or its session must not carry new requests. */

@@ -10,10 +10,8 @@ import java.net.Socket;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.HostnameVerifier;
@@ -38,14 +36,17 @@ import okhttp3.Response;
  * already checked against their own identities by the verifier their connection was opened (or
  * picked from the pool) with. For a service removed while its requests are in flight, that
  * connection's own verifier is the check: it is never skipped.
+ *
+ * <p>Per request it costs a comparison: the peer's chain and SPIFFE ID are read once per
+ * connection and kept on its {@link MeshClientSocket}, and a chain is verified again only when the
+ * bundles are not the set it was last verified against (by the handshake's trust manager, which
+ * notes that set in the session, or here).
  */
 public final class PeerIdentityInterceptor implements Interceptor {
 
   private final Function<String, Optional<SpiffeHostnameVerifier>> currentVerifier;
   private final SpiffeTrustManager trustManager;
   private final Supplier<TrustBundleSet> bundles;
-  /** Bundles each live session was last verified against; weak so closed sessions go away. */
-  private final Map<SSLSession, TrustBundleSet> verifiedUnder = new WeakHashMap<>();
 
   /**
    * @param currentVerifier the current verifier of a service, empty when the mesh does not route
@@ -83,33 +84,43 @@ public final class PeerIdentityInterceptor implements Interceptor {
           service, endpoint, verifier.allowed(), null, "the connection is not TLS"));
     }
     SSLSession session = ((SSLSocket) socket).getSession();
-    X509Certificate[] chainCerts = peerChain(session, service, endpoint, verifier, socket);
-    TrustBundleSet current = bundles.get();
-    SpiffeId actual;
-    try {
-      actual = LeafCertificates.spiffeIdOf(chainCerts[0]);
-    } catch (IllegalArgumentException e) {
-      throw reject(socket, new PeerIdentityException(service, endpoint, verifier.allowed(), null, e.getMessage()));
-    }
-    boolean reverify;
-    synchronized (verifiedUnder) {
-      reverify = verifiedUnder.get(session) != current;
-    }
-    if (reverify) {
+    MeshClientSocket mesh = socket instanceof MeshClientSocket m ? m : null;
+    MeshClientSocket.PeerCheck known = mesh != null ? mesh.peerCheck() : null;
+    if (known == null || known.session() != session) {
+      // first request on this connection: read the peer's chain and ID once
+      X509Certificate[] chainCerts = peerChain(session, service, endpoint, verifier, socket);
+      SpiffeId peer;
       try {
-        trustManager.verify(chainCerts, Purpose.SERVER, session.getCreationTime());
+        peer = LeafCertificates.spiffeIdOf(chainCerts[0]);
+      } catch (IllegalArgumentException e) {
+        throw reject(socket, new PeerIdentityException(service, endpoint, verifier.allowed(), null, e.getMessage()));
+      }
+      known = new MeshClientSocket.PeerCheck(session, chainCerts, peer, verifiedUnder(session));
+    }
+    SpiffeId actual = known.peer();
+    TrustBundleSet current = bundles.get();
+    if (known.verifiedUnder() != current) {
+      try {
+        trustManager.verify(known.chain(), Purpose.SERVER, session.getCreationTime());
       } catch (CertificateException e) {
         throw reject(socket, new PeerIdentityException(
             service, endpoint, verifier.allowed(), actual, "no longer trusted: " + e.getMessage()));
       }
-      synchronized (verifiedUnder) {
-        verifiedUnder.put(session, current);
-      }
+      known = new MeshClientSocket.PeerCheck(session, known.chain(), actual, current);
+      session.putValue(SpiffeTrustManager.VERIFIED_UNDER, current);
+    }
+    if (mesh != null && mesh.peerCheck() != known) {
+      mesh.peerCheck(known);
     }
     if (!verifier.allowed().contains(actual)) {
       throw reject(socket, new PeerIdentityException(service, endpoint, verifier.allowed(), actual, null));
     }
     return chain.proceed(request);
+  }
+
+  /** The bundles the session's chain was last verified against: by its handshake, or here. */
+  private static TrustBundleSet verifiedUnder(SSLSession session) {
+    return session.getValue(SpiffeTrustManager.VERIFIED_UNDER) instanceof TrustBundleSet set ? set : null;
   }
 
   /**

@@ -42,17 +42,21 @@ public final class SpiffeHostnameVerifier implements HostnameVerifier {
   @Override
   public boolean verify(String host, SSLSession session) {
     SpiffeId actual;
-    String endpoint = session.getPeerHost() + ":" + session.getPeerPort();
     try {
       actual = io.mesh4j.tls.PeerIdentity.of(session);
     } catch (SSLPeerUnverifiedException e) {
       throw Unchecked.<RuntimeException>rethrow(
-          new PeerIdentityException(service, endpoint, allowed, null, e.getMessage()));
+          new PeerIdentityException(service, endpoint(session), allowed, null, e.getMessage()));
     }
     if (!allowed.contains(actual)) {
-      throw Unchecked.<RuntimeException>rethrow(new PeerIdentityException(service, endpoint, allowed, actual, null));
+      throw Unchecked.<RuntimeException>rethrow(
+          new PeerIdentityException(service, endpoint(session), allowed, actual, null));
     }
     return true;
+  }
+
+  private static String endpoint(SSLSession session) {
+    return session.getPeerHost() + ":" + session.getPeerPort();
   }
 
   @Override

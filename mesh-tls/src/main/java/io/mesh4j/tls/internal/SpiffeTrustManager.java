@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -38,8 +40,18 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class SpiffeTrustManager extends X509ExtendedTrustManager {
 
+  /**
+   * The name under which a client handshake's session holds the {@link TrustBundleSet} its server
+   * chain was verified against, so that the chain is not verified again for that set.
+   */
+  static final String VERIFIED_UNDER = "io.mesh4j.tls.verified-under";
+
   private final Supplier<TrustBundleSet> bundles;
   private final MeshClock clock;
+  /** {@link #getAcceptedIssuers} of the last bundle set asked for (OkHttp asks once per call). */
+  private volatile Issuers issuers;
+
+  private record Issuers(TrustBundleSet of, X509Certificate[] authorities) {}
 
   public SpiffeTrustManager(Supplier<TrustBundleSet> bundles, MeshClock clock) {
     this.bundles = bundles;
@@ -63,6 +75,11 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
    * whose certificates expired is not reused anyway ({@link MeshClientSocket}).
    */
   public SpiffeId verify(X509Certificate[] chain, Purpose purpose, long atMillis) throws CertificateException {
+    return verify(chain, purpose, atMillis, bundles.get());
+  }
+
+  private SpiffeId verify(X509Certificate[] chain, Purpose purpose, long atMillis, TrustBundleSet set)
+      throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("peer presented no certificate");
     }
@@ -78,7 +95,6 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     } catch (IllegalArgumentException e) {
       throw rejected(id, e.getMessage());
     }
-    TrustBundleSet set = bundles.get();
     TrustBundle bundle =
         set.forTrustDomain(id.trustDomain())
             .orElseThrow(
@@ -161,7 +177,14 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-    verify(chain, Purpose.SERVER);
+    TrustBundleSet set = bundles.get();
+    verify(chain, Purpose.SERVER, clock.wallMillis(), set);
+    // PeerIdentityInterceptor re-verifies a connection's chain when the bundles changed since; this
+    // tells it which set the handshake verified against, so a new connection is not verified twice.
+    SSLSession handshake = socket instanceof SSLSocket s ? s.getHandshakeSession() : null;
+    if (handshake != null) {
+      handshake.putValue(VERIFIED_UNDER, set);
+    }
   }
 
   @Override
@@ -176,7 +199,13 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
 
   @Override
   public X509Certificate[] getAcceptedIssuers() {
-    return bundles.get().allAuthorities().toArray(new X509Certificate[0]);
+    TrustBundleSet set = bundles.get();
+    Issuers known = issuers;
+    if (known == null || known.of() != set) {
+      known = new Issuers(set, set.allAuthorities().toArray(new X509Certificate[0]));
+      issuers = known;
+    }
+    return known.authorities().clone(); // callers may change the array they get
   }
 
   static String instant(long millis) {

@@ -47,6 +47,12 @@ public final class SwappingSslContext {
   private final SSLContext outer;
   private final SSLSocketFactory socketFactory = new ConfiguringSocketFactory();
   private final ConnectionRetirement retirement;
+  /**
+   * What every socket and engine is configured with, built once: the defaults of a JDK "TLS"
+   * context do not depend on its key material. Only read from ({@code setSSLParameters} copies it),
+   * never handed out.
+   */
+  private final SSLParameters connectionParameters;
 
   /**
    * @param bundles the bundles the trust manager verifies against now
@@ -66,6 +72,7 @@ public final class SwappingSslContext {
     this.retirement = new ConnectionRetirement(km, clock);
     this.generation = new TlsGeneration(km, tm, km.presented(), bundles.get(), clock.wallMillis(), null);
     SSLContext first = generation.context();
+    this.connectionParameters = parameters();
     this.outer = new SSLContext(new Spi(), first.getProvider(), first.getProtocol()) {};
   }
 
@@ -103,7 +110,7 @@ public final class SwappingSslContext {
   }
 
   private SSLEngine configure(SSLEngine e) {
-    e.setSSLParameters(parameters());
+    e.setSSLParameters(connectionParameters);
     return e;
   }
 
@@ -118,7 +125,7 @@ public final class SwappingSslContext {
   /** @param raw the plain socket under a layered TLS socket (what OkHttp does), else null */
   private Socket configure(Socket s, Socket raw, String endpoint) {
     if (s instanceof SSLSocket) {
-      ((SSLSocket) s).setSSLParameters(parameters());
+      ((SSLSocket) s).setSSLParameters(connectionParameters);
       if (!needClientAuth) {
         return new MeshClientSocket((SSLSocket) s, raw, endpoint, handshakeDeadline, retirement);
       }
