@@ -1,6 +1,5 @@
 package io.mesh4j.internal.okhttp;
 
-import io.mesh4j.pipeline.MeshAttempt;
 import okhttp3.Request;
 import okhttp3.Response;
 

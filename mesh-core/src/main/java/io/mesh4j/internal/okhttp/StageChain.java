@@ -15,13 +15,10 @@ import okhttp3.Response;
 /**
  * Runs the stages of one kind in order, then hands the request to the terminal step.
  *
- * <p>One chain serves every stage of one pipeline run: {@link #proceed} moves its position (and
- * request) on while the next stage runs and puts them back when it returns, rather than
- * allocating a chain per stage and request. Each stage thus sees, for as long as its {@code
- * intercept} runs, what a chain of its own would show; a stage that proceeds again (a retry)
- * starts from its own position again. Stages use their chain on the request's thread, while their
- * {@code intercept} runs; concurrent attempts get chains of their own ({@link Detacher}), as does
- * {@link #withAttemptTimeout}.
+ * <p>Each stage gets a chain of its own, immutable: a stage may keep it past its {@code intercept}
+ * (a completion action reading {@link #request()}) or proceed from another thread (a hand-made
+ * timeout), so a chain shared by the stages of one run, moved on and back, would show them another
+ * stage's position.
  */
 final class StageChain implements MeshChain {
 
@@ -40,10 +37,10 @@ final class StageChain implements MeshChain {
   }
 
   private final List<MeshStage> stages;
-  private int index; // confined to the request's thread, as the stages use their chain
+  private final int index;
   private final MeshCall call;
   private final MeshAttempt attempt;
-  private Request request; // as index
+  private final Request request;
   private final Terminal terminal;
   private final Duration attemptTimeout;
   /** The OkHttp call this chain's attempt travels on: the logical call's, or a concurrent attempt's. */
@@ -117,18 +114,10 @@ final class StageChain implements MeshChain {
     if (index >= stages.size()) {
       return terminal.proceed(next, attemptTimeout);
     }
-    int at = index;
-    Request before = request;
-    MeshStage stage = stages.get(at);
-    Response response;
-    index = at + 1;
-    request = next;
-    try {
-      response = stage.intercept(this);
-    } finally {
-      index = at;
-      request = before;
-    }
+    MeshStage stage = stages.get(index);
+    Response response =
+        stage.intercept(
+            new StageChain(stages, index + 1, call, attempt, next, terminal, attemptTimeout, carrier, detacher));
     if (response == null) {
       throw new IllegalStateException("mesh stage " + stage.getClass().getName() + " returned null");
     }

@@ -54,19 +54,6 @@ class EndpointUrlsTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
-  void theLastUrlReusedForAnEndpointIsTheOneAskedFor() {
-    EndpointUrls urls = new EndpointUrls();
-    Endpoint e = ENDPOINTS.get(0);
-    for (String url : new String[] {"http://orders/a", "http://orders/a", "http://orders/b", "http://orders/a?x",
-        "http://orders/a#f", "http://u@orders/a", "http://orders/a"}) {
-      HttpUrl logical = HttpUrl.get(url); // equal URLs as distinct objects, as a caller builds them
-      assertThat(urls.rewrite(logical, e, false)).isEqualTo(straightforward(logical, e, false));
-      assertThat(urls.rewrite(logical, e, true)).isEqualTo(straightforward(logical, e, true));
-      assertThat(urls.rewrite(logical, ENDPOINTS.get(1), false)).isEqualTo(straightforward(logical, ENDPOINTS.get(1), false));
-    }
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"bad host", "tab\thost"})
   void aHostOkHttpCannotUseIsRefusedAsBefore(String host) {

@@ -1,6 +1,5 @@
 package io.mesh4j.resilience.internal;
 
-import okhttp3.Call;
 import okhttp3.Request;
 
 /**
@@ -8,24 +7,18 @@ import okhttp3.Request;
  * connection for the attempt; from then on request bytes may have reached the server, so only
  * requests safe to repeat may be retried.
  *
- * <p>Where it is kept: a hedged attempt (its own OkHttp call, running beside others) carries its
- * own as a request tag. Sequential attempts run one after another on the logical OkHttp call, so
- * they share one kept as that call's tag and {@linkplain #reset() reset} before each attempt: no
- * copy of the request per attempt.
+ * <p>Kept as a request tag, so that it goes wherever the attempt's request goes, including onto an
+ * OkHttp call of its own (a hedge, or a stage's concurrent attempt). Sequential attempts of one
+ * request share one, {@linkplain #reset() reset} before each: one request copy per request, not
+ * per attempt.
  */
 final class AttemptProgress {
 
   private volatile boolean connected;
 
-  /** The attempt's progress: its request's tag, else its OkHttp call's; null when neither has one. */
-  static AttemptProgress of(Request request, Call call) {
-    AttemptProgress progress = request.tag(AttemptProgress.class);
-    return progress != null ? progress : call.tag(AttemptProgress.class);
-  }
-
-  /** The progress kept on a logical call for its sequential attempts, created by the first. */
-  static AttemptProgress onCall(Call call) {
-    return call.tag(AttemptProgress.class, AttemptProgress::new);
+  /** The attempt's progress, its request's tag; null for a request the retry stage did not tag. */
+  static AttemptProgress of(Request request) {
+    return request.tag(AttemptProgress.class);
   }
 
   void markConnected() {

@@ -7,15 +7,14 @@ import okhttp3.Response;
 /**
  * Network interceptor (mesh attempts only): OkHttp runs network interceptors once it holds a
  * connection, just before writing the request. Reaching here is the line between "connect failed,
- * nothing sent" and "the request may have been sent". The attempt runs on the OkHttp call that
- * carries it, so {@code chain.call()} is the logical call for sequential attempts and a hedged
- * attempt's own call for hedges.
+ * nothing sent" and "the request may have been sent". The attempt's progress is its request's
+ * tag, whichever OkHttp call carries it.
  */
 final class ConnectionMarker implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    AttemptProgress progress = AttemptProgress.of(chain.request(), chain.call());
+    AttemptProgress progress = AttemptProgress.of(chain.request());
     if (progress != null) {
       progress.markConnected();
     }

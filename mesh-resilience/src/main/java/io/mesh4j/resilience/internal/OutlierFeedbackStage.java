@@ -51,7 +51,7 @@ final class OutlierFeedbackStage implements MeshStage {
       // (the caller's request body throwing, a protocol error): count connect failures, resets
       // and timeouts only, as documented.
       // (A hedge cancelled because another attempt answered first is cancelled too: chain.isCanceled.)
-      if (!chain.isCanceled() && FailureKind.isEndpointFailure(e, AttemptProgress.of(chain.request(), chain.call().okHttpCall()))) {
+      if (!chain.isCanceled() && FailureKind.isEndpointFailure(e, AttemptProgress.of(chain.request()))) {
         detector.record(attempt.endpoint(), false);
       }
       throw e;

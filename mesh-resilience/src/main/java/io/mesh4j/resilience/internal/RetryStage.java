@@ -114,9 +114,11 @@ final class RetryStage implements MeshStage {
       throws IOException {
     RetryPolicy policy = service.retryPolicy();
     boolean repeatable = isRepeatable(request);
-    // One progress for the call's attempts, which run one after another on its OkHttp call: the
-    // request is not copied to carry a tag per attempt.
-    AttemptProgress progress = AttemptProgress.onCall(chain.call().okHttpCall());
+    // One progress for the request's attempts, which run one after another, reset before each. It
+    // travels as a request tag, not as the logical OkHttp call's: a stage may run the attempts on
+    // OkHttp calls of their own (concurrentAttempts), where the network side sees only the request.
+    AttemptProgress progress = new AttemptProgress();
+    request = request.newBuilder().tag(AttemptProgress.class, progress).build();
     for (int attempt = 1; ; attempt++) {
       progress.reset();
       boolean last = attempt >= policy.maxAttempts();
