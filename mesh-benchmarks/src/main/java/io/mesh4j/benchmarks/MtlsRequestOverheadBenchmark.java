@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One GET over a kept-alive TLS 1.3 mutual-TLS connection on loopback to {@link RawTlsBackend}
+ * One GET over a kept-alive TLS 1.3 mutual-TLS connection on loopback to {@link RawHttpBackend} (TLS)
  * (JDK default managers, client certificate required, answers from a byte array), with the same
  * EC P-256 certificates on every path:
  *
@@ -61,7 +61,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class MtlsRequestOverheadBenchmark {
 
-  private RawTlsBackend backend;
+  private RawHttpBackend backend;
   private Path files;
   private OkHttpClient raw;
   private MeshClient meshTls;
@@ -74,7 +74,7 @@ public class MtlsRequestOverheadBenchmark {
   @Setup
   public void setUp() throws IOException, GeneralSecurityException {
     TlsFixture fixture = new TlsFixture();
-    backend = RawTlsBackend.start(fixture.plainContext(true));
+    backend = RawHttpBackend.startTls(fixture.plainContext(true));
     files = Files.createTempDirectory("mesh4j-mtls-bench");
     fixture.writeClientFiles(files);
     raw = rawJsseClient(fixture);

@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * answered {@code 200 ok} from a pre-built byte array. Why not MockWebServer or the JDK server:
  * their per-request cost and jitter would hide the client-side overhead being measured. It reads
  * a request's headers (and a Content-Length body, if any) and nothing else; only for benchmarks.
+ * Plaintext ({@link #start()}) or TLS 1.3 requiring a client certificate ({@link #startTls}): then
+ * its per-request cost is the JDK's record layer and the header scan.
  */
 final class RawHttpBackend implements AutoCloseable {
 
@@ -38,7 +40,19 @@ final class RawHttpBackend implements AutoCloseable {
   }
 
   static RawHttpBackend start() throws IOException {
-    ServerSocket server = new ServerSocket();
+    return listen(new ServerSocket());
+  }
+
+  /** Mutual TLS: TLS 1.3 only, a client certificate required. */
+  static RawHttpBackend startTls(javax.net.ssl.SSLContext context) throws IOException {
+    javax.net.ssl.SSLServerSocket server =
+        (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory().createServerSocket();
+    server.setNeedClientAuth(true);
+    server.setEnabledProtocols(new String[] {"TLSv1.3"});
+    return listen(server);
+  }
+
+  private static RawHttpBackend listen(ServerSocket server) throws IOException {
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
     RawHttpBackend backend = new RawHttpBackend(server);
     backend.acceptor.start();
@@ -91,7 +105,7 @@ final class RawHttpBackend implements AutoCloseable {
     } catch (SocketException e) {
       // reset by the client or closed by close(): normal at the end of a run
     } catch (IOException e) {
-      // a malformed request ends this connection only
+      // a failed handshake or a malformed request ends this connection only
     } finally {
       connections.remove(socket);
     }
