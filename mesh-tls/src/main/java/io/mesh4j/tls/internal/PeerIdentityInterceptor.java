@@ -100,14 +100,17 @@ public final class PeerIdentityInterceptor implements Interceptor {
     SpiffeId actual = known.peer();
     TrustBundleSet current = bundles.get();
     if (known.verifiedUnder() != current) {
+      TrustBundleSet verified;
       try {
-        trustManager.verify(known.chain(), Purpose.SERVER, session.getCreationTime());
+        verified = trustManager.verifyUnderCurrent(known.chain(), Purpose.SERVER, session.getCreationTime());
       } catch (CertificateException e) {
         throw reject(socket, new PeerIdentityException(
             service, endpoint, verifier.allowed(), actual, "no longer trusted: " + e.getMessage()));
       }
-      known = new MeshClientSocket.PeerCheck(session, known.chain(), actual, current);
-      session.putValue(SpiffeTrustManager.VERIFIED_UNDER, current);
+      // the set the check used, not the one read above: a rotation in between must not be recorded
+      // as verified
+      known = new MeshClientSocket.PeerCheck(session, known.chain(), actual, verified);
+      session.putValue(SpiffeTrustManager.VERIFIED_UNDER, verified);
     }
     if (mesh != null && mesh.peerCheck() != known) {
       mesh.peerCheck(known);

@@ -78,6 +78,18 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
     return verify(chain, purpose, atMillis, bundles.get());
   }
 
+  /**
+   * Verifies as {@link #verify(X509Certificate[], Purpose, long)} and returns the bundles it
+   * verified under (read once): what a caller records as the set the chain was checked against,
+   * so that a rotation between its own read and the check cannot make it record another set.
+   */
+  TrustBundleSet verifyUnderCurrent(X509Certificate[] chain, Purpose purpose, long atMillis)
+      throws CertificateException {
+    TrustBundleSet set = bundles.get();
+    verify(chain, purpose, atMillis, set);
+    return set;
+  }
+
   private SpiffeId verify(X509Certificate[] chain, Purpose purpose, long atMillis, TrustBundleSet set)
       throws CertificateException {
     if (chain == null || chain.length == 0) {
