@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What mesh-tracing contributes to one MeshClient: two stages, a network interceptor, and
+ * What mesh-tracing contributes to one MeshClient: two stages, a network interceptor (with an SDK), and
  * subscriptions to the client's events (circuit rejections on spans; metrics of every module's
  * events, with the discovery gauges). Knows no other module: what they do reaches it as core events.
  */
@@ -27,12 +27,13 @@ public final class TracingExtension implements MeshExtension {
   private static final Logger LOG = LoggerFactory.getLogger(TracingExtension.class);
 
   private final List<MeshStage> stages;
-  private final List<Interceptor> networkInterceptors = List.of(new PeerIdentityRecorder());
+  private final List<Interceptor> networkInterceptors;
   /** Subscriptions and gauges; closed in reverse. */
   private final List<AutoCloseable> closeables;
 
-  private TracingExtension(List<MeshStage> stages, List<AutoCloseable> closeables) {
+  private TracingExtension(List<MeshStage> stages, List<Interceptor> networkInterceptors, List<AutoCloseable> closeables) {
     this.stages = stages;
+    this.networkInterceptors = networkInterceptors;
     this.closeables = closeables;
   }
 
@@ -62,7 +63,10 @@ public final class TracingExtension implements MeshExtension {
                 metrics,
                 context.clock(),
                 attemptSpanOwner(context.config().get(TracingKeys.ATTEMPT_SPANS))));
-    return new TracingExtension(stages, closeables);
+    // The peer's SPIFFE ID goes on the attempt span; with the API's no-op tracer no span records it,
+    // so no network interceptor (each costs every request an OkHttp chain copy and a hop).
+    List<Interceptor> network = NoopTracing.isNoop(tracer) ? List.of() : List.of(new PeerIdentityRecorder());
+    return new TracingExtension(stages, network, closeables);
   }
 
   private static AttemptSpanOwner attemptSpanOwner(String configured) {
