@@ -177,12 +177,14 @@ class MeshClientTlsTest {
         }
         // The JDK HttpServer reads the ClientHello as the start of a request line and waits for
         // more: without a handshake deadline this hangs until the read timeout with "Read timed out".
-        // After the deadline the probe ends that line and the server answers 400.
+        // After the deadline the probe ends that line and the server answers 400 (or 404 when the
+        // ClientHello's random bytes happen to split into a method and a URI outside every context).
         long started = System.nanoTime();
         assertThatThrownBy(() -> http.newCall(new Request.Builder().url("http://forgotten/x").build()).execute())
             .isInstanceOf(io.mesh4j.TlsMismatchException.class)
             .hasMessageContaining("TLS handshake with 127.0.0.1:" + plainPort + " (service 'forgotten')")
-            .hasMessageContaining("'HTTP/1.1 400 Bad Request', after no answer to the ClientHello within 500ms")
+            .satisfies(t -> assertThat(t.getMessage())
+                .containsPattern("'HTTP/1\\.1 40[04] (Bad Request|Not Found)', after no answer to the ClientHello within 500ms"))
             .hasMessageContaining("is the endpoint serving plaintext?")
             .hasMessageContaining("mesh.services.forgotten.tls.mode=disabled");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));

@@ -77,11 +77,14 @@ class PlaintextBackendTest {
         long started = System.nanoTime();
         assertThatThrownBy(() -> call(http))
             .isInstanceOf(TlsMismatchException.class)
-            .hasMessage("TLS handshake with 127.0.0.1:" + plain.port() + " (service 'legacy'): the server answered"
+            // the JDK server rejects the ClientHello's bytes as a request line: 400, or 404 when its
+            // random bytes happen to split into a method and a URI outside every context
+            .satisfies(t -> assertThat(t.getMessage().replace("'HTTP/1.1 404 Not Found'", "'HTTP/1.1 400 Bad Request'"))
+                .isEqualTo("TLS handshake with 127.0.0.1:" + plain.port() + " (service 'legacy'): the server answered"
                 + " with plaintext, not TLS ('HTTP/1.1 400 Bad Request', after no answer to the ClientHello within"
                 + " 750ms and a probe of two empty lines); is the endpoint serving plaintext? Call it over plaintext"
                 + " with mesh.services.legacy.tls.mode=disabled (or mesh.tls.mode=disabled for all services), or"
-                + " serve TLS there; see docs/tls.md");
+                + " serve TLS there; see docs/tls.md"));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.println("plaintext JDK HttpServer behind mTLS: " + which + " call failed after " + took.toMillis()
             + " ms");

@@ -107,7 +107,9 @@ class PlaintextBackendResilienceTest {
           assertThatThrownBy(() -> call(http))
               .isInstanceOf(TlsMismatchException.class)
               .hasMessageContaining("(service 'legacy')")
-              .hasMessageContaining("'HTTP/1.1 400 Bad Request'")
+              // the JDK server rejects the ClientHello's bytes as a request line: 400, or 404 when
+              // its random bytes happen to split into a method and a URI outside every context
+              .satisfies(t -> assertThat(t.getMessage()).containsPattern("'HTTP/1\\.1 40[04] (Bad Request|Not Found)'"))
               .hasMessageContaining("mesh.services.legacy.tls.mode=disabled");
           Duration took = Duration.ofNanos(System.nanoTime() - started);
           System.out.println("hedged call to plaintext backends: " + which + " failed after " + took.toMillis() + " ms");
