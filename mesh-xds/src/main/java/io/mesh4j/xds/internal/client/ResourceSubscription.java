@@ -1,0 +1,38 @@
+package io.mesh4j.xds.internal.client;
+
+import com.google.protobuf.Message;
+import io.grpc.SynchronizationContext.ScheduledHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One subscribed resource name: its watchers, its last good value, its missing-resource timer. Sync-context only. */
+final class ResourceSubscription {
+
+  final String name;
+  final List<WatcherHandle> watchers = new ArrayList<>();
+  /** The last valid resource received, or null. */
+  Message data;
+  /** Reported as not existing (removed, or the missing-resource timer fired) and not received since. */
+  boolean doesNotExist;
+  ScheduledHandle missingTimer;
+
+  ResourceSubscription(String name) {
+    this.name = name;
+  }
+
+  /** Neither received nor known to be missing: a missing-resource timer applies. */
+  boolean awaitingFirstAnswer() {
+    return data == null && !doesNotExist;
+  }
+
+  void cancelTimer() {
+    if (missingTimer != null) {
+      missingTimer.cancel();
+      missingTimer = null;
+    }
+  }
+
+  List<WatcherHandle> watchersSnapshot() {
+    return List.copyOf(watchers);
+  }
+}

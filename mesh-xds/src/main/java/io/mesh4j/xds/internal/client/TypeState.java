@@ -1,0 +1,54 @@
+package io.mesh4j.xds.internal.client;
+
+import io.grpc.SynchronizationContext.ScheduledHandle;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** What the client tracks for one resource type: subscriptions, ACKed version, nonce, NACK state. Sync-context only. */
+final class TypeState {
+
+  final XdsResourceType type;
+  final Map<String, ResourceSubscription> subscriptions = new TreeMap<>();
+  final NackDamper damper;
+  /** The last ACKed version_info; kept across streams. */
+  String ackedVersion = "";
+  /** The nonce of the last response on the current stream; "" on a new stream. */
+  String nonce = "";
+  Optional<XdsClientStatus.Nack> lastNack = Optional.empty();
+  /** A damped NACK waiting for its turn. */
+  ScheduledHandle pendingNack;
+  /** A request of this type was sent on the current stream (so the server knows the type). */
+  boolean requestedOnStream;
+
+  TypeState(XdsResourceType type, NackDamper damper) {
+    this.type = type;
+    this.damper = damper;
+  }
+
+  List<String> names() {
+    return List.copyOf(subscriptions.keySet());
+  }
+
+  void cancelPendingNack() {
+    if (pendingNack != null) {
+      pendingNack.cancel();
+      pendingNack = null;
+    }
+  }
+
+  /** Stream gone: nonce and timers belong to it. */
+  void onStreamEnded() {
+    nonce = "";
+    requestedOnStream = false;
+    cancelPendingNack();
+    for (ResourceSubscription subscription : subscriptions.values()) {
+      subscription.cancelTimer();
+    }
+  }
+
+  XdsClientStatus.TypeStatus status() {
+    return new XdsClientStatus.TypeStatus(ackedVersion, nonce, lastNack, names());
+  }
+}

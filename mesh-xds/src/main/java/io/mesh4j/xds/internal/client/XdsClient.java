@@ -1,0 +1,559 @@
+package io.mesh4j.xds.internal.client;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import io.grpc.SynchronizationContext.ScheduledHandle;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.mesh4j.event.MeshEvent;
+import io.mesh4j.event.MeshEvents;
+import io.mesh4j.time.MeshClock;
+import io.mesh4j.xds.XdsResourceAccepted;
+import io.mesh4j.xds.XdsResourceRejected;
+import io.mesh4j.xds.XdsStreamConnected;
+import io.mesh4j.xds.XdsStreamFailed;
+import io.mesh4j.xds.internal.client.XdsClientStatus.StreamState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An ADS client (xDS v3, state of the world): one bidirectional stream for LDS, RDS, CDS and EDS,
+ * the subscribed names of each type in every request, version/nonce ACK and NACK, the node on every
+ * request, a missing-resource timer, reconnection with backoff, NACK damping, last good resources
+ * kept while the server is unreachable.
+ *
+ * <p>All state lives in a {@link SynchronizationContext}: grpc's callbacks, timers (on the given
+ * scheduler) and watch/cancel calls enqueue tasks there, run one at a time; so watcher callbacks are
+ * serialized and in order, and no lock is held while they run. {@link #status()} reads an immutable
+ * snapshot refreshed after each task.
+ */
+public final class XdsClient implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(XdsClient.class);
+
+  private final ManagedChannel channel;
+  private final Node node;
+  private final Map<XdsResourceType, ResourceValidator<?>> validators;
+  private final ScheduledExecutorService scheduler;
+  private final MeshClock clock;
+  private final MeshEvents events;
+  private final XdsClientSettings settings;
+  private final SynchronizationContext syncContext;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  // --- sync-context state
+  private final Map<XdsResourceType, TypeState> types = new EnumMap<>(XdsResourceType.class);
+  private final Backoff backoff;
+  private AdsStream stream;
+  private ScheduledHandle retry;
+  private StreamState streamState = StreamState.IDLE;
+  /** Why the stream failed, until a response arrives again; null while healthy. */
+  private String streamFailure;
+
+  private volatile XdsClientStatus status = new XdsClientStatus(StreamState.IDLE, null, Map.of());
+
+  /**
+   * @param channel to the control plane; the client owns it and shuts it down in {@link #close()}
+   * @param node sent in every DiscoveryRequest
+   * @param validators per type; a type without one accepts every resource
+   * @param scheduler runs the timers (backoff, missing resources, damped NACKs); not shut down here
+   */
+  public XdsClient(
+      ManagedChannel channel,
+      Node node,
+      Map<XdsResourceType, ResourceValidator<?>> validators,
+      ScheduledExecutorService scheduler,
+      MeshClock clock,
+      MeshEvents events,
+      XdsClientSettings settings) {
+    this.channel = Objects.requireNonNull(channel, "channel");
+    this.node = Objects.requireNonNull(node, "node");
+    this.validators = Map.copyOf(validators);
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.events = Objects.requireNonNull(events, "events");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.backoff =
+        new Backoff(
+            settings.backoffInitial(), settings.backoffMax(), () -> ThreadLocalRandom.current().nextDouble());
+    this.syncContext =
+        new SynchronizationContext(
+            (thread, error) -> log.error("xDS client task failed (a bug): {}", error.toString(), error));
+  }
+
+  /**
+   * Subscribes {@code watcher} to the resource {@code name} of {@code type}. Several watchers of
+   * one name share one subscription; a watcher of a resource already received gets it at once (on
+   * the synchronization context). Returns the cancel action (idempotent); the last cancel of a name
+   * unsubscribes it from the server.
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends Message> Runnable watch(XdsResourceType type, String name, ResourceWatcher<T> watcher) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(watcher, "watcher");
+    WatcherHandle handle = new WatcherHandle(type, name, (ResourceWatcher<Message>) watcher);
+    syncContext.execute(() -> subscribe(type, name, handle));
+    return () -> {
+      handle.cancel();
+      syncContext.execute(() -> unsubscribe(type, name, handle));
+    };
+  }
+
+  /** The stream's state and, per type, the ACKed version, nonce, last NACK and subscribed names. */
+  public XdsClientStatus status() {
+    return status;
+  }
+
+  /**
+   * Ends the stream, cancels the timers and shuts the channel down, waiting (up to 5 s) for it to
+   * terminate. Watchers get no more calls. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    syncContext.execute(this::shutdown);
+    channel.shutdownNow();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("xDS channel to {} did not terminate within 5s", channel.authority());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ------------------------------------------------------------------ sync-context tasks
+
+  private void subscribe(XdsResourceType type, String name, WatcherHandle handle) {
+    if (closed.get()) {
+      return;
+    }
+    TypeState state = types.computeIfAbsent(type, this::newTypeState);
+    ResourceSubscription subscription = state.subscriptions.get(name);
+    if (subscription == null) {
+      subscription = new ResourceSubscription(name);
+      subscription.watchers.add(handle);
+      state.subscriptions.put(name, subscription);
+      log.debug("xDS subscribe {} {}", type.shortName(), name);
+      if (!ensureStream()) {
+        sendRequest(state);
+      }
+    } else {
+      subscription.watchers.add(handle);
+      if (subscription.data != null) {
+        handle.onResource(subscription.data);
+      } else if (subscription.doesNotExist) {
+        handle.onDoesNotExist();
+      }
+    }
+    if (subscription.data == null && streamFailure != null) {
+      handle.onError("xDS stream failed: " + streamFailure);
+    }
+    refreshStatus();
+  }
+
+  private void unsubscribe(XdsResourceType type, String name, WatcherHandle handle) {
+    TypeState state = types.get(type);
+    ResourceSubscription subscription = state == null ? null : state.subscriptions.get(name);
+    if (subscription == null || !subscription.watchers.remove(handle)) {
+      return;
+    }
+    if (subscription.watchers.isEmpty()) {
+      subscription.cancelTimer();
+      state.subscriptions.remove(name);
+      log.debug("xDS unsubscribe {} {}", type.shortName(), name);
+      if (!closed.get()) {
+        sendRequest(state);
+      }
+    }
+    refreshStatus();
+  }
+
+  private TypeState newTypeState(XdsResourceType type) {
+    return new TypeState(type, new NackDamper(settings.nackDampingInitial(), settings.nackDampingMax()));
+  }
+
+  /** Opens a stream when none is open or waiting to reopen; true when it opened one (and sent every type's request). */
+  private boolean ensureStream() {
+    if (stream != null || retry != null || closed.get()) {
+      return false;
+    }
+    startStream();
+    return true;
+  }
+
+  private void startStream() {
+    retry = null;
+    if (closed.get()) {
+      return;
+    }
+    AdsStream newStream = new AdsStream();
+    stream = newStream;
+    streamState = StreamState.CONNECTING;
+    log.debug("xDS opening ADS stream to {}", channel.authority());
+    AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(newStream);
+    for (TypeState state : types.values()) {
+      if (!state.subscriptions.isEmpty()) {
+        sendRequest(state); // resubscribe with the last ACKed version
+      }
+    }
+    refreshStatus();
+  }
+
+  /** A plain request (ACK, or subscription change) for the type: supersedes a damped NACK. */
+  private void sendRequest(TypeState state) {
+    state.cancelPendingNack();
+    send(state, null);
+  }
+
+  private void send(TypeState state, com.google.rpc.Status errorDetail) {
+    if (stream == null) {
+      return; // the next stream sends it
+    }
+    DiscoveryRequest.Builder request =
+        DiscoveryRequest.newBuilder()
+            .setNode(node)
+            .setTypeUrl(state.type.typeUrl())
+            .setVersionInfo(state.ackedVersion)
+            .setResponseNonce(state.nonce)
+            .addAllResourceNames(state.names());
+    if (errorDetail != null) {
+      request.setErrorDetail(errorDetail);
+    }
+    stream.send(request.build());
+    state.requestedOnStream = true;
+    log.debug(
+        "xDS request {} names={} version={} nonce={}{}",
+        state.type.shortName(),
+        state.names(),
+        state.ackedVersion,
+        state.nonce,
+        errorDetail == null ? "" : " NACK");
+    if (stream.ready) {
+      startMissingTimers(state);
+    }
+  }
+
+  /** The timer runs only while a request is out on a connected stream: started here and on connect. */
+  private void startMissingTimers(TypeState state) {
+    for (ResourceSubscription subscription : state.subscriptions.values()) {
+      if (subscription.awaitingFirstAnswer() && subscription.missingTimer == null) {
+        subscription.missingTimer =
+            syncContext.schedule(
+                () -> onResourceTimeout(state, subscription),
+                settings.resourceTimeout().toNanos(),
+                TimeUnit.NANOSECONDS,
+                scheduler);
+      }
+    }
+  }
+
+  private void onResourceTimeout(TypeState state, ResourceSubscription subscription) {
+    subscription.missingTimer = null;
+    if (closed.get()
+        || state.subscriptions.get(subscription.name) != subscription
+        || !subscription.awaitingFirstAnswer()) {
+      return;
+    }
+    log.info(
+        "xDS {} {} not received within {}: does not exist",
+        state.type.shortName(),
+        subscription.name,
+        settings.resourceTimeout());
+    subscription.doesNotExist = true;
+    for (WatcherHandle watcher : subscription.watchersSnapshot()) {
+      watcher.onDoesNotExist();
+    }
+    refreshStatus();
+  }
+
+  private void onStreamReady(AdsStream readyStream) {
+    if (readyStream != stream || readyStream.ready || closed.get()) {
+      return;
+    }
+    readyStream.ready = true;
+    streamState = StreamState.CONNECTED;
+    log.info("xDS ADS stream to {} connected", channel.authority());
+    publish(new XdsStreamConnected(channel.authority()));
+    for (TypeState state : types.values()) {
+      if (state.requestedOnStream) {
+        startMissingTimers(state);
+      }
+    }
+    refreshStatus();
+  }
+
+  private void handleResponse(AdsStream from, DiscoveryResponse response) {
+    if (from != stream || closed.get()) {
+      return;
+    }
+    from.responded = true;
+    if (!from.ready) {
+      onStreamReady(from);
+    }
+    if (streamFailure != null) {
+      log.info("xDS ADS stream to {} recovered", channel.authority());
+      streamFailure = null;
+    }
+    XdsResourceType type = XdsResourceType.fromTypeUrl(response.getTypeUrl()).orElse(null);
+    TypeState state = type == null ? null : types.get(type);
+    if (state == null) {
+      log.warn("xDS response of type {} that was never subscribed: ignored", response.getTypeUrl());
+      return;
+    }
+    state.nonce = response.getNonce();
+    state.cancelPendingNack();
+    String version = response.getVersionInfo();
+    ParsedResponse parsed =
+        ParsedResponse.parse(
+            type, response.getResourcesList(), state.subscriptions.keySet(), validatorOf(type));
+    applyValid(state, parsed);
+    reportInvalid(state, version, parsed);
+    if (type.absenceMeansRemoval() && parsed.allUnpacked()) {
+      applyAbsence(state, parsed);
+    }
+    if (parsed.errors().isEmpty()) {
+      state.ackedVersion = version;
+      state.damper.reset();
+      sendRequest(state);
+      log.debug("xDS ACK {} version={} nonce={}", type.shortName(), version, response.getNonce());
+      publish(
+          new XdsResourceAccepted(
+              type.typeUrl(), version, response.getNonce(), List.copyOf(parsed.valid().keySet())));
+    } else {
+      nack(state, response, String.join("; ", parsed.errors()));
+    }
+    refreshStatus();
+  }
+
+  private void applyValid(TypeState state, ParsedResponse parsed) {
+    for (Map.Entry<String, Message> entry : parsed.valid().entrySet()) {
+      ResourceSubscription subscription = state.subscriptions.get(entry.getKey());
+      subscription.cancelTimer();
+      if (entry.getValue().equals(subscription.data)) {
+        continue; // a new version with the same content: nothing to tell
+      }
+      subscription.data = entry.getValue();
+      subscription.doesNotExist = false;
+      for (WatcherHandle watcher : subscription.watchersSnapshot()) {
+        watcher.onResource(subscription.data);
+      }
+    }
+  }
+
+  private void reportInvalid(TypeState state, String version, ParsedResponse parsed) {
+    for (Map.Entry<String, List<String>> entry : parsed.invalid().entrySet()) {
+      ResourceSubscription subscription = state.subscriptions.get(entry.getKey());
+      subscription.cancelTimer(); // it exists, it is just invalid
+      String reason =
+          state.type.shortName()
+              + " "
+              + entry.getKey()
+              + " version "
+              + version
+              + " rejected: "
+              + String.join("; ", entry.getValue());
+      for (WatcherHandle watcher : subscription.watchersSnapshot()) {
+        watcher.onError(reason);
+      }
+    }
+  }
+
+  /** LDS/CDS: the response is the full set, so a subscribed name absent from it was removed. */
+  private void applyAbsence(TypeState state, ParsedResponse parsed) {
+    for (ResourceSubscription subscription : List.copyOf(state.subscriptions.values())) {
+      if (parsed.namesSeen().contains(subscription.name) || subscription.doesNotExist) {
+        continue;
+      }
+      subscription.cancelTimer();
+      subscription.data = null;
+      subscription.doesNotExist = true;
+      log.info("xDS {} {} removed by the server", state.type.shortName(), subscription.name);
+      for (WatcherHandle watcher : subscription.watchersSnapshot()) {
+        watcher.onDoesNotExist();
+      }
+    }
+  }
+
+  private void nack(TypeState state, DiscoveryResponse response, String detail) {
+    NackDamper.Key key =
+        new NackDamper.Key(response.getVersionInfo(), response.getResourcesList().hashCode(), detail);
+    if (state.damper.isNew(key)) {
+      log.warn(
+          "xDS NACK {} version={} nonce={}: {}",
+          state.type.shortName(),
+          response.getVersionInfo(),
+          response.getNonce(),
+          detail);
+    }
+    long delay = state.damper.delayNanos(key, clock.nanoTime());
+    if (delay == 0) {
+      sendNack(state, key, response.getVersionInfo(), detail);
+    } else {
+      log.debug(
+          "xDS {} version={} rejected again: NACK damped for {} ms",
+          state.type.shortName(),
+          response.getVersionInfo(),
+          TimeUnit.NANOSECONDS.toMillis(delay));
+      state.pendingNack =
+          syncContext.schedule(
+              () -> {
+                state.pendingNack = null;
+                if (!closed.get()) {
+                  sendNack(state, key, response.getVersionInfo(), detail);
+                  refreshStatus();
+                }
+              },
+              delay,
+              TimeUnit.NANOSECONDS,
+              scheduler);
+    }
+  }
+
+  private void sendNack(TypeState state, NackDamper.Key key, String version, String detail) {
+    if (stream == null) {
+      return;
+    }
+    state.damper.sent(key, clock.nanoTime());
+    send(
+        state,
+        com.google.rpc.Status.newBuilder()
+            .setCode(Status.Code.INVALID_ARGUMENT.value())
+            .setMessage(detail)
+            .build());
+    state.lastNack =
+        java.util.Optional.of(
+            new XdsClientStatus.Nack(version, state.nonce, detail, Instant.ofEpochMilli(clock.wallMillis())));
+    publish(new XdsResourceRejected(state.type.typeUrl(), version, state.nonce, detail));
+  }
+
+  private void handleStreamClosed(AdsStream closedStream, Status grpcStatus) {
+    if (closedStream != stream || closed.get()) {
+      return;
+    }
+    stream = null;
+    for (TypeState state : types.values()) {
+      state.onStreamEnded();
+    }
+    if (closedStream.responded) {
+      backoff.reset();
+    }
+    // a stream that worked is reopened at once; one that failed waits (gRPC's A-spec behaviour)
+    Duration retryIn = closedStream.responded ? Duration.ZERO : backoff.nextDelay();
+    String reason =
+        grpcStatus.getCode() + (grpcStatus.getDescription() == null ? "" : ": " + grpcStatus.getDescription());
+    if (streamFailure == null) {
+      log.warn("xDS ADS stream to {} failed ({}); retrying in {} ms", channel.authority(), reason, retryIn.toMillis());
+      streamFailure = reason;
+      for (TypeState state : types.values()) {
+        for (ResourceSubscription subscription : state.subscriptions.values()) {
+          for (WatcherHandle watcher : subscription.watchersSnapshot()) {
+            watcher.onError("xDS stream failed: " + reason);
+          }
+        }
+      }
+    } else {
+      streamFailure = reason;
+      log.info("xDS ADS stream to {} failed again ({}); retrying in {} ms", channel.authority(), reason, retryIn.toMillis());
+    }
+    streamState = StreamState.BACKING_OFF;
+    publish(new XdsStreamFailed(channel.authority(), reason, retryIn));
+    retry = syncContext.schedule(this::startStream, retryIn.toNanos(), TimeUnit.NANOSECONDS, scheduler);
+    refreshStatus();
+  }
+
+  private void shutdown() {
+    if (stream != null) {
+      AdsStream open = stream;
+      stream = null;
+      open.cancel();
+    }
+    if (retry != null) {
+      retry.cancel();
+      retry = null;
+    }
+    for (TypeState state : types.values()) {
+      state.onStreamEnded();
+    }
+    streamState = StreamState.CLOSED;
+    refreshStatus();
+    log.debug("xDS client for {} closed", channel.authority());
+  }
+
+  @SuppressWarnings("unchecked")
+  private ResourceValidator<Message> validatorOf(XdsResourceType type) {
+    ResourceValidator<?> validator = validators.get(type);
+    return validator == null ? ResourceValidator.ACCEPT_ALL : (ResourceValidator<Message>) validator;
+  }
+
+  private void publish(MeshEvent event) {
+    events.publish(event);
+  }
+
+  private void refreshStatus() {
+    Map<XdsResourceType, XdsClientStatus.TypeStatus> byType = new EnumMap<>(XdsResourceType.class);
+    for (TypeState state : types.values()) {
+      byType.put(state.type, state.status());
+    }
+    status = new XdsClientStatus(streamState, streamFailure, byType);
+  }
+
+  /** One ADS call. Its callbacks hop onto the synchronization context, tagged with the stream so late ones of an old stream are ignored. */
+  private final class AdsStream implements ClientResponseObserver<DiscoveryRequest, DiscoveryResponse> {
+
+    private ClientCallStreamObserver<DiscoveryRequest> requests;
+    /** Sync-context only. */
+    boolean ready;
+    boolean responded;
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> requestStream) {
+      this.requests = requestStream;
+      requestStream.setOnReadyHandler(() -> syncContext.execute(() -> onStreamReady(this)));
+    }
+
+    void send(DiscoveryRequest request) {
+      requests.onNext(request);
+    }
+
+    void cancel() {
+      requests.cancel("xDS client closed", null);
+    }
+
+    @Override
+    public void onNext(DiscoveryResponse response) {
+      syncContext.execute(() -> handleResponse(this, response));
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      syncContext.execute(() -> handleStreamClosed(this, Status.fromThrowable(error)));
+    }
+
+    @Override
+    public void onCompleted() {
+      syncContext.execute(
+          () -> handleStreamClosed(this, Status.UNAVAILABLE.withDescription("stream closed by the server")));
+    }
+  }
+}
