@@ -15,6 +15,8 @@ final class ResourceSubscription {
   /** Reported as not existing (removed, or the missing-resource timer fired) and not received since. */
   boolean doesNotExist;
   ScheduledHandle missingTimer;
+  /** The last rejection told to the watchers, so a resent bad version is not told again. */
+  String lastRejection;
 
   ResourceSubscription(String name) {
     this.name = name;

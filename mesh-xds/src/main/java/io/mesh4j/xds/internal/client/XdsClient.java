@@ -355,6 +355,7 @@ public final class XdsClient implements AutoCloseable {
       }
       subscription.data = entry.getValue();
       subscription.doesNotExist = false;
+      subscription.lastRejection = null;
       for (WatcherHandle watcher : subscription.watchersSnapshot()) {
         watcher.onResource(subscription.data);
       }
@@ -373,16 +374,28 @@ public final class XdsClient implements AutoCloseable {
               + version
               + " rejected: "
               + String.join("; ", entry.getValue());
+      if (reason.equals(subscription.lastRejection)) {
+        continue; // the server resent the same bad version: told once
+      }
+      subscription.lastRejection = reason;
       for (WatcherHandle watcher : subscription.watchersSnapshot()) {
         watcher.onError(reason);
       }
     }
   }
 
-  /** LDS/CDS: the response is the full set, so a subscribed name absent from it was removed. */
+  /**
+   * LDS/CDS: the response is the full set, so a subscribed name absent from it was removed. Skipped
+   * when a resource could not be unpacked: its name is unknown, it may be one of ours.
+   */
   private void applyAbsence(TypeState state, ParsedResponse parsed) {
     for (ResourceSubscription subscription : List.copyOf(state.subscriptions.values())) {
       if (parsed.namesSeen().contains(subscription.name) || subscription.doesNotExist) {
+        continue;
+      }
+      if (subscription.missingTimer != null) {
+        // never received on this stream: the response may answer a request sent before the name
+        // was subscribed, so only the timer decides (as gRPC does)
         continue;
       }
       subscription.cancelTimer();
