@@ -164,6 +164,8 @@ public final class XdsClient implements AutoCloseable {
         handle.onResource(subscription.data);
       } else if (subscription.doesNotExist) {
         handle.onDoesNotExist();
+      } else if (subscription.lastRejection != null) {
+        handle.onError(subscription.lastRejection);
       }
     }
     if (subscription.data == null && streamFailure != null) {
@@ -333,10 +335,20 @@ public final class XdsClient implements AutoCloseable {
       applyAbsence(state, parsed);
     }
     if (parsed.errors().isEmpty()) {
+      boolean newVersion = !version.equals(state.ackedVersion);
       state.ackedVersion = version;
       state.damper.reset();
       sendRequest(state);
-      log.debug("xDS ACK {} version={} nonce={}", type.shortName(), version, response.getNonce());
+      if (newVersion) {
+        log.info(
+            "xDS {} version {} accepted: {} (nonce {})",
+            type.shortName(),
+            version,
+            parsed.valid().keySet(),
+            response.getNonce());
+      } else {
+        log.debug("xDS ACK {} version={} nonce={}", type.shortName(), version, response.getNonce());
+      }
       publish(
           new XdsResourceAccepted(
               type.typeUrl(), version, response.getNonce(), List.copyOf(parsed.valid().keySet())));
