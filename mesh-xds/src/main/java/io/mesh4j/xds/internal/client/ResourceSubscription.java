@@ -27,6 +27,16 @@ final class ResourceSubscription {
     return data == null && !doesNotExist;
   }
 
+  XdsClientStatus.ResourceState state() {
+    if (doesNotExist) {
+      return XdsClientStatus.ResourceState.DOES_NOT_EXIST;
+    }
+    if (lastRejection != null) {
+      return XdsClientStatus.ResourceState.NACKED;
+    }
+    return data != null ? XdsClientStatus.ResourceState.ACKED : XdsClientStatus.ResourceState.REQUESTED;
+  }
+
   void cancelTimer() {
     if (missingTimer != null) {
       missingTimer.cancel();

@@ -49,6 +49,8 @@ final class TypeState {
   }
 
   XdsClientStatus.TypeStatus status() {
-    return new XdsClientStatus.TypeStatus(ackedVersion, nonce, lastNack, names());
+    Map<String, XdsClientStatus.ResourceState> resources = new TreeMap<>();
+    subscriptions.forEach((name, subscription) -> resources.put(name, subscription.state()));
+    return new XdsClientStatus.TypeStatus(ackedVersion, nonce, lastNack, names(), resources);
   }
 }

@@ -26,6 +26,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -131,14 +132,34 @@ public final class XdsClient implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    syncContext.execute(this::shutdown);
+    boolean calledFromCallback = inSyncContext();
+    CountDownLatch stateShutDown = new CountDownLatch(1);
+    syncContext.execute(
+        () -> {
+          shutdown();
+          stateShutDown.countDown();
+        });
     channel.shutdownNow();
     try {
       if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
         log.warn("xDS channel to {} did not terminate within 5s", channel.authority());
       }
+      // another thread may be running the context's tasks: wait for it to run ours (timers cancelled).
+      // From a watcher callback it runs once the callback returns.
+      if (!calledFromCallback && !stateShutDown.await(5, TimeUnit.SECONDS)) {
+        log.warn("xDS client state not shut down within 5s (a watcher callback blocks?)");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean inSyncContext() {
+    try {
+      syncContext.throwIfNotInThisSynchronizationContext();
+      return true;
+    } catch (IllegalStateException e) {
+      return false;
     }
   }
 

@@ -41,14 +41,33 @@ public record XdsClientStatus(StreamState stream, String lastStreamError, Map<Xd
    * @param lastNonce the nonce of the last response on the current stream
    * @param lastNack the last NACK sent, even when a later version was ACKed
    * @param subscribedNames the names subscribed now, sorted
+   * @param resources the state of each subscribed name
    */
-  public record TypeStatus(String ackedVersion, String lastNonce, Optional<Nack> lastNack, List<String> subscribedNames) {
+  public record TypeStatus(
+      String ackedVersion,
+      String lastNonce,
+      Optional<Nack> lastNack,
+      List<String> subscribedNames,
+      Map<String, ResourceState> resources) {
 
-    static final TypeStatus NONE = new TypeStatus("", "", Optional.empty(), List.of());
+    static final TypeStatus NONE = new TypeStatus("", "", Optional.empty(), List.of(), Map.of());
 
     public TypeStatus {
       subscribedNames = List.copyOf(subscribedNames);
+      resources = Map.copyOf(resources);
     }
+  }
+
+  /** Where one subscribed resource stands (as Envoy's CSDS ClientResourceStatus). */
+  public enum ResourceState {
+    /** Subscribed, not answered yet. */
+    REQUESTED,
+    /** A valid version was received and is in force. */
+    ACKED,
+    /** The server's latest version of it was rejected; the last good one, if any, stays in force. */
+    NACKED,
+    /** Removed by the server, or not answered within the missing-resource timeout. */
+    DOES_NOT_EXIST
   }
 
   /**

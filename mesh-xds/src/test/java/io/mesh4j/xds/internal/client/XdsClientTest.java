@@ -93,7 +93,7 @@ class XdsClientTest {
     assertThat(ack.hasErrorDetail()).isFalse();
     await().untilAsserted(() -> assertThat(ackOf(server, XdsResourceType.CLUSTER_LOAD_ASSIGNMENT, "v2")).isNotNull());
     assertThat(server.requests()).hasSizeGreaterThanOrEqualTo(6).allSatisfy(r -> assertThat(r.getNode()).isEqualTo(NODE));
-    assertThat(client.status().type(XdsResourceType.CLUSTER).ackedVersion()).isEqualTo("v2");
+    await().untilAsserted(() -> assertThat(client.status().type(XdsResourceType.CLUSTER).ackedVersion()).isEqualTo("v2"));
     assertThat(client.status().type(XdsResourceType.CLUSTER).lastNonce()).isEqualTo(v2.getNonce());
     assertThat(client.status().stream()).isEqualTo(StreamState.CONNECTED);
     assertThat(events.of(XdsResourceAccepted.class))
@@ -129,9 +129,16 @@ class XdsClientTest {
     assertThat(b.resources).singleElement().satisfies(r -> assertThat(r.getConnectTimeout().getSeconds()).isEqualTo(5));
     assertThat(b.doesNotExist).isEmpty();
     assertThat(a.errors).isEmpty();
+    await().until(() -> client.status().type(XdsResourceType.CLUSTER).lastNack().isPresent());
     XdsClientStatus.TypeStatus cds = client.status().type(XdsResourceType.CLUSTER);
     assertThat(cds.ackedVersion()).isEqualTo("v1");
     assertThat(cds.lastNack()).hasValueSatisfying(n -> assertThat(n.version()).isEqualTo("v2"));
+    assertThat(cds.resources())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "a", XdsClientStatus.ResourceState.ACKED,
+                "b", XdsClientStatus.ResourceState.NACKED,
+                "c", XdsClientStatus.ResourceState.NACKED));
     assertThat(events.of(XdsResourceRejected.class))
         .first()
         .isEqualTo(
@@ -158,7 +165,7 @@ class XdsClientTest {
 
     server.publish(snapshot("v2", List.of(cluster("a", 5)), List.of()));
     await().atMost(Duration.ofSeconds(35)).untilAsserted(() -> assertThat(a.resources).hasSize(1));
-    assertThat(client.status().type(XdsResourceType.CLUSTER).ackedVersion()).isEqualTo("v2");
+    await().untilAsserted(() -> assertThat(client.status().type(XdsResourceType.CLUSTER).ackedVersion()).isEqualTo("v2"));
   }
 
   @Test
@@ -171,6 +178,11 @@ class XdsClientTest {
     client.watch(XdsResourceType.CLUSTER, "ghost", ghost);
 
     await().untilAsserted(() -> assertThat(ghost.doesNotExist).containsExactly("ghost"));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(client.status().type(XdsResourceType.CLUSTER).resources())
+                    .containsEntry("ghost", XdsClientStatus.ResourceState.DOES_NOT_EXIST));
     RecordingWatcher<Cluster> late = new RecordingWatcher<>();
     client.watch(XdsResourceType.CLUSTER, "ghost", late);
     await().untilAsserted(() -> assertThat(late.doesNotExist).containsExactly("ghost"));
@@ -235,7 +247,7 @@ class XdsClientTest {
 
     await().untilAsserted(() -> assertThat(a.errors).isNotEmpty());
     assertThat(a.doesNotExist).isEmpty();
-    assertThat(client.status().lastStreamError()).isNotNull();
+    await().until(() -> client.status().lastStreamError() != null);
     TestControlPlane second = server(TestControlPlane.start(port));
     second.publish(snapshot("v2", List.of(cluster("a", 8)), List.of()));
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(a.resources).hasSize(2));
@@ -245,7 +257,7 @@ class XdsClientTest {
     assertThat(resubscribe.getResponseNonce()).isEmpty();
     assertThat(resubscribe.getResourceNamesList()).containsExactly("a");
     assertThat(resubscribe.getNode()).isEqualTo(NODE);
-    assertThat(client.status().lastStreamError()).isNull();
+    await().until(() -> client.status().lastStreamError() == null);
   }
 
   @Test
@@ -271,7 +283,7 @@ class XdsClientTest {
                 assertThat(server.requests(XdsResourceType.CLUSTER).get(server.requests(XdsResourceType.CLUSTER).size() - 1)
                         .getResourceNamesList())
                     .isEmpty());
-    assertThat(client.status().type(XdsResourceType.CLUSTER).subscribedNames()).isEmpty();
+    await().until(() -> client.status().type(XdsResourceType.CLUSTER).subscribedNames().isEmpty());
   }
 
   @Test
