@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records a watcher's calls, and across all recorders how many ran at the same time. */
-final class RecordingWatcher<T extends Message> implements ResourceWatcher<T> {
+class RecordingWatcher<T extends Message> implements ResourceWatcher<T> {
 
   static final AtomicInteger running = new AtomicInteger();
   static final AtomicInteger maxRunning = new AtomicInteger();

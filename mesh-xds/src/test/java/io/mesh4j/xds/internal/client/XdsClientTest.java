@@ -287,6 +287,39 @@ class XdsClientTest {
   }
 
   @Test
+  void aWatcherMayWatchCancelAndCloseFromInsideItsCallback() {
+    TestControlPlane server = server(TestControlPlane.start(0));
+    server.publish(snapshot("v1", List.of(cluster("orders", 5)), List.of(endpoints("orders", 8080))));
+    XdsClient client = client(server.port(), FAST);
+    RecordingWatcher<ClusterLoadAssignment> endpointWatcher = new RecordingWatcher<>();
+    List<Runnable> cancels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // the CDS → EDS chain the xds discovery builds: the cluster's watcher subscribes to its endpoints
+    client.watch(
+        XdsResourceType.CLUSTER,
+        "orders",
+        new RecordingWatcher<Cluster>() {
+          @Override
+          public void onResource(Cluster cluster) {
+            cancels.forEach(Runnable::run);
+            cancels.add(client.watch(XdsResourceType.CLUSTER_LOAD_ASSIGNMENT, cluster.getName(), endpointWatcher));
+          }
+        });
+    await().untilAsserted(() -> assertThat(endpointWatcher.resources).hasSize(1));
+
+    client.watch(
+        XdsResourceType.CLUSTER_LOAD_ASSIGNMENT,
+        "orders",
+        new RecordingWatcher<ClusterLoadAssignment>() {
+          @Override
+          public void onResource(ClusterLoadAssignment endpoints) {
+            client.close();
+          }
+        });
+
+    await().until(() -> client.status().stream() == StreamState.CLOSED);
+  }
+
+  @Test
   void closeEndsTheStreamCancelsTimersAndTerminatesTheChannel() throws Exception {
     Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
     TestControlPlane server = TestControlPlane.start(0);
