@@ -136,9 +136,28 @@ public final class XdsBootstrapLoader {
     return l.getRegion().isEmpty() && l.getZone().isEmpty() && l.getSubZone().isEmpty();
   }
 
+  /** mesh-xds' version, from the pom.properties Maven writes into the jar; {@code dev} when run from classes. */
   static String version() {
-    String v = XdsBootstrapLoader.class.getPackage().getImplementationVersion();
-    return v != null ? v : "dev";
+    return VERSION;
+  }
+
+  private static final String VERSION = readVersion();
+
+  private static String readVersion() {
+    try (java.io.InputStream in =
+        XdsBootstrapLoader.class.getResourceAsStream("/META-INF/maven/io.mesh4j/mesh-xds/pom.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        String v = p.getProperty("version");
+        if (v != null && !v.isBlank()) {
+          return v.trim();
+        }
+      }
+    } catch (IOException e) {
+      log.debug("cannot read mesh-xds' version", e);
+    }
+    return "dev";
   }
 
   private static Source source(MeshConfig config, Map<String, String> env) {

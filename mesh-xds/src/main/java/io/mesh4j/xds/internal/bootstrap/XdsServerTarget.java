@@ -37,7 +37,8 @@ public sealed interface XdsServerTarget {
   /**
    * Parses a server URI as gRPC does for xDS servers: {@code unix:///abs/path}, {@code
    * unix:/abs/path}, {@code unix:rel/path} (relative to the working directory), {@code
-   * dns:///host:port}, {@code dns://resolver/host:port} or {@code host:port}. A port is required on TCP
+   * dns:///host:port}, {@code dns://resolver/host:port} or {@code host:port} (which gRPC resolves
+   * with DNS). A port is required on TCP
    * targets: an xDS server has no conventional port to fall back to.
    *
    * @throws IllegalArgumentException saying what is wrong and what was expected
@@ -57,11 +58,11 @@ public sealed interface XdsServerTarget {
     }
     if (lower.startsWith("dns:")) {
       String rest = uri.substring("dns:".length());
-      // dns:///host:port or dns://resolver/host:port; dns:host:port is the short form
-      String hostPort = rest.startsWith("//") ? rest.substring(rest.indexOf('/', 2) + 1) : rest;
-      if (rest.startsWith("//") && rest.indexOf('/', 2) < 0) {
-        throw new IllegalArgumentException("'" + uri + "' has no host after the authority (expected dns:///host:port)");
+      // dns:///host:port or dns://resolver/host:port; gRPC's dns resolver refuses dns:host:port
+      if (!rest.startsWith("//") || rest.indexOf('/', 2) < 0) {
+        throw new IllegalArgumentException("'" + uri + "' is not a dns target (expected dns:///host:port)");
       }
+      String hostPort = rest.substring(rest.indexOf('/', 2) + 1);
       requireHostAndPort(uri, hostPort);
       return new Tcp(uri);
     }

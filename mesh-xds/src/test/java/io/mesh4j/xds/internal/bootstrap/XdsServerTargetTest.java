@@ -57,5 +57,7 @@ class XdsServerTargetTest {
     assertThatThrownBy(() -> XdsServerTarget.parse("unix://host/sock")).hasMessageContaining("has an authority");
     assertThatThrownBy(() -> XdsServerTarget.parse("unix:")).hasMessageContaining("names no socket file");
     assertThatThrownBy(() -> XdsServerTarget.parse(" ")).hasMessageContaining("empty server URI");
+    assertThatThrownBy(() -> XdsServerTarget.parse("dns:istiod:15010"))
+        .hasMessageContaining("is not a dns target (expected dns:///host:port)");
   }
 }
