@@ -18,7 +18,9 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -30,6 +32,7 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
 import io.mesh4j.MeshException;
 import io.mesh4j.testing.LeakCheck;
+import io.mesh4j.testing.tls.TestCa;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,6 +114,76 @@ class XdsChannelsTest {
             .bossEventLoopGroup(serverLoop).workerEventLoopGroup(serverLoop))
         .build().start();
     return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  private int startMutualTlsServer(TestCa ca) throws Exception {
+    TestCa.Issued serverCert = ca.leaf().dnsNames("localhost").issue();
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server-key.pem");
+    serverCert.writePem(cert, key);
+    io.grpc.ServerCredentials tls = TlsServerCredentials.newBuilder()
+        .keyManager(cert.toFile(), key.toFile())
+        .trustManager(ca.writeCertificatePem(dir.resolve("server-ca.pem")).toFile())
+        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+        .build();
+    serverLoop = new MultiThreadIoEventLoopGroup(1, named(SERVER_THREADS), NioIoHandler.newFactory());
+    server = controlPlane(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), tls)
+            .channelType(NioServerSocketChannel.class)
+            .bossEventLoopGroup(serverLoop).workerEventLoopGroup(serverLoop))
+        .build().start();
+    return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+  }
+
+  @Test
+  void tlsChannelCredsWithTheBootstrapsFilesMakeAMutualTlsAdsCall() throws Exception {
+    TestCa ca = TestCa.root("example.org");
+    int port = startMutualTlsServer(ca);
+    Path caFile = ca.writeCertificatePem(dir.resolve("ca.pem"));
+    Path cert = dir.resolve("client.pem");
+    Path key = dir.resolve("client-key.pem");
+    ca.svid("spiffe://example.org/frontend").writePem(cert, key);
+    String json = "{\"xds_servers\":[{\"server_uri\":\"localhost:" + port + "\",\"channel_creds\":[{\"type\":\"tls\","
+        + "\"config\":{\"ca_certificate_file\":\"" + caFile + "\",\"certificate_file\":\"" + cert + "\","
+        + "\"private_key_file\":\"" + key + "\"}}]}],\"node\":{\"id\":\"sidecar~10.0.0.5~frontend-1.default~default"
+        + ".svc.cluster.local\",\"metadata\":{\"GENERATOR\":\"grpc\"}}}";
+    XdsBootstrap bootstrap = XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json));
+
+    assertAdsRoundTripLeavesNoThread(bootstrap);
+  }
+
+  @Test
+  void aTlsServerThatRequiresAClientCertificateRefusesTlsCredsWithoutOne() throws Exception {
+    TestCa ca = TestCa.root("example.org");
+    int port = startMutualTlsServer(ca);
+    Path caFile = ca.writeCertificatePem(dir.resolve("ca.pem"));
+    String json = "{\"xds_servers\":[{\"server_uri\":\"localhost:" + port + "\",\"channel_creds\":[{\"type\":\"tls\","
+        + "\"config\":{\"ca_certificate_file\":\"" + caFile + "\"}}]}]}";
+    XdsBootstrap bootstrap = XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json));
+    ManagedChannel channel = XdsChannels.open(bootstrap, named(LeakCheck.THREAD_PREFIX + "xds-"));
+    ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+    try {
+      AggregatedDiscoveryServiceGrpc.newStub(channel)
+          .streamAggregatedResources(new StreamObserver<>() {
+            @Override
+            public void onNext(DiscoveryResponse value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              errors.add(t);
+            }
+
+            @Override
+            public void onCompleted() {}
+          })
+          .onNext(DiscoveryRequest.newBuilder().setNode(bootstrap.node())
+              .setTypeUrl(Resources.V3.CLUSTER_TYPE_URL).build());
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> !errors.isEmpty());
+      assertThat(errors.peek()).isInstanceOf(StatusRuntimeException.class);
+      assertThat(seenByServer).isEmpty();
+    } finally {
+      channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
