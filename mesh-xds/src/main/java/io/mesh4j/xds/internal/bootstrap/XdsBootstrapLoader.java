@@ -223,7 +223,9 @@ public final class XdsBootstrapLoader {
             .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
             .toString();
       } catch (NoSuchFileException e) {
-        throw fail("xDS bootstrap file " + file + " does not exist");
+        throw fail("xDS bootstrap file " + file + " does not exist (under Istio, istio-agent writes it when it"
+            + " starts: annotate the pod with proxy.istio.io/config: '{\"holdApplicationUntilProxyStarts\": true}'"
+            + " so that the application starts after it)");
       } catch (CharacterCodingException e) {
         throw fail("xDS bootstrap file " + file + " is not UTF-8 text");
       } catch (IOException e) {

@@ -129,6 +129,16 @@ class XdsBootstrapLoaderTest {
   }
 
   @Test
+  void istioAgentsEmptyLocalityIsFilledFromTheWorkloadsKeys() throws IOException {
+    XdsBootstrap b = XdsBootstrapLoader.load(config("mesh.locality.region", "europe-west1",
+        "mesh.locality.zone", "europe-west1-b"), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", istioBootstrap()));
+
+    assertThat(b.node().getLocality().getRegion()).isEqualTo("europe-west1");
+    assertThat(b.node().getLocality().getZone()).isEqualTo("europe-west1-b");
+    assertThat(b.node().getLocality().getSubZone()).isEmpty();
+  }
+
+  @Test
   void theBootstrapsLocalityWinsOverTheWorkloadsKeys() {
     String json = "{\"xds_servers\":[{\"server_uri\":\"a:1\",\"channel_creds\":[{\"type\":\"insecure\"}]}],"
         + "\"node\":{\"id\":\"n\",\"locality\":{\"region\":\"us\",\"zone\":\"us-1\",\"sub_zone\":\"rack-7\"}}}";
@@ -210,7 +220,8 @@ class XdsBootstrapLoaderTest {
 
     assertThatThrownBy(() -> XdsBootstrapLoader.load(config("mesh.xds.bootstrap", missing.toString()), Map.of()))
         .hasMessageContaining("mesh.xds.bootstrap=" + missing)
-        .hasMessageContaining("xDS bootstrap file " + missing + " does not exist");
+        .hasMessageContaining("xDS bootstrap file " + missing + " does not exist")
+        .hasMessageContaining("holdApplicationUntilProxyStarts");
   }
 
   @Test
