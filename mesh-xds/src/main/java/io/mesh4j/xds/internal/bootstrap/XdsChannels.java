@@ -61,15 +61,22 @@ public final class XdsChannels {
       builder = NettyChannelBuilder.forTarget(tcp.grpcTarget(), credentials).channelType(NioSocketChannel.class);
     }
     ExecutorService executor = Executors.newCachedThreadPool(threads);
-    ManagedChannel channel = builder
-        .eventLoopGroup(eventLoop)
-        .executor(executor)
-        // DNS lookups block: on our threads, not gRPC's shared pool (which would outlive close)
-        .offloadExecutor(executor)
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
-        .userAgent(XdsBootstrapLoader.USER_AGENT_NAME + "/" + XdsBootstrapLoader.version())
-        .build();
-    return new OwnedResourcesChannel(channel, eventLoop, executor);
+    try {
+      ManagedChannel channel = builder
+          .eventLoopGroup(eventLoop)
+          .executor(executor)
+          // DNS lookups block: on our threads, not gRPC's shared pool (which would outlive close)
+          .offloadExecutor(executor)
+          .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+          .userAgent(XdsBootstrapLoader.USER_AGENT_NAME + "/" + XdsBootstrapLoader.version())
+          .build();
+      return new OwnedResourcesChannel(channel, eventLoop, executor);
+    } catch (RuntimeException e) {
+      eventLoop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+      executor.shutdownNow();
+      throw new MeshException("xDS server " + bootstrap.serverUri() + " (" + bootstrap.origin()
+          + "): cannot open a channel: " + e.getMessage(), e);
+    }
   }
 
   static ChannelCredentials credentials(XdsBootstrap bootstrap) {
