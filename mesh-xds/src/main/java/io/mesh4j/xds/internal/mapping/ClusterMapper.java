@@ -264,7 +264,7 @@ public final class ClusterMapper {
         : "30s";
     String max = od.hasMaxEjectionTime()
         ? Values.positiveDuration(od.getMaxEjectionTime(), "outlier_detection.max_ejection_time", errors)
-        : "300s";
+        : "5m";
     if (base != null && max != null) {
       if (Values.duration(od.getMaxEjectionTime()).compareTo(Values.duration(od.getBaseEjectionTime())) < 0
           && od.hasMaxEjectionTime() && od.hasBaseEjectionTime()) {
