@@ -11,6 +11,8 @@ import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.maglev.v3.Maglev;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.common.v3.SlowStartConfig;
+import io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin;
 import io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +52,11 @@ public final class ClusterMapper {
       errors.add("name", "is empty");
     }
     String edsName = discovery(cluster, errors);
+    if (cluster.hasLbSubsetConfig() && cluster.getLbSubsetConfig().getSubsetSelectorsCount() > 0) {
+      // ignoring it would send requests to endpoints outside the subset a route asked for
+      errors.add("lb_subset_config", "subset load balancing is not supported (Istio's subsets are clusters"
+          + " of their own)");
+    }
     balancing(cluster, keys, errors);
     circuitBreakers(cluster, keys, errors);
     outlierDetection(cluster, keys, errors);
@@ -95,8 +102,28 @@ public final class ClusterMapper {
       return;
     }
     switch (cluster.getLbPolicy()) {
-      case ROUND_ROBIN -> keys.put("lb", "round-robin");
-      case LEAST_REQUEST -> keys.put("lb", "least-request"); // choice_count: see docs, P2C
+      case ROUND_ROBIN -> {
+        // Envoy's round robin is weighted (and locality weights are folded into endpoint weights);
+        // the mesh's round-robin ignores weights, its weighted-round-robin is the same rotation when equal
+        keys.put("lb", "weighted-round-robin");
+        if (cluster.getRoundRobinLbConfig().hasSlowStartConfig()) {
+          Cluster.SlowStartConfig c = cluster.getRoundRobinLbConfig().getSlowStartConfig();
+          slowStart(c.hasSlowStartWindow() ? c.getSlowStartWindow() : null,
+              c.hasAggression() ? c.getAggression().getDefaultValue() : Double.NaN,
+              c.hasMinWeightPercent() ? c.getMinWeightPercent().getValue() : Double.NaN,
+              "round_robin_lb_config.slow_start_config", keys, errors);
+        }
+      }
+      case LEAST_REQUEST -> {
+        keys.put("lb", "least-request"); // choice_count: the mesh's is P2C (see docs)
+        if (cluster.getLeastRequestLbConfig().hasSlowStartConfig()) {
+          Cluster.SlowStartConfig c = cluster.getLeastRequestLbConfig().getSlowStartConfig();
+          slowStart(c.hasSlowStartWindow() ? c.getSlowStartWindow() : null,
+              c.hasAggression() ? c.getAggression().getDefaultValue() : Double.NaN,
+              c.hasMinWeightPercent() ? c.getMinWeightPercent().getValue() : Double.NaN,
+              "least_request_lb_config.slow_start_config", keys, errors);
+        }
+      }
       case RANDOM -> keys.put("lb", "random");
       case RING_HASH -> {
         keys.put("lb", "ring-hash");
@@ -131,11 +158,20 @@ public final class ClusterMapper {
       String type = Values.typeName(config);
       try {
         switch (type) {
-          case ROUND_ROBIN -> keys.put("lb", "round-robin");
+          case ROUND_ROBIN -> {
+            RoundRobin c = config.unpack(RoundRobin.class);
+            keys.put("lb", "weighted-round-robin"); // Envoy's round robin is weighted
+            if (c.hasSlowStartConfig()) {
+              slowStart(c.getSlowStartConfig(), f + ".slow_start_config", keys, errors);
+            }
+          }
           case RANDOM -> keys.put("lb", "random");
           case LEAST_REQUEST -> {
-            config.unpack(LeastRequest.class); // choice_count: P2C whatever it says (see docs)
+            LeastRequest c = config.unpack(LeastRequest.class); // choice_count: P2C whatever it says (see docs)
             keys.put("lb", "least-request");
+            if (c.hasSlowStartConfig()) {
+              slowStart(c.getSlowStartConfig(), f + ".slow_start_config", keys, errors);
+            }
           }
           case RING_HASH -> {
             RingHash c = config.unpack(RingHash.class);
@@ -172,6 +208,41 @@ public final class ClusterMapper {
     }
     errors.add(field + ".policies", "none is supported (" + String.join(", ", unsupported) + "); the mesh supports"
         + " RoundRobin, LeastRequest, Random, RingHash, Maglev and WrrLocality");
+  }
+
+  private static void slowStart(SlowStartConfig c, String field, Map<String, String> keys, Errors errors) {
+    slowStart(c.hasSlowStartWindow() ? c.getSlowStartWindow() : null,
+        c.hasAggression() ? c.getAggression().getDefaultValue() : Double.NaN,
+        c.hasMinWeightPercent() ? c.getMinWeightPercent().getValue() : Double.NaN, field, keys, errors);
+  }
+
+  /** Envoy's slow start as the mesh's (the same ramp: (t / window)^(1 / aggression), floored). */
+  private static void slowStart(com.google.protobuf.Duration window, double aggression, double minWeightPercent,
+      String field, Map<String, String> keys, Errors errors) {
+    if (window == null) {
+      return; // no window: no slow start
+    }
+    java.time.Duration w = Values.duration(window);
+    if (w.isNegative() || w.compareTo(Values.MAX) > 0) {
+      errors.add(field + ".slow_start_window", w + " is outside 0.." + io.mesh4j.config.ValueParsers.formatDuration(Values.MAX));
+      return;
+    }
+    keys.put("lb.slow-start.window", io.mesh4j.config.ValueParsers.formatDuration(w));
+    if (!Double.isNaN(aggression)) {
+      if (!(aggression >= 0.1 && aggression <= 10)) {
+        errors.add(field + ".aggression.default_value", aggression + " is outside the mesh's 0.1..10");
+      } else {
+        keys.put("lb.slow-start.aggression", decimal(aggression));
+      }
+    }
+    if (!Double.isNaN(minWeightPercent)) {
+      if (!(minWeightPercent >= 0 && minWeightPercent <= 100)) {
+        errors.add(field + ".min_weight_percent", minWeightPercent + " is outside 0..100");
+      } else {
+        // the mesh takes whole percents from 1: round up, so a ramping endpoint never gets less
+        keys.put("lb.slow-start.min-weight-percent", Long.toString(Math.max(1, (long) Math.ceil(minWeightPercent))));
+      }
+    }
   }
 
   private static void ringSize(long min, long max, String field, Map<String, String> keys, Errors errors) {

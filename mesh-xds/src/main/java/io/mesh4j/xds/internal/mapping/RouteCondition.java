@@ -36,8 +36,9 @@ final class RouteCondition {
     this.grpc = grpc;
   }
 
-  boolean matches(String method, String authority, String pathAndQuery, Headers h) {
-    if (!path.test(RequestView.path(pathAndQuery))) {
+  /** {@code pathOnly} is {@code pathAndQuery} without query or fragment, computed once per request. */
+  boolean matches(String method, String authority, String pathOnly, String pathAndQuery, Headers h) {
+    if (!path.test(pathOnly)) {
       return false;
     }
     for (HeaderTest t : headers) {

@@ -25,8 +25,11 @@ final class UpstreamTlsMapper {
   static final String RAW_BUFFER = "envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer";
   private static final String USE_MESH_SOURCE = "use the mesh's certificate source (mesh.tls.source)"
       + " through a certificate provider instance";
-  /** spiffe://trust-domain/path, as mesh-tls takes it; the full check is mesh-tls's when the key is parsed. */
-  private static final Pattern SPIFFE_ID = Pattern.compile("spiffe://[a-z0-9._-]+(/[A-Za-z0-9._~!$&'()*+;=:@%-]+)+");
+  /**
+   * A workload SPIFFE ID as the SPIFFE standard and mesh-tls take it: a lower-case trust domain and a
+   * path of segments of letters, digits, '.', '-' and '_' (no '.' or '..' segment).
+   */
+  private static final Pattern SPIFFE_ID = Pattern.compile("spiffe://[a-z0-9._-]{1,255}(/[A-Za-z0-9._-]+)+");
 
   private UpstreamTlsMapper() {}
 
@@ -151,7 +154,8 @@ final class UpstreamTlsMapper {
       return;
     }
     String id = m.getExact();
-    if (!SPIFFE_ID.matcher(id).matches()) {
+    if (!SPIFFE_ID.matcher(id).matches() || id.length() > 2048 || id.contains("/./") || id.contains("/../")
+        || id.endsWith("/.") || id.endsWith("/..")) {
       errors.add(f + ".exact", "'" + id + "' is not a SPIFFE ID with a path (spiffe://trust-domain/path)");
       return;
     }

@@ -75,8 +75,9 @@ public final class XdsRouteTable {
     if (vh == null) {
       return null;
     }
+    String path = RequestView.path(pathAndQuery);
     for (Entry e : vh.routes) {
-      if (e.condition.matches(method, authority, pathAndQuery, headers)) {
+      if (e.condition.matches(method, authority, path, pathAndQuery, headers)) {
         return e.match;
       }
     }

@@ -65,7 +65,7 @@ class ClusterMapperTest {
     assertThat(m.name()).isEqualTo(CLUSTER);
     assertThat(m.edsServiceName()).isEqualTo(CLUSTER);
     assertThat(m.serviceKeys())
-        .containsEntry("lb", "round-robin")
+        .containsEntry("lb", "weighted-round-robin")
         .containsEntry("tls.mode", "strict")
         .containsEntry("identity", ORDERS_ID)
         .containsEntry("outlier-detection.enabled", "false");
@@ -112,6 +112,33 @@ class ClusterMapperTest {
     assertThat(valid(cluster().setLbPolicy(Cluster.LbPolicy.MAGLEV)
         .setMaglevLbConfig(Cluster.MaglevLbConfig.newBuilder().setTableSize(UInt64Value.of(1009)))
         .build()).serviceKeys()).containsEntry("lb", "maglev").containsEntry("lb.maglev.table-size", "1009");
+  }
+
+  @Test
+  void slowStartMapsFromEitherForm() {
+    Cluster.SlowStartConfig ss = Cluster.SlowStartConfig.newBuilder().setSlowStartWindow(seconds(30))
+        .setAggression(io.envoyproxy.envoy.config.core.v3.RuntimeDouble.newBuilder().setDefaultValue(2.5).setRuntimeKey("k"))
+        .setMinWeightPercent(Percent.newBuilder().setValue(0.5)).build();
+    assertThat(valid(cluster().setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(ss))
+        .build()).serviceKeys())
+        .containsEntry("lb.slow-start.window", "30s")
+        .containsEntry("lb.slow-start.aggression", "2.5")
+        .containsEntry("lb.slow-start.min-weight-percent", "1");
+    Cluster typed = cluster().setLoadBalancingPolicy(LoadBalancingPolicy.newBuilder().addPolicies(policy(
+        LeastRequest.newBuilder().setSlowStartConfig(
+            io.envoyproxy.envoy.extensions.load_balancing_policies.common.v3.SlowStartConfig.newBuilder()
+                .setSlowStartWindow(seconds(60))).build()))).build();
+    assertThat(valid(typed).serviceKeys()).containsEntry("lb", "least-request").containsEntry("lb.slow-start.window", "1m");
+    invalid(cluster().setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(ss.toBuilder()
+            .setAggression(io.envoyproxy.envoy.config.core.v3.RuntimeDouble.newBuilder().setDefaultValue(0)))).build(),
+        "round_robin_lb_config.slow_start_config.aggression.default_value: 0.0 is outside");
+  }
+
+  @Test
+  void subsetLoadBalancingIsRefused() {
+    invalid(cluster().setLbSubsetConfig(Cluster.LbSubsetConfig.newBuilder().addSubsetSelectors(
+            Cluster.LbSubsetConfig.LbSubsetSelector.newBuilder().addKeys("version"))).build(),
+        "lb_subset_config: subset load balancing is not supported");
   }
 
   @Test
@@ -315,6 +342,12 @@ class ClusterMapperTest {
             .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder().setSanType(SubjectAltNameMatcher.SanType.DNS)
                 .setMatcher(StringMatcher.newBuilder().setExact("orders"))).build()),
         "match_typed_subject_alt_names[0].san_type: DNS is not supported");
+    invalid(withValidation(CertificateValidationContext.newBuilder()
+            .addMatchSubjectAltNames(StringMatcher.newBuilder().setExact("spiffe://cluster.local/ns/../sa/x")).build()),
+        "'spiffe://cluster.local/ns/../sa/x' is not a SPIFFE ID");
+    invalid(withValidation(CertificateValidationContext.newBuilder()
+            .addMatchSubjectAltNames(StringMatcher.newBuilder().setExact("spiffe://Cluster.local/ns/a")).build()),
+        "is not a SPIFFE ID");
     invalid(withValidation(CertificateValidationContext.newBuilder()
             .addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(ORDERS_ID).setIgnoreCase(true)).build()),
         "ignore_case: not supported");

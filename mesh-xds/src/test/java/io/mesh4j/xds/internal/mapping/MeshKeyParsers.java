@@ -28,6 +28,8 @@ final class MeshKeyParsers {
     }
     for (ConfigKey<?> k : List.of(TlsModule.IDENTITY, TlsModule.SERVICE_MODE, ServiceKeys.TIMEOUT,
         LoadBalancerKeys.ZONE_AWARE, LoadBalancerKeys.ZONE_AWARE_MIN_CLUSTER_SIZE, MaglevProvider.TABLE_SIZE,
+        LoadBalancerKeys.SLOW_START_WINDOW, LoadBalancerKeys.SLOW_START_AGGRESSION,
+        LoadBalancerKeys.SLOW_START_MIN_WEIGHT_PERCENT, LoadBalancerKeys.PRIORITY_OVERPROVISIONING_FACTOR,
         RingHashProvider.MIN_RING_SIZE, LoadBalancerKeys.HASH_HEADER)) {
       KEYS.put(k.name(), k);
     }
