@@ -61,6 +61,7 @@ public final class ClusterMapper {
     circuitBreakers(cluster, keys, errors);
     outlierDetection(cluster, keys, errors);
     commonLbConfig(cluster, keys, errors);
+    healthChecks(cluster, keys, errors);
     UpstreamTlsMapper.map(cluster, keys, errors);
     return new MappedCluster(name, edsName.isEmpty() ? name : edsName, keys, errors.toList());
   }
@@ -349,6 +350,47 @@ public final class ClusterMapper {
       errors.add("outlier_detection.max_ejection_percent", Integer.toUnsignedString(percent) + " is outside 0..100");
     } else {
       keys.put("outlier-detection.max-ejection-percent", Integer.toString(percent));
+    }
+  }
+
+  // --- active health checks ------------------------------------------------------------------
+
+  /** The first HTTP health check becomes the mesh's probes; other kinds are skipped (see docs). */
+  private static void healthChecks(Cluster cluster, Map<String, String> keys, Errors errors) {
+    for (int i = 0; i < cluster.getHealthChecksCount(); i++) {
+      io.envoyproxy.envoy.config.core.v3.HealthCheck hc = cluster.getHealthChecks(i);
+      if (!hc.hasHttpHealthCheck()) {
+        continue;
+      }
+      String f = "health_checks[" + i + "]";
+      String path = hc.getHttpHealthCheck().getPath();
+      if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ')) {
+        errors.add(f + ".http_health_check.path", "'" + path + "' is not an absolute path");
+        return;
+      }
+      java.time.Duration interval = Values.duration(hc.getInterval());
+      java.time.Duration timeout = Values.duration(hc.getTimeout());
+      if (interval.compareTo(java.time.Duration.ofMillis(10)) < 0 || interval.compareTo(Values.MAX) > 0) {
+        errors.add(f + ".interval", interval + " is outside the mesh's 10ms.." + io.mesh4j.config.ValueParsers.formatDuration(Values.MAX));
+        return;
+      }
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(interval) > 0) {
+        errors.add(f + ".timeout", timeout + " must be greater than 0 and at most the interval " + interval);
+        return;
+      }
+      long healthy = hc.hasHealthyThreshold() ? Integer.toUnsignedLong(hc.getHealthyThreshold().getValue()) : 1;
+      long unhealthy = hc.hasUnhealthyThreshold() ? Integer.toUnsignedLong(hc.getUnhealthyThreshold().getValue()) : 1;
+      if (healthy < 1 || healthy > 100 || unhealthy < 1 || unhealthy > 100) {
+        errors.add(f, "healthy_threshold " + healthy + " and unhealthy_threshold " + unhealthy
+            + " must be within the mesh's 1..100");
+        return;
+      }
+      keys.put("health-check.path", path);
+      keys.put("health-check.interval", io.mesh4j.config.ValueParsers.formatDuration(interval));
+      keys.put("health-check.timeout", io.mesh4j.config.ValueParsers.formatDuration(timeout));
+      keys.put("health-check.healthy-threshold", Long.toString(healthy));
+      keys.put("health-check.unhealthy-threshold", Long.toString(unhealthy));
+      return;
     }
   }
 

@@ -290,6 +290,25 @@ class ClusterMapperTest {
         .build()).serviceKeys()).containsEntry("lb.zone-aware", "false");
   }
 
+  @Test
+  void anHttpHealthCheckBecomesTheMeshsProbes() {
+    io.envoyproxy.envoy.config.core.v3.HealthCheck.Builder hc = io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
+        .setInterval(seconds(5)).setTimeout(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000))
+        .setHealthyThreshold(UInt32Value.of(2)).setUnhealthyThreshold(UInt32Value.of(3))
+        .setHttpHealthCheck(io.envoyproxy.envoy.config.core.v3.HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"));
+    assertThat(valid(cluster().addHealthChecks(hc).build()).serviceKeys())
+        .containsEntry("health-check.path", "/healthz")
+        .containsEntry("health-check.interval", "5s")
+        .containsEntry("health-check.timeout", "250ms")
+        .containsEntry("health-check.healthy-threshold", "2")
+        .containsEntry("health-check.unhealthy-threshold", "3");
+    invalid(cluster().addHealthChecks(hc.setTimeout(seconds(10))).build(), "health_checks[0].timeout");
+    assertThat(valid(cluster().addHealthChecks(io.envoyproxy.envoy.config.core.v3.HealthCheck.newBuilder()
+        .setInterval(seconds(5)).setTimeout(seconds(1))
+        .setTcpHealthCheck(io.envoyproxy.envoy.config.core.v3.HealthCheck.TcpHealthCheck.getDefaultInstance()))
+        .build()).serviceKeys()).doesNotContainKey("health-check.path");
+  }
+
   // --- TLS -------------------------------------------------------------------------------------
 
   @Test
