@@ -207,8 +207,9 @@ public final class ClusterMapper {
       }
       return;
     }
-    errors.add(field + ".policies", "none is supported (" + String.join(", ", unsupported) + "); the mesh supports"
-        + " RoundRobin, LeastRequest, Random, RingHash, Maglev and WrrLocality");
+    errors.add(field + ".policies", (unsupported.isEmpty() ? "is empty" : "none is supported ("
+        + String.join(", ", unsupported) + ")") + "; the mesh supports RoundRobin, LeastRequest, Random, RingHash,"
+        + " Maglev and WrrLocality");
   }
 
   private static void slowStart(SlowStartConfig c, String field, Map<String, String> keys, Errors errors) {
@@ -225,10 +226,10 @@ public final class ClusterMapper {
     }
     java.time.Duration w = Values.duration(window);
     if (w.isNegative() || w.compareTo(Values.MAX) > 0) {
-      errors.add(field + ".slow_start_window", w + " is outside 0.." + io.mesh4j.config.ValueParsers.formatDuration(Values.MAX));
+      errors.add(field + ".slow_start_window", Values.text(w) + " is outside 0.." + Values.text(Values.MAX));
       return;
     }
-    keys.put("lb.slow-start.window", io.mesh4j.config.ValueParsers.formatDuration(w));
+    keys.put("lb.slow-start.window", Values.text(w));
     if (!Double.isNaN(aggression)) {
       if (!(aggression >= 0.1 && aggression <= 10)) {
         errors.add(field + ".aggression.default_value", aggression + " is outside the mesh's 0.1..10");
@@ -338,9 +339,12 @@ public final class ClusterMapper {
         ? Values.positiveDuration(od.getMaxEjectionTime(), "outlier_detection.max_ejection_time", errors)
         : "5m";
     if (base != null && max != null) {
-      if (Values.duration(od.getMaxEjectionTime()).compareTo(Values.duration(od.getBaseEjectionTime())) < 0
-          && od.hasMaxEjectionTime() && od.hasBaseEjectionTime()) {
-        errors.add("outlier_detection.max_ejection_time", "is shorter than base_ejection_time");
+      java.time.Duration b = od.hasBaseEjectionTime() ? Values.duration(od.getBaseEjectionTime()) : java.time.Duration.ofSeconds(30);
+      java.time.Duration m = od.hasMaxEjectionTime() ? Values.duration(od.getMaxEjectionTime()) : java.time.Duration.ofSeconds(300);
+      if (m.compareTo(b) < 0) {
+        errors.add("outlier_detection.max_ejection_time", Values.text(m)
+            + " is shorter than base_ejection_time " + Values.text(b)
+            + " (Envoy's defaults: 30s and 300s)");
       }
       keys.put("outlier-detection.base-ejection-time", base);
       keys.put("outlier-detection.max-ejection-time", max);
@@ -371,11 +375,12 @@ public final class ClusterMapper {
       java.time.Duration interval = Values.duration(hc.getInterval());
       java.time.Duration timeout = Values.duration(hc.getTimeout());
       if (interval.compareTo(java.time.Duration.ofMillis(10)) < 0 || interval.compareTo(Values.MAX) > 0) {
-        errors.add(f + ".interval", interval + " is outside the mesh's 10ms.." + io.mesh4j.config.ValueParsers.formatDuration(Values.MAX));
+        errors.add(f + ".interval", Values.text(interval) + " is outside the mesh's 10ms.." + Values.text(Values.MAX));
         return;
       }
       if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(interval) > 0) {
-        errors.add(f + ".timeout", timeout + " must be greater than 0 and at most the interval " + interval);
+        errors.add(f + ".timeout", Values.text(timeout) + " must be greater than 0 and at most the interval "
+            + Values.text(interval));
         return;
       }
       long healthy = hc.hasHealthyThreshold() ? Integer.toUnsignedLong(hc.getHealthyThreshold().getValue()) : 1;
@@ -386,8 +391,8 @@ public final class ClusterMapper {
         return;
       }
       keys.put("health-check.path", path);
-      keys.put("health-check.interval", io.mesh4j.config.ValueParsers.formatDuration(interval));
-      keys.put("health-check.timeout", io.mesh4j.config.ValueParsers.formatDuration(timeout));
+      keys.put("health-check.interval", Values.text(interval));
+      keys.put("health-check.timeout", Values.text(timeout));
       keys.put("health-check.healthy-threshold", Long.toString(healthy));
       keys.put("health-check.unhealthy-threshold", Long.toString(unhealthy));
       return;

@@ -23,14 +23,19 @@ final class Values {
   static String positiveDuration(com.google.protobuf.Duration d, String field, Errors errors) {
     Duration v = duration(d);
     if (v.isNegative() || v.isZero()) {
-      errors.add(field, "must be greater than 0, was " + v);
+      errors.add(field, "must be greater than 0, was " + text(v));
       return null;
     }
     if (v.compareTo(MAX) > 0) {
-      errors.add(field, v + " is longer than the mesh's limit of " + ValueParsers.formatDuration(MAX));
+      errors.add(field, text(v) + " is longer than the mesh's limit of " + ValueParsers.formatDuration(MAX));
       return null;
     }
     return ValueParsers.formatDuration(v);
+  }
+
+  /** A duration as the mesh's keys and messages write it ({@code 250ms}, {@code 2s}). */
+  static String text(Duration d) {
+    return ValueParsers.formatDuration(d);
   }
 
   /** The message type of an Any, without {@code type.googleapis.com/}. */

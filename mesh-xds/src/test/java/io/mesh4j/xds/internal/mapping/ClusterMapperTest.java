@@ -261,7 +261,9 @@ class ClusterMapperTest {
   void badOutlierDetectionValuesAreRefused() {
     invalid(cluster().setOutlierDetection(OutlierDetection.newBuilder()
             .setBaseEjectionTime(seconds(60)).setMaxEjectionTime(seconds(10))).build(),
-        "outlier_detection.max_ejection_time: is shorter than base_ejection_time");
+        "outlier_detection.max_ejection_time: 10s is shorter than base_ejection_time 1m");
+    invalid(cluster().setOutlierDetection(OutlierDetection.newBuilder().setMaxEjectionTime(seconds(10))).build(),
+        "outlier_detection.max_ejection_time: 10s is shorter than base_ejection_time 30s");
     invalid(cluster().setOutlierDetection(OutlierDetection.newBuilder()
             .setMaxEjectionPercent(UInt32Value.of(101))).build(),
         "outlier_detection.max_ejection_percent: 101 is outside 0..100");
