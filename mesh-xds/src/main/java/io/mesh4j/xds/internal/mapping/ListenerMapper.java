@@ -17,6 +17,8 @@ public final class ListenerMapper {
 
   static final String HCM = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
   static final String ROUTER = "envoy.extensions.filters.http.router.v3.Router";
+  /** Istio puts it, empty, before the router of every proxyless listener. */
+  static final String FAULT = "envoy.extensions.filters.http.fault.v3.HTTPFault";
 
   /**
    * Filters a client can skip without changing what the request does: CORS acts in browsers on
@@ -73,6 +75,24 @@ public final class ListenerMapper {
     return new MappedListener(rdsName, inline, errors.toList());
   }
 
+  /**
+   * The fault filter injects nothing without a delay or an abort: accepted empty (Istio's listeners),
+   * refused when the listener itself configures faults the mesh would not inject. Per-route fault
+   * configs are ignored (see docs).
+   */
+  private static void fault(HttpFilter filter, String ff, Errors errors) {
+    try {
+      io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault fault =
+          filter.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.class);
+      if ((fault.hasDelay() || fault.hasAbort()) && !filter.getIsOptional() && !filter.getDisabled()) {
+        errors.add(ff + ".typed_config", "filter '" + filter.getName() + "': fault injection (delay, abort) is not"
+            + " supported");
+      }
+    } catch (InvalidProtocolBufferException e) {
+      errors.add(ff + ".typed_config", "cannot be read as HTTPFault: " + e.getMessage());
+    }
+  }
+
   private static void filters(List<HttpFilter> filters, String f, Errors errors) {
     if (filters.isEmpty()) {
       errors.add(f, "is empty: the router filter must be the last");
@@ -103,6 +123,10 @@ public final class ListenerMapper {
       }
       if (last) {
         errors.add(ff, "filter '" + filter.getName() + "' is last: the router filter must be the last");
+      }
+      if (type.equals(FAULT)) {
+        fault(filter, ff, errors);
+        continue;
       }
       if (!filter.getIsOptional() && !filter.getDisabled() && !HARMLESS.contains(type)) {
         errors.add(ff + ".typed_config", "filter '" + filter.getName() + "' (" + type + ") is not supported"

@@ -72,6 +72,12 @@ class ClusterMapperTest {
   }
 
   @Test
+  void olderIstioReleasesDeprecatedProviderFieldsAreAcceptedToo() {
+    assertThat(valid(cluster().setTransportSocket(tlsSocket(IstioFixtures.olderIstioTls(ORDERS_ID))).build())
+        .serviceKeys()).containsEntry("tls.mode", "strict").containsEntry("identity", ORDERS_ID);
+  }
+
+  @Test
   void edsServiceNameDefaultsToTheClusterName() {
     Cluster c = cluster().setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(IstioFixtures.ads()))
         .build();

@@ -36,19 +36,40 @@ final class IstioFixtures {
     return ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance()).build();
   }
 
-  /** Istio's mTLS shape: certificate providers "default" (SVID) and "ROOTCA" (trust), SANs exact. */
+  /**
+   * Istio's mTLS shape (grpcgen's buildCommonTLSContext): certificate provider instance "default" for
+   * the SVID and "ROOTCA" for the trust bundle, in the current fields and the deprecated ones older
+   * gRPC clients read, and the target's SPIFFE IDs as exact SAN matchers.
+   */
   static UpstreamTlsContext istioTls(String... sans) {
-    CertificateValidationContext.Builder v = CertificateValidationContext.newBuilder();
+    CertificateValidationContext.Builder v = CertificateValidationContext.newBuilder()
+        .setCaCertificateProviderInstance(CertificateProviderPluginInstance.newBuilder()
+            .setInstanceName("default").setCertificateName("ROOTCA"));
     for (String san : sans) {
       v.addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(san));
     }
     return UpstreamTlsContext.newBuilder()
-        .setSni(CLUSTER)
         .setCommonTlsContext(CommonTlsContext.newBuilder()
             .setTlsCertificateProviderInstance(CertificateProviderPluginInstance.newBuilder()
                 .setInstanceName("default").setCertificateName("default"))
+            .setTlsCertificateCertificateProviderInstance(CommonTlsContext.CertificateProviderInstance.newBuilder()
+                .setInstanceName("default").setCertificateName("default"))
             .setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
                 .setDefaultValidationContext(v)
+                .setValidationContextCertificateProviderInstance(CommonTlsContext.CertificateProviderInstance.newBuilder()
+                    .setInstanceName("default").setCertificateName("ROOTCA"))))
+        .build();
+  }
+
+  /** The shape of older Istio releases: only the deprecated provider fields. */
+  static UpstreamTlsContext olderIstioTls(String san) {
+    return UpstreamTlsContext.newBuilder()
+        .setCommonTlsContext(CommonTlsContext.newBuilder()
+            .setTlsCertificateCertificateProviderInstance(CommonTlsContext.CertificateProviderInstance.newBuilder()
+                .setInstanceName("default").setCertificateName("default"))
+            .setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+                .setDefaultValidationContext(CertificateValidationContext.newBuilder()
+                    .addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(san)))
                 .setValidationContextCertificateProviderInstance(CommonTlsContext.CertificateProviderInstance.newBuilder()
                     .setInstanceName("default").setCertificateName("ROOTCA"))))
         .build();
@@ -58,13 +79,12 @@ final class IstioFixtures {
     return TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(tls)).build();
   }
 
+  /** Istio's proxyless EDS cluster (grpcgen's edsCluster): no lb_policy (ROUND_ROBIN), no connect timeout. */
   static Cluster.Builder cluster() {
     return Cluster.newBuilder()
         .setName(CLUSTER)
         .setType(Cluster.DiscoveryType.EDS)
-        .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()).setServiceName(CLUSTER))
-        .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN)
-        .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(10));
+        .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()).setServiceName(CLUSTER));
   }
 
   static Cluster istioCluster() {
@@ -82,9 +102,12 @@ final class IstioFixtures {
         .build();
   }
 
+  /** Istio's outbound API listener: RDS over ADS, an empty fault filter, then the router. */
   static Listener istioListener() {
     return listener(HttpConnectionManager.newBuilder()
-        .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(LISTENER))
+        .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(CLUSTER)) // istiod names routes so
+        .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.fault")
+            .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDefaultInstance())))
         .addHttpFilters(router())
         .build());
   }
@@ -95,25 +118,40 @@ final class IstioFixtures {
         .setRoute(RouteAction.newBuilder().setCluster(cluster));
   }
 
-  /** Istio's route configuration for orders:8080, with the domains istiod lists. */
+  /**
+   * Istio's route configuration for orders:8080 (named like the cluster), with the domains and the
+   * default route of its sidecar virtual hosts: timeout 0, Istio's default retries.
+   */
   static RouteConfiguration istioRoutes() {
     return RouteConfiguration.newBuilder()
-        .setName(LISTENER)
+        .setName(CLUSTER)
         .addVirtualHosts(VirtualHost.newBuilder()
             .setName("orders.default.svc.cluster.local:8080")
             .addDomains("orders.default.svc.cluster.local")
             .addDomains("orders.default.svc.cluster.local:8080")
             .addDomains("orders")
             .addDomains("orders:8080")
+            .addDomains("orders.default.svc")
+            .addDomains("orders.default.svc:8080")
             .addDomains("orders.default")
             .addDomains("orders.default:8080")
-            .addRoutes(route("", CLUSTER).setName("default")
+            .addDomains("10.96.0.12")
+            .addDomains("10.96.0.12:8080")
+            .setIncludeRequestAttemptCount(true)
+            .addRoutes(Route.newBuilder().setName("default")
+                .setMatch(RouteMatch.newBuilder().setPrefix("/"))
                 .setRoute(RouteAction.newBuilder().setCluster(CLUSTER)
                     .setTimeout(com.google.protobuf.Duration.getDefaultInstance())
+                    .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder()
+                        .setMaxStreamDuration(com.google.protobuf.Duration.getDefaultInstance())
+                        .setGrpcTimeoutHeaderMax(com.google.protobuf.Duration.getDefaultInstance()))
                     .setRetryPolicy(io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder()
                         .setRetryOn("connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes")
                         .setNumRetries(UInt32Value.of(2))
-                        .addRetriableStatusCodes(503)))))
+                        .addRetriableStatusCodes(503)
+                        .setHostSelectionRetryMaxAttempts(5)
+                        .addRetryHostPredicate(io.envoyproxy.envoy.config.route.v3.RetryPolicy.RetryHostPredicate
+                            .newBuilder().setName("envoy.retry_host_predicates.previous_hosts"))))))
         .build();
   }
 }

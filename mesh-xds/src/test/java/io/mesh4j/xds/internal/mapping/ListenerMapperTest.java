@@ -37,7 +37,7 @@ class ListenerMapperTest {
   void istiosApiListenerNamesItsRouteConfiguration() {
     MappedListener m = ListenerMapper.map(IstioFixtures.istioListener());
     assertThat(m.errors()).isEmpty();
-    assertThat(m.routeConfigName()).isEqualTo(IstioFixtures.LISTENER);
+    assertThat(m.routeConfigName()).isEqualTo(IstioFixtures.CLUSTER);
     assertThat(m.inlineRoutes()).isNull();
   }
 
@@ -81,13 +81,14 @@ class ListenerMapperTest {
 
   @Test
   void unknownFiltersAreRefusedUnlessOptionalOrHarmless() {
-    HttpFilter fault = HttpFilter.newBuilder().setName("envoy.filters.http.fault")
-        .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())).build();
-    assertThat(errors(listener(hcm().clearHttpFilters().addHttpFilters(fault).addHttpFilters(router()).build())))
-        .contains("http_filters[0].typed_config: filter 'envoy.filters.http.fault'"
-            + " (envoy.extensions.filters.http.fault.v3.HTTPFault) is not supported and not optional");
+    HttpFilter session = HttpFilter.newBuilder().setName("envoy.filters.http.stateful_session")
+        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.stateful_session.v3.StatefulSession
+            .getDefaultInstance())).build();
+    assertThat(errors(listener(hcm().clearHttpFilters().addHttpFilters(session).addHttpFilters(router()).build())))
+        .contains("http_filters[0].typed_config: filter 'envoy.filters.http.stateful_session'"
+            + " (envoy.extensions.filters.http.stateful_session.v3.StatefulSession) is not supported and not optional");
     Listener ok = listener(hcm().clearHttpFilters()
-        .addHttpFilters(fault.toBuilder().setIsOptional(true))
+        .addHttpFilters(session.toBuilder().setIsOptional(true))
         .addHttpFilters(HttpFilter.newBuilder().setName("cors").setTypedConfig(Any.pack(Cors.getDefaultInstance())))
         .addHttpFilters(HttpFilter.newBuilder().setName("ecds").setIsOptional(true)
             .setConfigDiscovery(ExtensionConfigSource.getDefaultInstance()))
@@ -96,5 +97,16 @@ class ListenerMapperTest {
     assertThat(errors(listener(hcm().clearHttpFilters().addHttpFilters(HttpFilter.newBuilder().setName("ecds")
             .setConfigDiscovery(ExtensionConfigSource.getDefaultInstance())).addHttpFilters(router()).build())))
         .contains("http_filters[0].config_discovery: filter 'ecds': ECDS is not supported");
+  }
+
+  @Test
+  void anEmptyFaultFilterIsAcceptedButConfiguredFaultsAreNot() {
+    HttpFilter abort = HttpFilter.newBuilder().setName("envoy.filters.http.fault")
+        .setTypedConfig(Any.pack(HTTPFault.newBuilder().setAbort(
+            io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort.newBuilder().setHttpStatus(503)).build()))
+        .build();
+    assertThat(errors(listener(hcm().clearHttpFilters().addHttpFilters(abort).addHttpFilters(router()).build())))
+        .contains("http_filters[0].typed_config: filter 'envoy.filters.http.fault': fault injection (delay, abort)"
+            + " is not supported");
   }
 }
