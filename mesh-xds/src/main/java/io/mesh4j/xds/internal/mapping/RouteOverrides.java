@@ -75,7 +75,11 @@ final class RouteOverrides {
           codes.add(504);
         }
         case "connect-failure" -> on.add("connect-failure");
-        case "reset", "refused-stream" -> on.add("reset");
+        case "reset" -> {
+          on.add("reset"); // Envoy: "does not respond at all (disconnect/reset/read timeout)"
+          on.add("timeout");
+        }
+        case "refused-stream" -> on.add("reset"); // the mesh cannot tell REFUSED_STREAM from other resets
         case "retriable-4xx" -> codes.add(409);
         case "retriable-status-codes" -> {
           for (int i = 0; i < p.getRetriableStatusCodesCount(); i++) {

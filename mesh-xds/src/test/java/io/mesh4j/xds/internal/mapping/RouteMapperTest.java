@@ -390,7 +390,7 @@ class RouteMapperTest {
     assertThat(overrides(RouteAction.newBuilder(), vh))
         .containsEntry("retry.on", "connect-failure").containsEntry("retry.max-attempts", "2");
     assertThat(overrides(RouteAction.newBuilder().setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("reset")), vh))
-        .containsEntry("retry.on", "reset");
+        .containsEntry("retry.on", "reset,timeout");
   }
 
   @Test
