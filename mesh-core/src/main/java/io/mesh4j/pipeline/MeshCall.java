@@ -15,6 +15,15 @@ public interface MeshCall {
   /** The logical service name (the request's host). */
   String service();
 
+  /**
+   * The routing service the caller addressed when its router sent this request to {@link
+   * #service()} (e.g. the xDS listener's service whose route chose this cluster), or null when the
+   * request was not routed. The request's {@code Host} stays the addressed name.
+   */
+  default String routedFrom() {
+    return null;
+  }
+
   /** The service's configuration as captured when the request started. */
   ServiceConfig config();
 

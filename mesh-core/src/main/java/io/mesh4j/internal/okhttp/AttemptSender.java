@@ -120,7 +120,10 @@ final class AttemptSender {
   }
 
   private PickResult pick(RouteSnapshot snapshot, MeshCallImpl call, Request logical) throws IOException {
-    String hashKey = hashKey(snapshot, logical);
+    String hashKey = call.routeHashKey();
+    if (hashKey == null) {
+      hashKey = hashKey(snapshot, logical);
+    }
     java.util.Set<io.mesh4j.discovery.Endpoint> tried = call.triedEndpoints();
     // a first attempt without a hash key, i.e. almost every request: the shared empty request
     PickRequest pickRequest = hashKey == null && tried.isEmpty() ? PickRequest.empty() : new PickRequest(hashKey, tried);
@@ -129,8 +132,9 @@ final class AttemptSender {
     if (pick.isPending()) {
       long waitUntil = runtime.clock().nanoTime() + snapshot.initialWait().toNanos();
       try {
-        // first discovery's answer, then the policy's first picker (a policy may publish later)
-        route.awaitFirstAnswer(snapshot.initialWait().toNanos());
+        // first discovery's answer (unless the interceptor waited for it already), then the
+        // policy's first picker (a policy may publish later)
+        route.awaitFirstAnswer(call.waitedForDiscovery() ? 0 : snapshot.initialWait().toNanos());
         if (route.hasAnswered() && route.discoveryError() == null) { // endpoints came: the policy may be slow
           snapshot.awaitPicker(Math.max(0, waitUntil - runtime.clock().nanoTime()));
         }
