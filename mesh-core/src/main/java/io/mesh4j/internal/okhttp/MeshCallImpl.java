@@ -93,8 +93,13 @@ final class MeshCallImpl extends TrackedCall implements MeshCall {
    * @throws java.util.concurrent.RejectedExecutionException when the client is closing
    */
   void startTimeout(Duration timeout) {
+    startTimeout(timeout, null);
+  }
+
+  /** As {@link #startTimeout(Duration)}, for a timeout that is not the service's own key ({@code source}: what it is). */
+  void startTimeout(Duration timeout, String source) {
     if (timeout != null) {
-      deadlineCreated().start(timeout, startNanos);
+      deadlineCreated().start(timeout, startNanos, source);
     }
   }
 

@@ -110,6 +110,7 @@ public final class MeshInterceptor implements Interceptor {
       throws IOException {
     String routedFrom = null;
     String routeHashKey = null;
+    String timeoutSource = null;
     io.mesh4j.routing.RequestRouter router = snapshot.router();
     if (router != null) {
       io.mesh4j.routing.RouteDecision decision;
@@ -124,6 +125,9 @@ public final class MeshInterceptor implements Interceptor {
       routedFrom = snapshot.name();
       snapshot = RequestRouting.target(runtime, snapshot, decision, request);
       routeHashKey = decision.hashKey();
+      if (decision.overrides().containsKey("timeout")) {
+        timeoutSource = "the timeout of the route of service '" + routedFrom + "'";
+      }
     }
     if (request.isHttps()) {
       refuseDowngrade(snapshot);
@@ -140,7 +144,7 @@ public final class MeshInterceptor implements Interceptor {
       if (waited ? runtime.isClosed() : runtime.refusesCalls()) {
         throw new RejectedExecutionException("closed");
       }
-      call.startTimeout(snapshot.timeout());
+      call.startTimeout(snapshot.timeout(), timeoutSource);
     } catch (RejectedExecutionException closing) {
       runtime.inFlight().remove(call);
       call.complete();
