@@ -220,6 +220,23 @@ class ConfigOverlayTest {
   }
 
   @Test
+  void keysTheDiscoveryProviderDeclaresAreAcceptedInAnOverlay() throws Exception {
+    io.mesh4j.config.ConfigKey<String> cluster = io.mesh4j.config.ConfigKey.service(
+        "clustered.cluster", io.mesh4j.config.ValueParsers.nonEmpty()).build();
+    TestDiscovery clustered = new TestDiscovery("clustered", List.of(cluster));
+    file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=clustered");
+    mesh = MeshClient.builder().propertiesFile(file.path).environment(Map.of())
+        .systemProperties(new Properties()).discoveryProvider(clustered).build();
+
+    applied(clustered.configOverlay().set(Map.of(
+        "mesh.services.orders-v1.discovery", "clustered",
+        "mesh.services.orders-v1.clustered.cluster", "outbound|8080|v1|orders")));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> clustered.watchedWith.containsKey("orders-v1"));
+    assertThat(clustered.watchedWith.get("orders-v1").get(cluster)).isEqualTo("outbound|8080|v1|orders");
+  }
+
+  @Test
   void setAfterCloseCompletesWithMeshClosedException() throws Exception {
     start();
     ConfigOverlay overlay = overlay();

@@ -32,7 +32,22 @@ final class TestDiscovery implements DiscoveryProvider {
   }
 
   public TestDiscovery(String name) {
+    this(name, List.of());
+  }
+
+  /** A provider declaring per-service keys of its own (as xds declares {@code xds.cluster}). */
+  TestDiscovery(String name, List<io.mesh4j.config.ConfigKey<?>> serviceKeys) {
     this.name = name;
+    this.serviceKeys = List.copyOf(serviceKeys);
+  }
+
+  private final List<io.mesh4j.config.ConfigKey<?>> serviceKeys;
+  /** The configuration each service was last watched with. */
+  final Map<String, io.mesh4j.config.ServiceConfig> watchedWith = new ConcurrentHashMap<>();
+
+  @Override
+  public List<io.mesh4j.config.ConfigKey<?>> serviceKeys() {
+    return serviceKeys;
   }
 
   @Override
@@ -59,6 +74,7 @@ final class TestDiscovery implements DiscoveryProvider {
 
   private Discovery watch(DiscoveryContext context) {
     String service = context.serviceName();
+    watchedWith.put(service, context.config());
     DiscoveryListener listener = context.listener();
     listeners.put(service, listener);
     deliver(service);
