@@ -274,6 +274,14 @@ class RequestRouterTest {
 
     assertThat(COUNTED_PARSES).hasValue(1);
     assertThat(module.countedValues).containsOnly(7); // the stage sees the target's config with the override
+    assertThat(new java.util.IdentityHashMap<>(module.configs())).hasSize(1); // one derived config, shared
+
+    // a new snapshot of the target (its configuration changed): derived again, once
+    fake.configOverlay().set(Map.of("mesh.services.orders-v1.timeout", "9s")).get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 5; i++) {
+      get("http://orders/", "user-" + i);
+    }
+    assertThat(COUNTED_PARSES).hasValue(2);
   }
 
   private CompletableFuture<String> enqueue(String url) {
@@ -314,6 +322,13 @@ class RequestRouterTest {
   private static final class RecordingModule implements MeshModule {
     final List<String> seen = new CopyOnWriteArrayList<>();
     final List<Integer> countedValues = new CopyOnWriteArrayList<>();
+    final List<io.mesh4j.config.ServiceConfig> configs = new CopyOnWriteArrayList<>();
+
+    Map<io.mesh4j.config.ServiceConfig, Boolean> configs() {
+      Map<io.mesh4j.config.ServiceConfig, Boolean> byIdentity = new java.util.IdentityHashMap<>();
+      configs.forEach(c -> byIdentity.put(c, true));
+      return byIdentity;
+    }
 
     RecordingModule() {
       COUNTED_PARSES.set(0);
@@ -365,6 +380,7 @@ class RequestRouterTest {
           module.seen.add(chain.call().routedFrom() + "->" + chain.call().service());
           if (chain.call().config().isSet(COUNTED)) {
             module.countedValues.add(chain.call().config().get(COUNTED));
+            module.configs.add(chain.call().config());
           }
           return chain.proceed(chain.request());
         }

@@ -12,7 +12,10 @@ import okhttp3.Call;
  */
 public interface MeshCall {
 
-  /** The logical service name (the request's host). */
+  /**
+   * The logical service name the request is served by: the request's host, or, when that service
+   * routes (see {@link #routedFrom()}), the service its router chose.
+   */
   String service();
 
   /**
@@ -24,7 +27,10 @@ public interface MeshCall {
     return null;
   }
 
-  /** The service's configuration as captured when the request started. */
+  /**
+   * The service's configuration as captured when the request started; for a routed request, the
+   * chosen service's with the route's overrides ({@code timeout}, {@code retry.*}, ...) set.
+   */
   ServiceConfig config();
 
   /** The service as captured when the request started: configuration and discovery attributes. */
