@@ -86,6 +86,12 @@ class ConfigOverlayTest {
     }
   }
 
+  /** An overlay adding service 'payments' (static discovery) with the backend as its endpoint. */
+  private static Map<String, String> payments(CountingBackend backend) {
+    return Map.of("mesh.services.payments.discovery", "static",
+        "mesh.services.payments.endpoints", "127.0.0.1:" + backend.port());
+  }
+
   private static void applied(java.util.concurrent.CompletableFuture<Void> change) throws Exception {
     change.get(10, TimeUnit.SECONDS);
   }
@@ -95,13 +101,13 @@ class ConfigOverlayTest {
     start();
     CountingBackend payments = backend("payments");
 
-    applied(overlay().set(Map.of("mesh.services.payments.endpoints", "127.0.0.1:" + payments.port())));
+    applied(overlay().set(payments(payments)));
 
     assertThat(get("http://payments/pay")).isEqualTo("payments");
     assertThat(payments.received).hasValue(1);
     assertThat(mesh.config().service("payments")).isPresent();
     assertThat(mesh.configStatus().overlays())
-        .containsEntry("fake", Map.of("mesh.services.payments.endpoints", "127.0.0.1:" + payments.port()));
+        .containsEntry("fake", payments(payments));
   }
 
   @Test
@@ -186,7 +192,7 @@ class ConfigOverlayTest {
   void removingAServiceFromTheOverlayRemovesTheService() throws Exception {
     start();
     CountingBackend payments = backend("payments");
-    applied(overlay().set(Map.of("mesh.services.payments.endpoints", "127.0.0.1:" + payments.port())));
+    applied(overlay().set(payments(payments)));
     assertThat(get("http://payments/")).isEqualTo("payments");
 
     applied(overlay().set(Map.of()));
@@ -200,7 +206,7 @@ class ConfigOverlayTest {
   void theOverlaySurvivesTheUsersReloadAndApply() throws Exception {
     start();
     CountingBackend payments = backend("payments");
-    applied(overlay().set(Map.of("mesh.services.payments.endpoints", "127.0.0.1:" + payments.port())));
+    applied(overlay().set(payments(payments)));
 
     file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake",
         "mesh.services.orders.timeout=3s");
@@ -237,6 +243,26 @@ class ConfigOverlayTest {
   }
 
   @Test
+  void keysForAServiceNobodyDefinesWaitForTheUserToDefineIt() throws Exception {
+    start("mesh.services.payments.endpoints=127.0.0.1:1");
+    applied(overlay().set(Map.of("mesh.services.payments.timeout", "4s")));
+    assertThat(mesh.config().service("payments").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(4));
+
+    file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake");
+    mesh.reload(); // the user removes 'payments': the overlay's key must not keep a ghost of it
+
+    assertThat(mesh.config().service("payments")).isEmpty();
+    assertThat(mesh.configStatus().overlays().get("fake")).containsEntry("mesh.services.payments.timeout", "4s");
+
+    file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake",
+        "mesh.services.payments.endpoints=127.0.0.1:1");
+    mesh.reload();
+    assertThat(mesh.config().service("payments").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
   void setAfterCloseCompletesWithMeshClosedException() throws Exception {
     start();
     ConfigOverlay overlay = overlay();
@@ -254,7 +280,7 @@ class ConfigOverlayTest {
     CountingBackend payments = backend("payments");
     // a backend calling set() from the thread that publishes endpoints must not block it
     java.util.concurrent.CompletableFuture<Void> change =
-        overlay().set(Map.of("mesh.services.payments.endpoints", "127.0.0.1:" + payments.port()));
+        overlay().set(payments(payments));
     fake.setEndpoints("orders", List.of(payments.endpoint()));
 
     applied(change);
