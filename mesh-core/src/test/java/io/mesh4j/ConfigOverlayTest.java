@@ -263,10 +263,31 @@ class ConfigOverlayTest {
   }
 
   @Test
+  void aBackendMaySetItsOverlayFromInsideWatchWhileTheServiceStarts() throws Exception {
+    CountingBackend payments = backend("payments");
+    java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<Void>> fromWatch =
+        new java.util.concurrent.CompletableFuture<>();
+    fake.onWatch = (service, context) -> {
+      if (service.equals("orders")) { // during MeshClient.build(), with the mesh starting its services
+        fromWatch.complete(context.configOverlay().set(payments(payments)));
+      }
+    };
+    start();
+
+    applied(fromWatch.get(10, TimeUnit.SECONDS));
+    assertThat(get("http://payments/")).isEqualTo("payments");
+  }
+
+  @Test
   void setAfterCloseCompletesWithMeshClosedException() throws Exception {
     start();
     ConfigOverlay overlay = overlay();
+    List<Thread> applying = new CopyOnWriteArrayList<>();
+    mesh.events().subscribe(ConfigApplied.class, e -> applying.add(Thread.currentThread()));
+    applied(overlay.set(Map.of("mesh.services.orders.timeout", "2s")));
     mesh.close();
+
+    assertThat(applying).singleElement().satisfies(t -> assertThat(t.isAlive()).isFalse());
 
     assertThatThrownBy(() -> overlay.set(Map.of("mesh.services.orders.timeout", "1s")).join())
         .cause()

@@ -42,6 +42,8 @@ final class TestDiscovery implements DiscoveryProvider {
   }
 
   private final List<io.mesh4j.config.ConfigKey<?>> serviceKeys;
+  /** Runs inside each watch(), on the mesh's thread that subscribes (a test's provider-side hook). */
+  volatile java.util.function.BiConsumer<String, DiscoveryBackendContext> onWatch = (service, context) -> {};
   /** The configuration each service was last watched with. */
   final Map<String, io.mesh4j.config.ServiceConfig> watchedWith = new ConcurrentHashMap<>();
 
@@ -75,6 +77,7 @@ final class TestDiscovery implements DiscoveryProvider {
   private Discovery watch(DiscoveryContext context) {
     String service = context.serviceName();
     watchedWith.put(service, context.config());
+    onWatch.accept(service, this.context);
     DiscoveryListener listener = context.listener();
     listeners.put(service, listener);
     deliver(service);
