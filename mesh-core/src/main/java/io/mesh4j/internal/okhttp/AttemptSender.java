@@ -46,14 +46,15 @@ final class AttemptSender {
     Endpoint endpoint = pick.endpoint();
     MeshAttempt attempt = call.newAttempt(endpoint);
     TransportSecurity security = runtime.transportSecurityOrNull();
-    boolean secure = security != null && security.securesService(snapshot);
+    // a route's derived snapshot differs only in per-request keys: secure as the service's own
+    boolean secure = security != null && security.securesService(snapshot.base());
     OriginalHeaders original = new OriginalHeaders();
     Request physical = rewrite(logical, endpoint, secure, attempt, original);
 
     Interceptor.Chain meshChain =
         chain.withRetryOnConnectionFailure(false).withConnectionPool(runtime.connectionPool());
     if (secure) {
-      meshChain = security.secure(meshChain, snapshot);
+      meshChain = security.secure(meshChain, snapshot.base());
     }
     Interceptor.Chain network = meshChain;
     List<MeshStage> stages = runtime.attemptStages();

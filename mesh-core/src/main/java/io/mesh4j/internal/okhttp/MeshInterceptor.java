@@ -130,7 +130,7 @@ public final class MeshInterceptor implements Interceptor {
       }
     }
     if (request.isHttps()) {
-      refuseDowngrade(snapshot);
+      refuseDowngrade(snapshot.base());
     }
     long start = runtime.clock().nanoTime();
     MeshCallImpl call = new MeshCallImpl(

@@ -23,6 +23,7 @@ public final class RouteSnapshot implements ServiceSnapshot {
   private final Duration timeout;
   private final Duration initialWait;
   private final io.mesh4j.routing.RequestRouter router;
+  private final RouteSnapshot base; // the snapshot this one derives a route's overrides from; this when none
   /** Snapshots with a route's overrides, by the identity of the overrides map: parsed once each. */
   private volatile Derived[] derived = NONE;
 
@@ -34,6 +35,12 @@ public final class RouteSnapshot implements ServiceSnapshot {
 
   RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
       String hashHeader) {
+    this(route, config, attributes, balancer, hashHeader, null);
+  }
+
+  private RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
+      String hashHeader, RouteSnapshot base) {
+    this.base = base == null ? this : base;
     this.route = route;
     this.config = config;
     this.attributes = attributes;
@@ -42,6 +49,14 @@ public final class RouteSnapshot implements ServiceSnapshot {
     this.timeout = config.get(ServiceKeys.TIMEOUT);
     this.initialWait = config.get(ServiceKeys.DISCOVERY_INITIAL_WAIT);
     this.router = attributes.get(ServiceAttributes.REQUEST_ROUTER);
+  }
+
+  /**
+   * The service's own snapshot this one was derived from by {@link #withOverrides}; this one when
+   * not derived. Overrides never touch TLS keys, so transport security uses it (and its caches hit).
+   */
+  public RouteSnapshot base() {
+    return base;
   }
 
   /** The router of a routing service (see {@link io.mesh4j.routing.RequestRouter}), or null. */
@@ -68,7 +83,8 @@ public final class RouteSnapshot implements ServiceSnapshot {
     }
     ServiceConfig overridden = config.withOverrides(
         RouteOverrides.parse(route.schema(), overrides));
-    RouteSnapshot made = new RouteSnapshot(route, overridden, attributes, balancer, route.hashHeader(overridden));
+    RouteSnapshot made =
+        new RouteSnapshot(route, overridden, attributes, balancer, route.hashHeader(overridden), this);
     int keep = Math.min(known.length, MAX_DERIVED - 1);
     Derived[] next = new Derived[keep + 1];
     System.arraycopy(known, known.length - keep, next, 0, keep);
