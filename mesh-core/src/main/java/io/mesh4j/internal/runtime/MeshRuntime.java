@@ -269,7 +269,8 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
           plugins.discoveryProvider(s.config()).name(), s.policyName());
       if (s.hashHeader() == null && plugins.hashesRequests(s.config())) {
         log.warn("service '{}' uses lb={} without mesh.services.{}.lb.hash-header: every request is"
-            + " balanced at random, not by key", route.name(), s.policyName(), route.name());
+            + " balanced at random, not by key, unless a routing service's route gives it a hash key",
+            route.name(), s.policyName(), route.name());
       }
       events.publish(new ServiceAdded(route.name()));
     }
