@@ -65,6 +65,8 @@ public final class MeshInterceptor implements Interceptor {
     if (runtime.refusesCalls()) { // closed, or shutting down: calls already under way go on
       throw runtime.refusal(route.name());
     }
+    // the call's clock starts now: its timeout covers a wait for the service's first discovery answer
+    long start = runtime.clock().nanoTime();
     RouteSnapshot snapshot = route.current();
     WaitingCall waiting = null;
     if (snapshot.router() == null && !route.hasAnswered()) {
@@ -75,7 +77,7 @@ public final class MeshInterceptor implements Interceptor {
     }
     MeshCallImpl call;
     try {
-      call = newCall(chain, request, snapshot, waiting != null);
+      call = newCall(chain, request, snapshot, start, waiting != null);
     } finally {
       if (waiting != null) {
         runtime.inFlight().remove(waiting); // after the call was added: a shutdown never sees none in between
@@ -106,7 +108,7 @@ public final class MeshInterceptor implements Interceptor {
    * The call for a request: on the addressed service, or on the service its router chose (with
    * the route's overrides), registered in flight with its timeout started.
    */
-  private MeshCallImpl newCall(Chain chain, Request request, RouteSnapshot snapshot, boolean waited)
+  private MeshCallImpl newCall(Chain chain, Request request, RouteSnapshot snapshot, long start, boolean waited)
       throws IOException {
     String routedFrom = null;
     String routeHashKey = null;
@@ -132,7 +134,6 @@ public final class MeshInterceptor implements Interceptor {
     if (request.isHttps()) {
       refuseDowngrade(snapshot.base());
     }
-    long start = runtime.clock().nanoTime();
     MeshCallImpl call = new MeshCallImpl(
         snapshot, routedFrom, routeHashKey, chain.call(), start, runtime.clock(), runtime.scheduler());
     call.waitedForDiscovery(waited);

@@ -6,18 +6,17 @@ import io.mesh4j.config.ConfigStatus;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ConfigValidator;
-
 import io.mesh4j.config.MeshConfigLoader;
 import io.mesh4j.config.PropertySource;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import io.mesh4j.event.ConfigApplied;
 import io.mesh4j.event.ConfigNeedsRestart;
 import io.mesh4j.event.ConfigRejected;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * value of keys that need a restart (and says so once), applies the rest through {@link
  * MeshRuntime#apply}, and keeps the {@link ConfigStatus}. Every outcome is logged once and
  * published as an event. Serialized: one change at a time.
+ *
+ * <p>Keeps the user's configuration apart from the configuration overlays' properties (see {@link
+ * io.mesh4j.config.ConfigOverlay}) and applies their merge: a user change re-merges the overlays in
+ * force, an overlay change is merged under the user's last configuration.
  */
 public final class ConfigApplier {
 
@@ -72,7 +75,8 @@ public final class ConfigApplier {
         throw rejected(from, withOverlayNote(problems));
       }
     }
-    ConfigDiff diff = applyMerged(merged, from, "");
+    ConfigDiff diff = applyMerged(merged, from,
+        overlays.isEmpty() ? "" : " (with " + String.join(", ", overlayNames()) + " merged under it)");
     userConfig = loaded;
     return diff;
   }
@@ -196,8 +200,12 @@ public final class ConfigApplier {
   private List<ConfigProblem> withOverlayNote(List<ConfigProblem> problems) {
     List<ConfigProblem> out = new ArrayList<>(problems);
     out.add(new ConfigProblem(null, null, null, "these problems come from merging the configuration overlays ("
-        + String.join(", ", overlays.keySet()) + ") under the edit"));
+        + String.join(", ", overlayNames()) + ") under the edit"));
     return out;
+  }
+
+  private List<String> overlayNames() {
+    return overlays.keySet().stream().map(name -> OVERLAY_PREFIX + name).toList();
   }
 
   /** Records a change that failed validation before it reached {@link #apply}; logs it at ERROR once. */
