@@ -22,4 +22,10 @@ public interface DiscoveryBackendContext {
 
   /** The client's event bus. */
   MeshEvents events();
+
+  /**
+   * This backend's configuration overlay (named after its provider): per-service keys and whole
+   * services the backend contributes under the user's configuration, applied live.
+   */
+  io.mesh4j.config.ConfigOverlay configOverlay();
 }

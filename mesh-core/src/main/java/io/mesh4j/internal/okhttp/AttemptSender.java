@@ -46,14 +46,15 @@ final class AttemptSender {
     Endpoint endpoint = pick.endpoint();
     MeshAttempt attempt = call.newAttempt(endpoint);
     TransportSecurity security = runtime.transportSecurityOrNull();
-    boolean secure = security != null && security.securesService(snapshot);
+    // a route's derived snapshot differs only in per-request keys: secure as the service's own
+    boolean secure = security != null && security.securesService(snapshot.base());
     OriginalHeaders original = new OriginalHeaders();
     Request physical = rewrite(logical, endpoint, secure, attempt, original);
 
     Interceptor.Chain meshChain =
         chain.withRetryOnConnectionFailure(false).withConnectionPool(runtime.connectionPool());
     if (secure) {
-      meshChain = security.secure(meshChain, snapshot);
+      meshChain = security.secure(meshChain, snapshot.base());
     }
     Interceptor.Chain network = meshChain;
     List<MeshStage> stages = runtime.attemptStages();
@@ -120,7 +121,10 @@ final class AttemptSender {
   }
 
   private PickResult pick(RouteSnapshot snapshot, MeshCallImpl call, Request logical) throws IOException {
-    String hashKey = hashKey(snapshot, logical);
+    String hashKey = call.routeHashKey();
+    if (hashKey == null) {
+      hashKey = hashKey(snapshot, logical);
+    }
     java.util.Set<io.mesh4j.discovery.Endpoint> tried = call.triedEndpoints();
     // a first attempt without a hash key, i.e. almost every request: the shared empty request
     PickRequest pickRequest = hashKey == null && tried.isEmpty() ? PickRequest.empty() : new PickRequest(hashKey, tried);
@@ -129,8 +133,9 @@ final class AttemptSender {
     if (pick.isPending()) {
       long waitUntil = runtime.clock().nanoTime() + snapshot.initialWait().toNanos();
       try {
-        // first discovery's answer, then the policy's first picker (a policy may publish later)
-        route.awaitFirstAnswer(snapshot.initialWait().toNanos());
+        // first discovery's answer (unless the interceptor waited for it already), then the
+        // policy's first picker (a policy may publish later)
+        route.awaitFirstAnswer(call.waitedForDiscovery() ? 0 : snapshot.initialWait().toNanos());
         if (route.hasAnswered() && route.discoveryError() == null) { // endpoints came: the policy may be slow
           snapshot.awaitPicker(Math.max(0, waitUntil - runtime.clock().nanoTime()));
         }

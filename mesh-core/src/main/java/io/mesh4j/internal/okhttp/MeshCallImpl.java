@@ -39,9 +39,22 @@ final class MeshCallImpl extends TrackedCall implements MeshCall {
   private Runnable firstCompletionAction; // guarded by this
   private List<Runnable> moreCompletionActions; // guarded by this
   private boolean completed; // guarded by this
+  private final String routedFrom; // the routing service the caller addressed, or null
+  private final String routeHashKey; // the route's hash key, or null
 
   MeshCallImpl(
       RouteSnapshot snapshot, Call okHttpCall, long startNanos, MeshClock clock, ScheduledExecutorService scheduler) {
+    this(snapshot, null, null, okHttpCall, startNanos, clock, scheduler);
+  }
+
+  /**
+   * A call routed by {@code routedFrom}'s router to the service of {@code snapshot} (with the
+   * route's overrides), hashed by {@code routeHashKey} when not null.
+   */
+  MeshCallImpl(RouteSnapshot snapshot, String routedFrom, String routeHashKey, Call okHttpCall, long startNanos,
+      MeshClock clock, ScheduledExecutorService scheduler) {
+    this.routedFrom = routedFrom;
+    this.routeHashKey = routeHashKey;
     this.snapshot = snapshot;
     this.okHttpCall = okHttpCall;
     this.startNanos = startNanos;
@@ -53,14 +66,40 @@ final class MeshCallImpl extends TrackedCall implements MeshCall {
     return snapshot;
   }
 
+  @Override
+  public String routedFrom() {
+    return routedFrom;
+  }
+
+  private volatile boolean waitedForDiscovery;
+
+  /** Set when the request already waited for its service's first discovery answer (not again). */
+  void waitedForDiscovery(boolean waited) {
+    this.waitedForDiscovery = waited;
+  }
+
+  boolean waitedForDiscovery() {
+    return waitedForDiscovery;
+  }
+
+  /** The hash key the route chose for this request, or null (then the service's lb.hash-header applies). */
+  String routeHashKey() {
+    return routeHashKey;
+  }
+
   /**
    * Starts the service's {@code timeout} for this call, if it has one.
    *
    * @throws java.util.concurrent.RejectedExecutionException when the client is closing
    */
   void startTimeout(Duration timeout) {
+    startTimeout(timeout, null);
+  }
+
+  /** As {@link #startTimeout(Duration)}, for a timeout that is not the service's own key ({@code source}: what it is). */
+  void startTimeout(Duration timeout, String source) {
     if (timeout != null) {
-      deadlineCreated().start(timeout, startNanos);
+      deadlineCreated().start(timeout, startNanos, source);
     }
   }
 

@@ -65,24 +65,23 @@ public final class MeshInterceptor implements Interceptor {
     if (runtime.refusesCalls()) { // closed, or shutting down: calls already under way go on
       throw runtime.refusal(route.name());
     }
-    RouteSnapshot snapshot = route.current();
-    if (request.isHttps()) {
-      refuseDowngrade(snapshot);
-    }
+    // the call's clock starts now: its timeout covers a wait for the service's first discovery answer
     long start = runtime.clock().nanoTime();
-    MeshCallImpl call = new MeshCallImpl(snapshot, chain.call(), start, runtime.clock(), runtime.scheduler());
-    runtime.inFlight().add(call);
+    RouteSnapshot snapshot = route.current();
+    WaitingCall waiting = null;
+    if (snapshot.router() == null && !route.hasAnswered()) {
+      // Before its first answer a service may turn out to route (its router comes with the answer):
+      // wait for it here, in flight, rather than in the attempt, where the call is bound to it.
+      waiting = new WaitingCall(chain.call());
+      snapshot = awaitFirstAnswer(route, snapshot, waiting);
+    }
+    MeshCallImpl call;
     try {
-      // A shutdown or close() may have begun between the check and add; if it has not by now,
-      // it sees this call in flight and waits for (or cancels) it.
-      if (runtime.refusesCalls()) {
-        throw new RejectedExecutionException("closed");
+      call = newCall(chain, request, snapshot, start, waiting != null);
+    } finally {
+      if (waiting != null) {
+        runtime.inFlight().remove(waiting); // after the call was added: a shutdown never sees none in between
       }
-      call.startTimeout(snapshot.timeout());
-    } catch (RejectedExecutionException closing) {
-      runtime.inFlight().remove(call);
-      call.complete();
-      throw runtime.refusal(route.name());
     }
     CallScope finish = new CallScope(chain, call);
     Response response;
@@ -103,6 +102,102 @@ public final class MeshInterceptor implements Interceptor {
     }
     CompletionBody body = new CompletionBody(response.body(), finish, finish);
     return response.newBuilder().body(body).build();
+  }
+
+  /**
+   * The call for a request: on the addressed service, or on the service its router chose (with
+   * the route's overrides), registered in flight with its timeout started.
+   */
+  private MeshCallImpl newCall(Chain chain, Request request, RouteSnapshot snapshot, long start, boolean waited)
+      throws IOException {
+    String routedFrom = null;
+    String routeHashKey = null;
+    String timeoutSource = null;
+    io.mesh4j.routing.RequestRouter router = snapshot.router();
+    if (router != null) {
+      io.mesh4j.routing.RouteDecision decision;
+      try {
+        decision = router.route(request);
+      } catch (RuntimeException e) {
+        io.mesh4j.NoRouteException failed = new io.mesh4j.NoRouteException(snapshot.name(),
+            "the router of service '" + snapshot.name() + "' failed: " + e);
+        failed.initCause(e);
+        throw failed;
+      }
+      routedFrom = snapshot.name();
+      snapshot = RequestRouting.target(runtime, snapshot, decision, request);
+      routeHashKey = decision.hashKey();
+      if (decision.overrides().containsKey("timeout")) {
+        timeoutSource = "the timeout of the route of service '" + routedFrom + "'";
+      }
+    }
+    if (request.isHttps()) {
+      refuseDowngrade(snapshot.base());
+    }
+    MeshCallImpl call = new MeshCallImpl(
+        snapshot, routedFrom, routeHashKey, chain.call(), start, runtime.clock(), runtime.scheduler());
+    call.waitedForDiscovery(waited);
+    runtime.inFlight().add(call);
+    try {
+      // A shutdown or close() may have begun between the check and add; if it has not by now,
+      // it sees this call in flight and waits for (or cancels) it. A call that waited for discovery
+      // was in flight all along: only a close() refuses it.
+      if (waited ? runtime.isClosed() : runtime.refusesCalls()) {
+        throw new RejectedExecutionException("closed");
+      }
+      call.startTimeout(snapshot.timeout(), timeoutSource);
+    } catch (RejectedExecutionException closing) {
+      runtime.inFlight().remove(call);
+      call.complete();
+      throw runtime.refusal(snapshot.name());
+    }
+    return call;
+  }
+
+  /** Waits up to the service's discovery.initial-wait for its first answer, in flight; its snapshot then. */
+  private RouteSnapshot awaitFirstAnswer(ServiceRoute route, RouteSnapshot snapshot, WaitingCall waiting)
+      throws IOException {
+    runtime.inFlight().add(waiting);
+    boolean ok = false;
+    try {
+      if (runtime.refusesCalls()) {
+        throw runtime.refusal(route.name());
+      }
+      try {
+        route.awaitFirstAnswer(snapshot.initialWait().toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted waiting for discovery of " + route.name());
+      }
+      if (route.isClosed()) {
+        throw runtime.isClosed()
+            ? MeshClosedException.duringRequest(route.name())
+            : new io.mesh4j.ServiceRemovedException(route.name());
+      }
+      ok = true;
+      return route.current();
+    } finally {
+      if (!ok) {
+        runtime.inFlight().remove(waiting);
+      }
+    }
+  }
+
+  /** A request in flight while it waits for its service's first discovery answer, before its call exists. */
+  private static final class WaitingCall extends io.mesh4j.internal.runtime.TrackedCall {
+    private final okhttp3.Call okHttpCall;
+
+    WaitingCall(okhttp3.Call okHttpCall) {
+      this.okHttpCall = okHttpCall;
+    }
+
+    @Override
+    public okhttp3.Call okHttpCall() {
+      return okHttpCall;
+    }
+
+    @Override
+    public void complete() {}
   }
 
   /**

@@ -6,12 +6,17 @@ import io.mesh4j.config.ConfigStatus;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ConfigValidator;
+import io.mesh4j.config.MeshConfigLoader;
+import io.mesh4j.config.PropertySource;
 import io.mesh4j.event.ConfigApplied;
 import io.mesh4j.event.ConfigNeedsRestart;
 import io.mesh4j.event.ConfigRejected;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +25,27 @@ import org.slf4j.LoggerFactory;
  * value of keys that need a restart (and says so once), applies the rest through {@link
  * MeshRuntime#apply}, and keeps the {@link ConfigStatus}. Every outcome is logged once and
  * published as an event. Serialized: one change at a time.
+ *
+ * <p>Keeps the user's configuration apart from the configuration overlays' properties (see {@link
+ * io.mesh4j.config.ConfigOverlay}) and applies their merge: a user change re-merges the overlays in
+ * force, an overlay change is merged under the user's last configuration.
  */
 public final class ConfigApplier {
 
   private static final Logger log = LoggerFactory.getLogger("io.mesh4j.config");
 
+  /** How overlays are named in logs, events and problems: "overlay xds". */
+  public static final String OVERLAY_PREFIX = "overlay ";
+
+  private static final String SERVICES_PREFIX = "mesh.services.";
+
+  /** An overlay in force: its properties as given, and parsed. */
+  private record Overlay(Map<String, String> properties, MeshConfig parsed) {}
+
   private final MeshRuntime runtime;
+  /** The configuration the user's sources (or MeshClient.apply) gave last, without overlays. */
+  private MeshConfig userConfig;
+  private Map<String, Overlay> overlays = Map.of();
   private long version = 1;
   private String origin;
   private Instant appliedAt;
@@ -36,16 +56,62 @@ public final class ConfigApplier {
     this.runtime = runtime;
     this.origin = origin;
     this.appliedAt = now();
+    this.userConfig = runtime.config();
   }
 
   /**
-   * Applies {@code loaded} (a configuration that passed the loader's validation) and returns what
-   * changed in the running client; an empty diff when nothing did.
+   * Applies {@code loaded} (the user's configuration, validated by the loader) with the overlays in
+   * force merged under it, and returns what changed in the running client; an empty diff when
+   * nothing did.
    *
    * @throws MeshConfigException when it cannot apply; nothing was applied, the rejection recorded
    * @throws IllegalStateException when the client is closed
    */
   public synchronized ConfigDiff apply(MeshConfig loaded, String from) {
+    MeshConfig merged = merge(loaded, overlays);
+    if (!overlays.isEmpty()) {
+      List<ConfigProblem> problems = validate(merged);
+      if (!problems.isEmpty()) {
+        throw rejected(from, withOverlayNote(problems));
+      }
+    }
+    ConfigDiff diff = applyMerged(merged, from,
+        overlays.isEmpty() ? "" : " (with " + String.join(", ", overlayNames()) + " merged under it)");
+    userConfig = loaded;
+    return diff;
+  }
+
+  /**
+   * Replaces the properties overlay {@code name} contributes with {@code properties} and applies
+   * the user's configuration with the overlays merged under it.
+   *
+   * @throws MeshConfigException when the overlay's properties are rejected; its previous ones stay
+   * @throws IllegalStateException when the client is closed
+   */
+  public synchronized ConfigDiff applyOverlay(String name, Map<String, String> properties) {
+    String from = OVERLAY_PREFIX + name;
+    Overlay previous = overlays.get(name);
+    if (previous != null ? previous.properties().equals(properties) : properties.isEmpty()) {
+      return ConfigDiff.between(runtime.config(), runtime.config(), runtime.plugins().schema());
+    }
+    Overlay next = parse(from, properties);
+    Map<String, Overlay> nextOverlays = new TreeMap<>(overlays);
+    if (properties.isEmpty()) {
+      nextOverlays.remove(name);
+    } else {
+      nextOverlays.put(name, next);
+    }
+    MeshConfig merged = merge(userConfig, nextOverlays);
+    List<ConfigProblem> problems = validate(merged);
+    if (!problems.isEmpty()) {
+      throw rejected(from, locate(problems, properties, from));
+    }
+    ConfigDiff diff = applyMerged(merged, from, " (" + properties.size() + " overlay properties)");
+    overlays = nextOverlays;
+    return diff;
+  }
+
+  private ConfigDiff applyMerged(MeshConfig loaded, String from, String detail) {
     MeshConfig running = runtime.config();
     ConfigDiff full = ConfigDiff.between(running, loaded, runtime.plugins().schema());
     MeshConfig next = loaded;
@@ -75,9 +141,71 @@ public final class ConfigApplier {
     version++;
     origin = from;
     appliedAt = now();
-    log.info("mesh4j configuration version {} from {} applied: {}", version, from, diff);
+    log.info("mesh4j configuration version {} from {}{} applied: {}", version, from, detail, diff);
     runtime.events().publish(new ConfigApplied(version, from, diff));
     return diff;
+  }
+
+  /** Parses an overlay's properties with the client's schema; only per-service keys are allowed. */
+  private Overlay parse(String from, Map<String, String> properties) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
+      if (!e.getKey().startsWith(SERVICES_PREFIX)) {
+        problems.add(new ConfigProblem(e.getKey(), e.getValue(), from,
+            "an overlay may only set per-service keys (" + SERVICES_PREFIX + "<name>.<key>)"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw rejected(from, problems);
+    }
+    Map<String, String> withService = new TreeMap<>(properties);
+    // the loader requires it; the merge keeps the user's globals
+    withService.put(MeshConfig.SERVICE.name(), runtime.config().service());
+    try {
+      MeshConfig parsed = MeshConfigLoader.builder()
+          .schema(runtime.plugins().schema())
+          .environment(Map.of())
+          .systemProperties(new Properties())
+          .source(PropertySource.fromMap(withService, from))
+          .load();
+      return new Overlay(Map.copyOf(properties), parsed);
+    } catch (MeshConfigException e) {
+      throw rejected(from, e.problems());
+    }
+  }
+
+  private static MeshConfig merge(MeshConfig user, Map<String, Overlay> overlays) {
+    MeshConfig merged = user;
+    for (Overlay o : overlays.values()) {
+      merged = merged.withOverlay(o.parsed());
+    }
+    return merged;
+  }
+
+  /** Problems the validators found in keys the overlay contributed are the overlay's: say so. */
+  private static List<ConfigProblem> locate(List<ConfigProblem> problems, Map<String, String> properties, String from) {
+    List<ConfigProblem> out = new ArrayList<>();
+    for (ConfigProblem p : problems) {
+      boolean contributed = p.key() != null && p.location() == null && properties.containsKey(p.key());
+      out.add(contributed ? new ConfigProblem(p.key(), p.value() != null ? p.value() : properties.get(p.key()), from,
+          p.message()) : p);
+    }
+    if (out.stream().noneMatch(p -> from.equals(p.location()))) {
+      out.add(new ConfigProblem(null, null, from, "the problems above come from merging " + from
+          + " under the user's configuration"));
+    }
+    return out;
+  }
+
+  private List<ConfigProblem> withOverlayNote(List<ConfigProblem> problems) {
+    List<ConfigProblem> out = new ArrayList<>(problems);
+    out.add(new ConfigProblem(null, null, null, "these problems come from merging the configuration overlays ("
+        + String.join(", ", overlayNames()) + ") under the edit"));
+    return out;
+  }
+
+  private List<String> overlayNames() {
+    return overlays.keySet().stream().map(name -> OVERLAY_PREFIX + name).toList();
   }
 
   /** Records a change that failed validation before it reached {@link #apply}; logs it at ERROR once. */
@@ -91,7 +219,9 @@ public final class ConfigApplier {
   }
 
   public synchronized ConfigStatus status() {
-    return new ConfigStatus(version, origin, appliedAt, restartRequired, lastRejection);
+    Map<String, Map<String, String>> inForce = new TreeMap<>();
+    overlays.forEach((name, o) -> inForce.put(name, o.properties()));
+    return new ConfigStatus(version, origin, appliedAt, restartRequired, lastRejection, inForce);
   }
 
   private void reportRestartKeys(String from, List<String> keys) {

@@ -52,7 +52,9 @@ final class DiscoveryState {
     }
     lastGood = update;
     log.debug("service '{}' endpoints: {}", service, update.endpoints());
-    if (update.endpoints().isEmpty()) {
+    if (update.endpoints().isEmpty()
+        && update.attributes().get(io.mesh4j.discovery.ServiceAttributes.REQUEST_ROUTER) == null) {
+      // (a routing service has none of its own: its requests go where its router sends them)
       log.warn("service '{}' has no endpoints: its requests will fail", service);
     }
     return true;

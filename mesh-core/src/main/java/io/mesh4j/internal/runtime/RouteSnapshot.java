@@ -22,9 +22,25 @@ public final class RouteSnapshot implements ServiceSnapshot {
   private final String hashHeader;
   private final Duration timeout;
   private final Duration initialWait;
+  private final io.mesh4j.routing.RequestRouter router;
+  private final RouteSnapshot base; // the snapshot this one derives a route's overrides from; this when none
+  /** Snapshots with a route's overrides, by the identity of the overrides map: parsed once each. */
+  private volatile Derived[] derived = NONE;
+
+  private record Derived(java.util.Map<String, String> overrides, RouteSnapshot snapshot) {}
+
+  private static final Derived[] NONE = new Derived[0];
+  /** Routes to one service with distinct overrides are few; past this many, the oldest is dropped. */
+  static final int MAX_DERIVED = 32;
 
   RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
       String hashHeader) {
+    this(route, config, attributes, balancer, hashHeader, null);
+  }
+
+  private RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
+      String hashHeader, RouteSnapshot base) {
+    this.base = base == null ? this : base;
     this.route = route;
     this.config = config;
     this.attributes = attributes;
@@ -32,6 +48,49 @@ public final class RouteSnapshot implements ServiceSnapshot {
     this.hashHeader = hashHeader;
     this.timeout = config.get(ServiceKeys.TIMEOUT);
     this.initialWait = config.get(ServiceKeys.DISCOVERY_INITIAL_WAIT);
+    this.router = attributes.get(ServiceAttributes.REQUEST_ROUTER);
+  }
+
+  /**
+   * The service's own snapshot this one was derived from by {@link #withOverrides}; this one when
+   * not derived. Overrides never touch TLS keys, so transport security uses it (and its caches hit).
+   */
+  public RouteSnapshot base() {
+    return base;
+  }
+
+  /** The router of a routing service (see {@link io.mesh4j.routing.RequestRouter}), or null. */
+  public io.mesh4j.routing.RequestRouter router() {
+    return router;
+  }
+
+  /**
+   * This snapshot with a route's overrides of its keys: the same balancer, attributes and
+   * identity, a configuration with the overrides set. Derived once per overrides map (by
+   * identity) and snapshot; this snapshot itself when there are none.
+   *
+   * @throws IllegalArgumentException naming the override that is not allowed or does not parse
+   */
+  public RouteSnapshot withOverrides(java.util.Map<String, String> overrides) {
+    if (overrides.isEmpty()) {
+      return this;
+    }
+    Derived[] known = derived;
+    for (Derived d : known) {
+      if (d.overrides() == overrides) {
+        return d.snapshot();
+      }
+    }
+    ServiceConfig overridden = config.withOverrides(
+        RouteOverrides.parse(route.schema(), overrides));
+    RouteSnapshot made =
+        new RouteSnapshot(route, overridden, attributes, balancer, route.hashHeader(overridden), this);
+    int keep = Math.min(known.length, MAX_DERIVED - 1);
+    Derived[] next = new Derived[keep + 1];
+    System.arraycopy(known, known.length - keep, next, 0, keep);
+    next[keep] = new Derived(overrides, made);
+    derived = next; // a lost race only costs another parse
+    return made;
   }
 
   @Override

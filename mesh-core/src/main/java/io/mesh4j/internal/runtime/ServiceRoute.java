@@ -105,6 +105,14 @@ public final class ServiceRoute {
     return name;
   }
 
+  io.mesh4j.config.ConfigSchema schema() {
+    return context.plugins().schema();
+  }
+
+  String hashHeader(ServiceConfig service) {
+    return context.plugins().hashHeader(service);
+  }
+
   /** The snapshot a request starting now runs on. */
   public RouteSnapshot current() {
     return current;
@@ -298,7 +306,8 @@ public final class ServiceRoute {
     DiscoveryUpdate good = discovery.lastGood();
     java.time.Duration grace = config.get(io.mesh4j.config.ServiceKeys.DISCOVERY_EMPTY_GRACE);
     boolean hold = update.endpoints().isEmpty() && !update.authoritative() && good != null
-        && !good.endpoints().isEmpty() && !grace.isZero();
+        && !good.endpoints().isEmpty() && !grace.isZero()
+        && update.attributes().get(ServiceAttributes.REQUEST_ROUTER) == null; // routing needs no endpoints
     if (!hold) {
       endHold();
       return false;

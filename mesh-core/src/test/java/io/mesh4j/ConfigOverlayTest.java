@@ -1,0 +1,312 @@
+package io.mesh4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.mesh4j.config.ConfigOverlay;
+import io.mesh4j.config.MeshConfigException;
+import io.mesh4j.config.ServiceKeys;
+import io.mesh4j.event.ConfigApplied;
+import io.mesh4j.event.ConfigRejected;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A discovery backend's configuration overlay: keys and services it contributes under the user's
+ * configuration, applied live (counted at real backends), losing to the user's keys, rejected
+ * whole when bad, and kept across the user's reloads.
+ */
+class ConfigOverlayTest {
+
+  @TempDir Path dir;
+  private final TestDiscovery fake = new TestDiscovery("fake");
+  private final List<CountingBackend> backends = new CopyOnWriteArrayList<>();
+  private MeshFile file;
+  private MeshClient mesh;
+  private OkHttpClient http;
+
+  @BeforeEach
+  void file() {
+    file = new MeshFile(dir.resolve("mesh.properties"));
+  }
+
+  @AfterEach
+  void stop() {
+    if (mesh != null) {
+      mesh.close();
+    }
+    backends.forEach(CountingBackend::close);
+  }
+
+  private CountingBackend backend(String name) throws IOException {
+    CountingBackend b = new CountingBackend(name);
+    backends.add(b);
+    return b;
+  }
+
+  /** A client whose service 'orders' is discovered by the fake (so its backend, and overlay, exist). */
+  private void start(String... serviceLines) throws IOException {
+    List<String> lines = new java.util.ArrayList<>(List.of(
+        "mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake"));
+    lines.addAll(List.of(serviceLines));
+    file.write(lines.toArray(new String[0]));
+    mesh = MeshClient.builder()
+        .propertiesFile(file.path)
+        .environment(Map.of())
+        .systemProperties(new Properties())
+        .discoveryProvider(fake)
+        .build();
+    http = mesh.wrap(new OkHttpClient());
+  }
+
+  private ConfigOverlay overlay() {
+    return fake.configOverlay();
+  }
+
+  private String get(String url) throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      return r.body().string();
+    }
+  }
+
+  /** An overlay adding service 'payments' (static discovery) with the backend as its endpoint. */
+  private static Map<String, String> payments(CountingBackend backend) {
+    return Map.of("mesh.services.payments.discovery", "static",
+        "mesh.services.payments.endpoints", "127.0.0.1:" + backend.port());
+  }
+
+  private static void applied(java.util.concurrent.CompletableFuture<Void> change) throws Exception {
+    change.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void overlayAddsAServiceThatRoutesRequestsToRealBackends() throws Exception {
+    start();
+    CountingBackend payments = backend("payments");
+
+    applied(overlay().set(payments(payments)));
+
+    assertThat(get("http://payments/pay")).isEqualTo("payments");
+    assertThat(payments.received).hasValue(1);
+    assertThat(mesh.config().service("payments")).isPresent();
+    assertThat(mesh.configStatus().overlays())
+        .containsEntry("fake", payments(payments));
+  }
+
+  @Test
+  void overlayChangesAPolicyKeyLiveAndTheBalancerFollows() throws Exception {
+    start();
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    fake.setEndpoints("orders", List.of(a.endpoint(), b.endpoint()));
+    Set<String> before = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      before.add(get("http://orders/"));
+    }
+    assertThat(before).containsExactlyInAnyOrder("a", "b"); // round-robin spreads one caller's requests
+
+    List<ConfigApplied> appliedEvents = new CopyOnWriteArrayList<>();
+    mesh.events().subscribe(ConfigApplied.class, appliedEvents::add);
+    applied(overlay().set(Map.of(
+        "mesh.services.orders.lb", "ring-hash", "mesh.services.orders.lb.hash-header", "x-user")));
+
+    Set<String> after = new HashSet<>();
+    for (int i = 0; i < 10; i++) {
+      try (Response r = http.newCall(new Request.Builder().url("http://orders/").header("x-user", "ann").build())
+          .execute()) {
+        after.add(r.body().string());
+      }
+    }
+    assertThat(after).hasSize(1); // one key, one backend: the ring-hash the overlay set balances now
+    assertThat(appliedEvents).singleElement().satisfies(e -> {
+      assertThat(e.origin()).isEqualTo("overlay fake");
+      assertThat(e.diff().servicesUpdated()).containsKey("orders");
+    });
+  }
+
+  @Test
+  void aKeyTheUserSetWinsOverTheOverlays() throws Exception {
+    start("mesh.services.orders.timeout=7s");
+
+    applied(overlay().set(Map.of(
+        "mesh.services.orders.timeout", "1s", "mesh.services.orders.discovery.initial-wait", "3s")));
+
+    var orders = mesh.config().service("orders").orElseThrow();
+    assertThat(orders.get(ServiceKeys.TIMEOUT)).isEqualTo(Duration.ofSeconds(7));
+    assertThat(orders.get(ServiceKeys.DISCOVERY_INITIAL_WAIT)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(mesh.configStatus().overlays().get("fake")).containsEntry("mesh.services.orders.timeout", "1s");
+  }
+
+  @Test
+  void anInvalidValueIsRejectedNamingTheKeyAndTheOverlayAndTheLastGoodStays() throws Exception {
+    start();
+    applied(overlay().set(Map.of("mesh.services.orders.timeout", "2s")));
+    List<ConfigRejected> rejected = new CopyOnWriteArrayList<>();
+    mesh.events().subscribe(ConfigRejected.class, rejected::add);
+
+    assertThatThrownBy(() -> overlay().set(Map.of("mesh.services.orders.timeout", "banana")).join())
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.services.orders.timeout=banana")
+        .hasMessageContaining("overlay fake");
+
+    assertThat(mesh.config().service("orders").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(mesh.configStatus().overlays().get("fake")).containsEntry("mesh.services.orders.timeout", "2s");
+    assertThat(rejected).singleElement().satisfies(e -> assertThat(e.origin()).isEqualTo("overlay fake"));
+    assertThat(mesh.configStatus().lastRejection()).hasValueSatisfying(r ->
+        assertThat(r.origin()).isEqualTo("overlay fake"));
+  }
+
+  @Test
+  void onlyPerServiceKeysMayBeContributed() throws Exception {
+    start();
+
+    assertThatThrownBy(() -> overlay().set(Map.of("mesh.trust-domain", "evil.example")).join())
+        .cause()
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.trust-domain")
+        .hasMessageContaining("only set per-service keys");
+    assertThat(mesh.config().trustDomain()).isEqualTo("mesh.local");
+  }
+
+  @Test
+  void removingAServiceFromTheOverlayRemovesTheService() throws Exception {
+    start();
+    CountingBackend payments = backend("payments");
+    applied(overlay().set(payments(payments)));
+    assertThat(get("http://payments/")).isEqualTo("payments");
+
+    applied(overlay().set(Map.of()));
+
+    assertThat(mesh.config().service("payments")).isEmpty();
+    assertThatThrownBy(() -> get("http://payments/")).isInstanceOf(ServiceRemovedException.class);
+    assertThat(mesh.configStatus().overlays()).isEmpty();
+  }
+
+  @Test
+  void theOverlaySurvivesTheUsersReloadAndApply() throws Exception {
+    start();
+    CountingBackend payments = backend("payments");
+    applied(overlay().set(payments(payments)));
+
+    file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake",
+        "mesh.services.orders.timeout=3s");
+    mesh.reload();
+
+    assertThat(mesh.config().service("orders").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(get("http://payments/")).isEqualTo("payments");
+
+    // MeshClient.apply with a configuration of the user's own (built without the overlay's service)
+    mesh.apply(mesh.configLoader()
+        .source(io.mesh4j.config.PropertySource.fromMap(Map.of(
+            "mesh.service", "frontend", "mesh.services.orders.discovery", "fake"), "test"))
+        .load());
+    assertThat(get("http://payments/")).isEqualTo("payments");
+    assertThat(payments.received).hasValue(2);
+  }
+
+  @Test
+  void keysTheDiscoveryProviderDeclaresAreAcceptedInAnOverlay() throws Exception {
+    io.mesh4j.config.ConfigKey<String> cluster = io.mesh4j.config.ConfigKey.service(
+        "clustered.cluster", io.mesh4j.config.ValueParsers.nonEmpty()).build();
+    TestDiscovery clustered = new TestDiscovery("clustered", List.of(cluster));
+    file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=clustered");
+    mesh = MeshClient.builder().propertiesFile(file.path).environment(Map.of())
+        .systemProperties(new Properties()).discoveryProvider(clustered).build();
+
+    applied(clustered.configOverlay().set(Map.of(
+        "mesh.services.orders-v1.discovery", "clustered",
+        "mesh.services.orders-v1.clustered.cluster", "outbound|8080|v1|orders")));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> clustered.watchedWith.containsKey("orders-v1"));
+    assertThat(clustered.watchedWith.get("orders-v1").get(cluster)).isEqualTo("outbound|8080|v1|orders");
+  }
+
+  @Test
+  void keysForAServiceNobodyDefinesWaitForTheUserToDefineIt() throws Exception {
+    start("mesh.services.payments.endpoints=127.0.0.1:1");
+    applied(overlay().set(Map.of("mesh.services.payments.timeout", "4s")));
+    assertThat(mesh.config().service("payments").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(4));
+
+    file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake");
+    mesh.reload(); // the user removes 'payments': the overlay's key must not keep a ghost of it
+
+    assertThat(mesh.config().service("payments")).isEmpty();
+    assertThat(mesh.configStatus().overlays().get("fake")).containsEntry("mesh.services.payments.timeout", "4s");
+
+    file.write("mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake",
+        "mesh.services.payments.endpoints=127.0.0.1:1");
+    mesh.reload();
+    assertThat(mesh.config().service("payments").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void aBackendMaySetItsOverlayFromInsideWatchWhileTheServiceStarts() throws Exception {
+    CountingBackend payments = backend("payments");
+    java.util.concurrent.CompletableFuture<java.util.concurrent.CompletableFuture<Void>> fromWatch =
+        new java.util.concurrent.CompletableFuture<>();
+    fake.onWatch = (service, context) -> {
+      if (service.equals("orders")) { // during MeshClient.build(), with the mesh starting its services
+        fromWatch.complete(context.configOverlay().set(payments(payments)));
+      }
+    };
+    start();
+
+    applied(fromWatch.get(10, TimeUnit.SECONDS));
+    assertThat(get("http://payments/")).isEqualTo("payments");
+  }
+
+  @Test
+  void setAfterCloseCompletesWithMeshClosedException() throws Exception {
+    start();
+    ConfigOverlay overlay = overlay();
+    List<Thread> applying = new CopyOnWriteArrayList<>();
+    mesh.events().subscribe(ConfigApplied.class, e -> applying.add(Thread.currentThread()));
+    applied(overlay.set(Map.of("mesh.services.orders.timeout", "2s")));
+    mesh.close();
+
+    assertThat(applying).singleElement().satisfies(t -> assertThat(t.isAlive()).isFalse());
+
+    assertThatThrownBy(() -> overlay.set(Map.of("mesh.services.orders.timeout", "1s")).join())
+        .cause()
+        .isInstanceOf(MeshClosedException.class)
+        .hasMessageContaining("overlay fake");
+  }
+
+  @Test
+  void setReturnsAtOnceAndAppliesOnAMeshThreadEvenInsideADiscoveryCallback() throws Exception {
+    start();
+    CountingBackend payments = backend("payments");
+    // a backend calling set() from the thread that publishes endpoints must not block it
+    java.util.concurrent.CompletableFuture<Void> change =
+        overlay().set(payments(payments));
+    fake.setEndpoints("orders", List.of(payments.endpoint()));
+
+    applied(change);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(mesh.discoveryStatus("orders").orElseThrow().discovered()).hasSize(1));
+    assertThat(get("http://payments/")).isEqualTo("payments");
+  }
+}
