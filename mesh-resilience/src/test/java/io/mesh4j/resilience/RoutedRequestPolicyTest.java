@@ -12,6 +12,7 @@ import io.mesh4j.event.HedgeSent;
 import io.mesh4j.event.HedgeWon;
 import io.mesh4j.event.RetryDenied;
 import io.mesh4j.event.RetryScheduled;
+import io.mesh4j.resilience.HoldingBackend.Reply;
 import io.mesh4j.routing.RequestRouter;
 import io.mesh4j.routing.RouteDecision;
 import io.mesh4j.testing.LeakCheck;
@@ -19,6 +20,7 @@ import io.mesh4j.testing.discovery.FakeDiscovery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -180,6 +182,31 @@ class RoutedRequestPolicyTest {
     assertThat(recorder.of(HedgeWon.class)).extracting(HedgeWon::service).containsOnly("orders-v1");
     mesh.close();
     leaks.assertNoNewMeshThreads();
+  }
+
+  @Test
+  void aRoutePercentileHedgeOverrideHedgesOnceTheTargetHasEnoughLatencies() throws Exception {
+    start(); // the target keeps no latencies of its own: it does not hedge
+    AtomicBoolean nextIsSlow = new AtomicBoolean();
+    HoldingBackend.Replies replies = (n, method) -> Reply.after(nextIsSlow.getAndSet(false) ? 20_000 : 0, "ok");
+    HoldingBackend a = HoldingBackend.start(replies);
+    HoldingBackend b = HoldingBackend.start(replies);
+    closeables.add(a);
+    closeables.add(b);
+    fake.setEndpoints("orders-v1", List.of(Endpoint.parse(a.endpoint()), Endpoint.parse(b.endpoint())));
+    route(Map.of("hedge.delay", "p95"));
+
+    // p95 needs 200 samples, recorded from the route's requests on the target's latencies
+    for (int i = 0; i < 300; i++) {
+      assertThat(body("http://orders/warm-up")).isEqualTo("ok");
+    }
+    long hedgesBefore = recorder.count(HedgeSent.class); // a few: 5% of requests are slower than p95
+    long wonBefore = recorder.count(HedgeWon.class);
+    nextIsSlow.set(true);
+    assertThat(body("http://orders/slow-one")).isEqualTo("ok");
+
+    assertThat(recorder.count(HedgeSent.class)).isGreaterThan(hedgesBefore);
+    assertThat(recorder.count(HedgeWon.class)).isGreaterThan(wonBefore);
   }
 
   @Test
