@@ -212,7 +212,8 @@ class XdsClientTest {
     await().untilAsserted(() -> assertThat(a.errors).isNotEmpty());
     await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> a.doesNotExist.isEmpty());
     assertThat(client.status().stream()).isIn(StreamState.CONNECTING, StreamState.BACKING_OFF);
-    assertThat(events.of(XdsStreamFailed.class)).isNotEmpty();
+    assertThat(events.of(XdsStreamFailed.class)).hasSizeGreaterThan(1);
+    assertThat(a.errors).hasSize(1); // once per outage, not per attempt
   }
 
   @Test
@@ -338,6 +339,7 @@ class XdsClientTest {
     RecordingWatcher<ClusterLoadAssignment> ghost = new RecordingWatcher<>();
     client.watch(XdsResourceType.CLUSTER, "a", a);
     client.watch(XdsResourceType.CLUSTER_LOAD_ASSIGNMENT, "ghost", ghost); // its 15 s timer is pending
+    client.watch(XdsResourceType.CLUSTER_LOAD_ASSIGNMENT, "left", new RecordingWatcher<>()).run(); // its grace timer too
     await().untilAsserted(() -> assertThat(a.resources).hasSize(1));
     await().until(() -> !scheduler.getQueue().isEmpty());
 
@@ -452,6 +454,39 @@ class XdsClientTest {
         .untilAsserted(
             () -> assertThat(routeWatchers.get(1).resources).singleElement().satisfies(r -> assertThat(r.getName()).isEqualTo("r1")));
     assertThat(routeWatchers.get(1).doesNotExist).isEmpty();
+  }
+
+  @Test
+  void aClusterWatcherThatReWatchesItsUnchangedEndpointsOnAClusterUpdateGetsThemAgain() {
+    TestControlPlane server = server(TestControlPlane.start(0));
+    server.publish(
+        Snapshot.create(List.of(cluster("orders", 5)), "c1", List.of(endpoints("orders", 8080)), "e1", List.of(), "l", List.of(), "r", List.of(), "s"));
+    XdsClient client = client(server.port(), FAST.withResourceTimeout(Duration.ofSeconds(5)));
+    List<RecordingWatcher<ClusterLoadAssignment>> endpointWatchers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Runnable> cancels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // the CDS → EDS chain the xds discovery builds: on each cluster update, its endpoints watch is redone
+    client.watch(
+        XdsResourceType.CLUSTER,
+        "orders",
+        new RecordingWatcher<Cluster>() {
+          @Override
+          public void onResource(Cluster cluster) {
+            cancels.forEach(Runnable::run);
+            cancels.clear();
+            RecordingWatcher<ClusterLoadAssignment> endpoints = new RecordingWatcher<>();
+            endpointWatchers.add(endpoints);
+            cancels.add(client.watch(XdsResourceType.CLUSTER_LOAD_ASSIGNMENT, cluster.getName(), endpoints));
+          }
+        });
+    await().untilAsserted(() -> assertThat(endpointWatchers).singleElement().satisfies(w -> assertThat(w.resources).hasSize(1)));
+    await().until(() -> ackOf(server, XdsResourceType.CLUSTER_LOAD_ASSIGNMENT, "e1") != null);
+
+    server.publish( // the endpoints did not change
+        Snapshot.create(List.of(cluster("orders", 7)), "c2", List.of(endpoints("orders", 8080)), "e1", List.of(), "l", List.of(), "r", List.of(), "s"));
+
+    await().untilAsserted(() -> assertThat(endpointWatchers).hasSize(2));
+    await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(endpointWatchers.get(1).resources).hasSize(1));
+    assertThat(endpointWatchers.get(1).doesNotExist).isEmpty();
   }
 
   @Test
