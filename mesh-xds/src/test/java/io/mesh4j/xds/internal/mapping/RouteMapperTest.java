@@ -159,7 +159,7 @@ class RouteMapperTest {
   void unsupportedPathMatchersAndBadRegexesAreRefused() {
     assertThat(errors(oneHost(Route.newBuilder().setMatch(RouteMatch.newBuilder()
             .setSafeRegex(RegexMatcher.newBuilder().setRegex("(a)\\1"))).setRoute(RouteAction.newBuilder().setCluster("c")))))
-        .contains("virtual_hosts[0].routes[0].match.safe_regex.regex: '(a)\\1': back-references");
+        .contains("virtual_hosts[0].routes[0].match.safe_regex.regex: '(a)\\1' is not a valid RE2");
     assertThat(errors(oneHost(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPathSeparatedPrefix("/a/"))
             .setRoute(RouteAction.newBuilder().setCluster("c")))))
         .contains("match.path_separated_prefix: '/a/' must start with '/', not end with '/'");
@@ -438,15 +438,17 @@ class RouteMapperTest {
   }
 
   @Test
-  void severalPoliciesCombineUntilATerminalOneProducesAKey() {
+  void aTerminalPolicyStopsTheListOnceAKeyExists() {
     XdsRouteMatch r = hashed(header("a", false), header("b", true), header("c", false));
     String ab = r.hashKey("/", Headers.of("a", "1", "b", "2", "c", "3"));
     assertThat(ab).isEqualTo(r.hashKey("/", Headers.of("a", "1", "b", "2", "c", "other")))
-        .as("policies after a terminal one that produced a key are not used");
+        .as("policies after a terminal one are not used once a key exists");
     assertThat(ab).isNotEqualTo(r.hashKey("/", Headers.of("a", "1", "b", "9")));
     assertThat(r.hashKey("/", Headers.of("a", "1", "c", "3")))
-        .as("a terminal policy without a value does not stop").isNotEqualTo(r.hashKey("/", Headers.of("a", "1")));
-    assertThat(r.hashKey("/", Headers.of("a", "1"))).isEqualTo("1");
+        .as("Envoy and gRPC: a terminal policy stops when a key exists, even if it produced none")
+        .isEqualTo("1");
+    assertThat(r.hashKey("/", Headers.of("c", "3")))
+        .as("a terminal policy does not stop while there is no key yet").isEqualTo("3");
   }
 
   @Test
@@ -463,5 +465,26 @@ class RouteMapperTest {
         .setRegexRewrite(io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute.newBuilder()
             .setPattern(RegexMatcher.newBuilder().setRegex("^user-([a-z]+)-[0-9]+$")).setSubstitution("\\1"))).build());
     assertThat(r.hashKey("/", Headers.of("x-user", "user-ann-12"))).isEqualTo("ann");
+  }
+
+  @Test
+  void eachHeaderValueIsRewrittenThenTheValuesSorted() {
+    XdsRouteMatch r = hashed(RouteAction.HashPolicy.newBuilder().setHeader(RouteAction.HashPolicy.Header.newBuilder()
+        .setHeaderName("h")
+        .setRegexRewrite(io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute.newBuilder()
+            .setPattern(RegexMatcher.newBuilder().setRegex("^[a-z]+-")).setSubstitution(""))).build());
+    // rewriting the joined string would strip only the first value's prefix
+    assertThat(r.hashKey("/", new Headers.Builder().add("h", "x-2").add("h", "y-1").build()))
+        .isEqualTo("1\u00002");
+  }
+
+  @Test
+  void aRewriteNamingAGroupThePatternLacksIsRefused() {
+    assertThat(errors(oneHost(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+        .setRoute(RouteAction.newBuilder().setCluster("c").addHashPolicy(RouteAction.HashPolicy.newBuilder()
+            .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName("x-user")
+                .setRegexRewrite(io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute.newBuilder()
+                    .setPattern(RegexMatcher.newBuilder().setRegex("user-[a-z]+")).setSubstitution("\\1"))))))))
+        .contains("route.hash_policy[0].header.regex_rewrite.substitution: '\\1' names group 1 but the pattern has 0");
   }
 }
