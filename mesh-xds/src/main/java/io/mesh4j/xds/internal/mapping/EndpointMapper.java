@@ -8,10 +8,16 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.mesh4j.discovery.Endpoint;
 import io.mesh4j.discovery.EndpointHealth;
 import io.mesh4j.discovery.Locality;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -26,8 +32,10 @@ public final class EndpointMapper {
   /** Metadata key carrying the endpoint's hostname from EDS, when it has one. */
   public static final String HOSTNAME_METADATA = "xds.hostname";
 
-  /** Resolution of the folded weights when a locality's weight is not a multiple of its endpoints' sum. */
-  private static final long SCALE = 100;
+  /** Envoy's limit on a locality's endpoint weights, and on a priority's locality weights. */
+  private static final long UINT32_MAX = 0xFFFF_FFFFL;
+  /** The most a priority's folded weights add up to (the mesh's weights are ints). */
+  private static final BigInteger FOLDED_LIMIT = BigInteger.valueOf(Integer.MAX_VALUE);
 
   private EndpointMapper() {}
 
@@ -42,7 +50,7 @@ public final class EndpointMapper {
     Set<String> seen = new HashSet<>();
     Set<Integer> priorities = new TreeSet<>();
     List<Folded> folded = new ArrayList<>();
-    boolean exact = true;
+    Map<Integer, Long> localityWeightSums = new TreeMap<>();
     for (int i = 0; i < cla.getEndpointsCount(); i++) {
       LocalityLbEndpoints group = cla.getEndpoints(i);
       String f = "endpoints[" + i + "]";
@@ -56,6 +64,7 @@ public final class EndpointMapper {
         continue; // Envoy and gRPC: a locality without weight gets no traffic when localities are weighted
       }
       priorities.add(group.getPriority());
+      localityWeightSums.merge(group.getPriority(), localityWeight, Long::sum);
       io.envoyproxy.envoy.config.core.v3.Locality l = group.getLocality();
       Locality locality = new Locality(l.getRegion(), l.getZone(), l.getSubZone());
       long sum = 0;
@@ -68,34 +77,79 @@ public final class EndpointMapper {
           sum += e.weight();
         }
       }
-      if (localityWeighted && sum > 0) {
-        exact &= localityWeight % sum == 0;
+      if (sum > UINT32_MAX) {
+        errors.add(f + ".lb_endpoints", "the weights add up to " + sum + ", above Envoy's limit of " + UINT32_MAX);
       }
-      folded.add(new Folded(members, localityWeight, sum));
+      folded.add(new Folded(group.getPriority(), members, localityWeight, sum));
     }
     if (!priorities.isEmpty() && priorities.size() - 1 != ((TreeSet<Integer>) priorities).last()) {
       errors.add("endpoints", "priorities " + priorities + " are not contiguous from 0");
     }
-    long total = 0;
-    for (Folded g : folded) {
-      for (Endpoint e : g.members) {
-        int weight = e.weight();
-        if (localityWeighted) {
-          // endpoint share within its locality × locality weight
-          double w = (double) g.localityWeight * e.weight() / g.sum * (exact ? 1 : SCALE);
-          weight = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(w)));
+    if (localityWeighted) {
+      localityWeightSums.forEach((priority, sum) -> {
+        if (sum > UINT32_MAX) {
+          errors.add("endpoints", "the locality weights of priority " + priority + " add up to " + sum
+              + ", above Envoy's limit of " + UINT32_MAX);
         }
-        total += weight;
-        out.add(weight == e.weight() ? e : e.withWeight(weight));
+      });
+    }
+    Map<Folded, List<Endpoint>> weighted = new IdentityHashMap<>();
+    if (localityWeighted) {
+      for (int priority : priorities) {
+        fold(folded.stream().filter(g -> g.priority == priority && g.sum > 0).toList(), weighted);
       }
     }
-    if (total > 0xFFFF_FFFFL) {
-      errors.add("endpoints", "the weights add up to " + total + ", above Envoy's limit of 4294967295");
+    for (Folded g : folded) {
+      out.addAll(weighted.getOrDefault(g, g.members));
     }
     return new MappedEndpoints(out, errors.toList());
   }
 
-  private record Folded(List<Endpoint> members, long localityWeight, long sum) {}
+  /**
+   * One priority's locality weights folded into its endpoint weights: endpoint e of locality L gets
+   * W(L) × w(e) / S(L) of the priority (S(L): L's endpoint weights' sum), as Envoy picks a locality by
+   * weight then an endpoint in it. Made whole with the least common multiple of the S(L), so the
+   * shares are exact; only when that would exceed the mesh's int weights are they scaled down
+   * proportionally (an endpoint keeps at least 1).
+   */
+  private static void fold(List<Folded> groups, Map<Folded, List<Endpoint>> out) {
+    BigInteger lcm = BigInteger.ONE;
+    for (Folded g : groups) {
+      BigInteger s = BigInteger.valueOf(g.sum);
+      lcm = lcm.divide(lcm.gcd(s)).multiply(s);
+    }
+    List<BigInteger> exact = new ArrayList<>();
+    BigInteger gcd = BigInteger.ZERO;
+    BigInteger total = BigInteger.ZERO;
+    for (Folded g : groups) {
+      BigInteger perUnit = BigInteger.valueOf(g.localityWeight).multiply(lcm.divide(BigInteger.valueOf(g.sum)));
+      for (Endpoint e : g.members) {
+        BigInteger w = perUnit.multiply(BigInteger.valueOf(e.weight()));
+        exact.add(w);
+        gcd = gcd.gcd(w);
+        total = total.add(w);
+      }
+    }
+    if (gcd.signum() > 0) {
+      total = total.divide(gcd);
+    }
+    boolean scaleDown = total.compareTo(FOLDED_LIMIT) > 0;
+    int k = 0;
+    for (Folded g : groups) {
+      List<Endpoint> members = new ArrayList<>();
+      out.put(g, members);
+      for (Endpoint e : g.members) {
+        BigInteger w = exact.get(k++).divide(gcd);
+        long weight = scaleDown
+            ? Math.max(1, new BigDecimal(w).multiply(new BigDecimal(FOLDED_LIMIT))
+                .divide(new BigDecimal(total), 0, RoundingMode.DOWN).longValueExact())
+            : w.longValueExact();
+        members.add(weight == e.weight() ? e : e.withWeight((int) weight));
+      }
+    }
+  }
+
+  private record Folded(int priority, List<Endpoint> members, long localityWeight, long sum) {}
 
   private static Endpoint endpoint(
       LbEndpoint lb, String f, Locality locality, int priority, Set<String> seen, Errors errors) {

@@ -390,7 +390,10 @@ class RouteMapperTest {
     assertThat(overrides(RouteAction.newBuilder(), vh))
         .containsEntry("retry.on", "connect-failure").containsEntry("retry.max-attempts", "2");
     assertThat(overrides(RouteAction.newBuilder().setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("reset")), vh))
-        .containsEntry("retry.on", "reset,timeout");
+        .containsEntry("retry.on", "connect-failure,reset,timeout");
+    assertThat(overrides(RouteAction.newBuilder().setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("gateway-error")), vh))
+        .as("Envoy counts connect failures and resets as gateway errors")
+        .containsEntry("retry.on", "connect-failure,reset,timeout,502,503,504");
   }
 
   @Test
