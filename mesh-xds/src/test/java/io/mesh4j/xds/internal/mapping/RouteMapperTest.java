@@ -455,6 +455,23 @@ class RouteMapperTest {
   }
 
   @Test
+  void aWeightedClustersHostRewriteIsRefusedLikeARoutes() {
+    assertThat(errors(oneHost(route("/", "c").setRoute(RouteAction.newBuilder().setWeightedClusters(
+            WeightedCluster.newBuilder().addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("a")
+                .setWeight(UInt32Value.of(1)).setHostRewriteLiteral("evil.example")))))))
+        .contains("route.weighted_clusters.clusters[0].host_rewrite_literal: host rewrites are not supported");
+  }
+
+  @Test
+  void matcherTreesAndPathParameterStrippingAreRefused() {
+    assertThat(errors(RouteConfiguration.newBuilder().addVirtualHosts(VirtualHost.newBuilder().setName("vh")
+            .addDomains("*").setMatcher(com.github.xds.type.matcher.v3.Matcher.getDefaultInstance())).build()))
+        .contains("virtual_hosts[0].matcher: matcher trees are not supported");
+    assertThat(errors(oneHost(route("/", "c")).toBuilder().setIgnorePathParametersInPathMatching(true).build()))
+        .contains("ignore_path_parameters_in_path_matching: not supported");
+  }
+
+  @Test
   void aHeadersValuesHashTheSameInAnyOrder() {
     XdsRouteMatch r = hashed(header("h", false));
     assertThat(r.hashKey("/", new Headers.Builder().add("h", "x").add("h", "y").build()))
