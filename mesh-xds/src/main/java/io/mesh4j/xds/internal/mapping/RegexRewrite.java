@@ -70,7 +70,11 @@ final class RegexRewrite {
     Matcher m = pattern.matcher(input);
     StringBuilder out = null;
     int last = 0;
+    int lastEnd = -1;
     while (m.find()) {
+      if (m.start() == m.end() && m.start() == lastEnd) {
+        continue; // RE2: no empty match right where the previous match ended ("b*" on "abbc": "-a-c-")
+      }
       if (out == null) {
         out = new StringBuilder(input.length() + 16);
       }
@@ -86,6 +90,7 @@ final class RegexRewrite {
         }
       }
       last = m.end();
+      lastEnd = last;
     }
     if (out == null) {
       return input;

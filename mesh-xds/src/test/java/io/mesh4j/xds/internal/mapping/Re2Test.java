@@ -96,6 +96,9 @@ class Re2Test {
     assertThat(rewrite("x", "$1\\\\", errors).apply("axb")).as("$ is literal, \\\\ a backslash").isEqualTo("a$1\\b");
     assertThat(rewrite("x", "\\0\\0", errors).apply("x")).isEqualTo("xx");
     assertThat(rewrite("q", "z", errors).apply("abc")).isEqualTo("abc");
+    assertThat(rewrite("b*", "-", errors).apply("abbc")).as("RE2's GlobalReplace skips an empty match"
+        + " right after a match").isEqualTo("-a-c-");
+    assertThat(rewrite("x*", "-", errors).apply("abc")).isEqualTo("-a-b-c-");
     assertThat(errors.toList()).isEmpty();
   }
 
