@@ -34,8 +34,11 @@ public final class EndpointMapper {
 
   /** Envoy's limit on a locality's endpoint weights, and on a priority's locality weights. */
   private static final long UINT32_MAX = 0xFFFF_FFFFL;
-  /** The most a priority's folded weights add up to (the mesh's weights are ints). */
-  private static final BigInteger FOLDED_LIMIT = BigInteger.valueOf(Integer.MAX_VALUE);
+  /**
+   * The most a priority's weights are scaled to add up to: the mesh's weights are ints, and the
+   * "at least 1" of scaled-down weights must not push a sum past Integer.MAX_VALUE.
+   */
+  private static final BigInteger FOLDED_LIMIT = BigInteger.valueOf(1 << 30);
 
   private EndpointMapper() {}
 
@@ -69,18 +72,21 @@ public final class EndpointMapper {
       Locality locality = new Locality(l.getRegion(), l.getZone(), l.getSubZone());
       long sum = 0;
       List<Endpoint> members = new ArrayList<>();
+      List<Long> weights = new ArrayList<>();
       for (int j = 0; j < group.getLbEndpointsCount(); j++) {
-        Endpoint e = endpoint(group.getLbEndpoints(j), f + ".lb_endpoints[" + j + "]", locality,
-            group.getPriority(), seen, errors);
+        LbEndpoint lb = group.getLbEndpoints(j);
+        Endpoint e = endpoint(lb, f + ".lb_endpoints[" + j + "]", locality, group.getPriority(), seen, errors);
         if (e != null) {
+          long w = lb.hasLoadBalancingWeight() ? Integer.toUnsignedLong(lb.getLoadBalancingWeight().getValue()) : 1;
           members.add(e);
-          sum += e.weight();
+          weights.add(w);
+          sum += w;
         }
       }
       if (sum > UINT32_MAX) {
         errors.add(f + ".lb_endpoints", "the weights add up to " + sum + ", above Envoy's limit of " + UINT32_MAX);
       }
-      folded.add(new Folded(group.getPriority(), members, localityWeight, sum));
+      folded.add(new Folded(group.getPriority(), members, weights, localityWeight, sum));
     }
     if (!priorities.isEmpty() && priorities.size() - 1 != ((TreeSet<Integer>) priorities).last()) {
       errors.add("endpoints", "priorities " + priorities + " are not contiguous from 0");
@@ -94,25 +100,24 @@ public final class EndpointMapper {
       });
     }
     Map<Folded, List<Endpoint>> weighted = new IdentityHashMap<>();
-    if (localityWeighted) {
-      for (int priority : priorities) {
-        fold(folded.stream().filter(g -> g.priority == priority && g.sum > 0).toList(), weighted);
-      }
+    for (int priority : priorities) {
+      weigh(folded.stream().filter(g -> g.priority == priority && g.sum > 0).toList(), localityWeighted, weighted);
     }
     for (Folded g : folded) {
-      out.addAll(weighted.getOrDefault(g, g.members));
+      out.addAll(weighted.getOrDefault(g, List.of()));
     }
     return new MappedEndpoints(out, errors.toList());
   }
 
   /**
-   * One priority's locality weights folded into its endpoint weights: endpoint e of locality L gets
-   * W(L) × w(e) / S(L) of the priority (S(L): L's endpoint weights' sum), as Envoy picks a locality by
-   * weight then an endpoint in it. Made whole with the least common multiple of the S(L), so the
-   * shares are exact; only when that would exceed the mesh's int weights are they scaled down
+   * One priority's endpoint weights. With locality weights, they are folded in: endpoint e of
+   * locality L gets W(L) × w(e) / S(L) of the priority (S(L): L's endpoint weights' sum), as Envoy
+   * picks a locality by weight then an endpoint in it, made whole with the least common multiple of
+   * the S(L) (then divided by the weights' common divisor), so the shares are exact. Only when the
+   * weights would add up to more than the mesh's int weights take are they scaled down
    * proportionally (an endpoint keeps at least 1).
    */
-  private static void fold(List<Folded> groups, Map<Folded, List<Endpoint>> out) {
+  private static void weigh(List<Folded> groups, boolean localityWeighted, Map<Folded, List<Endpoint>> out) {
     BigInteger lcm = BigInteger.ONE;
     for (Folded g : groups) {
       BigInteger s = BigInteger.valueOf(g.sum);
@@ -122,17 +127,20 @@ public final class EndpointMapper {
     BigInteger gcd = BigInteger.ZERO;
     BigInteger total = BigInteger.ZERO;
     for (Folded g : groups) {
-      BigInteger perUnit = BigInteger.valueOf(g.localityWeight).multiply(lcm.divide(BigInteger.valueOf(g.sum)));
-      for (Endpoint e : g.members) {
-        BigInteger w = perUnit.multiply(BigInteger.valueOf(e.weight()));
+      BigInteger perUnit = localityWeighted
+          ? BigInteger.valueOf(g.localityWeight).multiply(lcm.divide(BigInteger.valueOf(g.sum)))
+          : BigInteger.ONE;
+      for (long raw : g.weights) {
+        BigInteger w = perUnit.multiply(BigInteger.valueOf(raw));
         exact.add(w);
         gcd = gcd.gcd(w);
         total = total.add(w);
       }
     }
-    if (gcd.signum() > 0) {
-      total = total.divide(gcd);
+    if (!localityWeighted || gcd.signum() == 0) {
+      gcd = BigInteger.ONE; // the control plane's own weights stay as sent when they fit
     }
+    total = total.divide(gcd);
     boolean scaleDown = total.compareTo(FOLDED_LIMIT) > 0;
     int k = 0;
     for (Folded g : groups) {
@@ -149,7 +157,8 @@ public final class EndpointMapper {
     }
   }
 
-  private record Folded(int priority, List<Endpoint> members, long localityWeight, long sum) {}
+  /** A locality's endpoints, their weights as sent (uint32), its weight and their weights' sum. */
+  private record Folded(int priority, List<Endpoint> members, List<Long> weights, long localityWeight, long sum) {}
 
   private static Endpoint endpoint(
       LbEndpoint lb, String f, Locality locality, int priority, Set<String> seen, Errors errors) {
@@ -181,15 +190,11 @@ public final class EndpointMapper {
       errors.add(af + ".port_value", port + " is outside 1..65535");
       return null;
     }
-    int weight = 1;
-    if (lb.hasLoadBalancingWeight()) {
-      long w = Integer.toUnsignedLong(lb.getLoadBalancingWeight().getValue());
-      if (w < 1 || w > Integer.MAX_VALUE) {
-        errors.add(f + ".load_balancing_weight", w + " is outside 1.." + Integer.MAX_VALUE);
-        return null;
-      }
-      weight = (int) w;
+    if (lb.hasLoadBalancingWeight() && lb.getLoadBalancingWeight().getValue() == 0) {
+      errors.add(f + ".load_balancing_weight", "0 is outside 1.." + UINT32_MAX);
+      return null;
     }
+    int weight = 1; // the weight as sent (up to uint32) is applied by weigh()
     Endpoint.Builder b;
     try {
       String host = sa.getAddress();

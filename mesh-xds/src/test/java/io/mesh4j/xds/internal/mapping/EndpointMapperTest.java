@@ -147,6 +147,16 @@ class EndpointMapperTest {
   }
 
   @Test
+  void endpointWeightsBeyondIntAsEnvoyAcceptsThemAreScaledDown() {
+    List<io.mesh4j.discovery.Endpoint> eps = valid(cla(locality("r", "a", "")
+        .addLbEndpoints(lb("10.0.0.1", 80).setLoadBalancingWeight(UInt32Value.of((int) 3_000_000_000L)))
+        .addLbEndpoints(lb("10.0.0.2", 80, 1_000_000_000))));
+    assertThat((double) eps.get(0).weight() / eps.get(1).weight()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(valid(cla(locality("r", "a", "").addLbEndpoints(lb("10.0.0.1", 80, 2)).addLbEndpoints(lb("10.0.0.2", 80, 4))))
+        .stream().map(io.mesh4j.discovery.Endpoint::weight)).as("weights that fit stay as sent").containsExactly(2, 4);
+  }
+
+  @Test
   void addressesTheMeshCannotCallAreErrorsNamingTheField() {
     assertThat(errors(cla(locality("", "", "").addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder()
             .setAddress(Address.newBuilder().setPipe(Pipe.newBuilder().setPath("/tmp/s"))))))))
