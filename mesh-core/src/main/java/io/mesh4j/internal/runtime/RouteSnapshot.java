@@ -24,14 +24,18 @@ public final class RouteSnapshot implements ServiceSnapshot {
   private final Duration initialWait;
   private final io.mesh4j.routing.RequestRouter router;
   private final RouteSnapshot base; // the snapshot this one derives a route's overrides from; this when none
-  /** Snapshots with a route's overrides, by the identity of the overrides map: parsed once each. */
+  /**
+   * Snapshots with a route's overrides (or why they are invalid), by the overrides map: found by
+   * identity first, then by content, so nothing is parsed per request.
+   */
   private volatile Derived[] derived = NONE;
 
-  private record Derived(java.util.Map<String, String> overrides, RouteSnapshot snapshot) {}
+  /** A route's overrides and what they give: a snapshot, or the reason they are invalid. */
+  private record Derived(java.util.Map<String, String> overrides, RouteSnapshot snapshot, String invalid) {}
 
   private static final Derived[] NONE = new Derived[0];
-  /** Routes to one service with distinct overrides are few; past this many, the oldest is dropped. */
-  static final int MAX_DERIVED = 32;
+  /** Distinct override sets to one service are few (one per route); past this many, the oldest is dropped. */
+  static final int MAX_DERIVED = 256;
 
   RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
       String hashHeader) {
@@ -66,31 +70,62 @@ public final class RouteSnapshot implements ServiceSnapshot {
 
   /**
    * This snapshot with a route's overrides of its keys: the same balancer, attributes and
-   * identity, a configuration with the overrides set. Derived once per overrides map (by
-   * identity) and snapshot; this snapshot itself when there are none.
+   * identity, a configuration with the overrides set. Derived once per overrides map and snapshot
+   * (looked up by identity, then by content), invalid ones too; this snapshot itself when there are
+   * none. An override of a key no module declares (e.g. retry.* without mesh-resilience) is dropped
+   * with one WARN per routing service and key.
    *
+   * @param routedFrom the routing service whose route these overrides are (for the warning)
    * @throws IllegalArgumentException naming the override that is not allowed or does not parse
    */
-  public RouteSnapshot withOverrides(java.util.Map<String, String> overrides) {
+  public RouteSnapshot withOverrides(String routedFrom, java.util.Map<String, String> overrides) {
     if (overrides.isEmpty()) {
       return this;
     }
     Derived[] known = derived;
+    Derived found = null;
     for (Derived d : known) {
       if (d.overrides() == overrides) {
-        return d.snapshot();
+        found = d;
+        break;
       }
     }
-    ServiceConfig overridden = config.withOverrides(
-        RouteOverrides.parse(route.schema(), overrides));
-    RouteSnapshot made =
-        new RouteSnapshot(route, overridden, attributes, balancer, route.hashHeader(overridden), this);
-    int keep = Math.min(known.length, MAX_DERIVED - 1);
-    Derived[] next = new Derived[keep + 1];
-    System.arraycopy(known, known.length - keep, next, 0, keep);
-    next[keep] = new Derived(overrides, made);
-    derived = next; // a lost race only costs another parse
-    return made;
+    if (found == null) {
+      for (Derived d : known) { // a router that builds equal maps anew: a content hit, no parse
+        if (d.overrides().equals(overrides)) {
+          found = d;
+          break;
+        }
+      }
+    }
+    if (found == null) {
+      found = derive(routedFrom, overrides);
+      int keep = Math.min(known.length, MAX_DERIVED - 1);
+      Derived[] next = new Derived[keep + 1];
+      System.arraycopy(known, known.length - keep, next, 0, keep);
+      next[keep] = found;
+      derived = next; // a lost race only costs another parse
+    }
+    if (found.invalid() != null) {
+      throw new IllegalArgumentException(found.invalid());
+    }
+    return found.snapshot();
+  }
+
+  private Derived derive(String routedFrom, java.util.Map<String, String> overrides) {
+    java.util.Map<String, String> copy = java.util.Map.copyOf(overrides); // the cache's key must not change
+    try {
+      java.util.Map<io.mesh4j.config.ConfigKey<?>, Object> parsed = RouteOverrides.parse(route.schema(), copy,
+          key -> route.warnMissingOverrideOnce(routedFrom, key));
+      if (parsed.isEmpty()) {
+        return new Derived(copy, this, null);
+      }
+      ServiceConfig overridden = config.withOverrides(parsed);
+      return new Derived(copy,
+          new RouteSnapshot(route, overridden, attributes, balancer, route.hashHeader(overridden), this), null);
+    } catch (IllegalArgumentException e) {
+      return new Derived(copy, null, e.getMessage());
+    }
   }
 
   @Override
