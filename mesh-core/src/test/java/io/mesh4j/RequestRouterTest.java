@@ -373,6 +373,51 @@ class RequestRouterTest {
     assertThat(COUNTED_PARSES).hasValue(2);
   }
 
+  @Test
+  void aRoutingServiceThatAsksForMtlsNeverRoutesToAPlaintextTarget() throws Exception {
+    // a stand-in for mesh-tls's per-service keys; without mesh-tls nothing is secured
+    MeshModule tlsKeys = new MeshModule() {
+      @Override
+      public String name() {
+        return "tls-keys";
+      }
+
+      @Override
+      public String artifactId() {
+        return "tls-keys-test-module";
+      }
+
+      @Override
+      public List<ConfigKey<?>> serviceKeys() {
+        return List.of(ConfigKey.service("tls.mode", io.mesh4j.config.ValueParsers.of("strict or disabled", v -> v))
+            .build());
+      }
+
+      @Override
+      public MeshExtension create(MeshContext context) {
+        return new MeshExtension() {
+          @Override
+          public void close() {}
+        };
+      }
+    };
+    mesh = TestMesh.builder().discoveryProvider(fake).module(module).module(tlsKeys)
+        .property("mesh.config.watch", "false")
+        .property("mesh.services.orders.discovery", "fake").property("mesh.services.orders.tls.mode", "strict")
+        .property("mesh.services.orders-v1.discovery", "fake").build();
+    http = mesh.wrap(new OkHttpClient());
+    CountingBackend v1 = backend("v1");
+    fake.setEndpoints("orders-v1", List.of(v1.endpoint()));
+    route(request -> RouteDecision.to("orders-v1"));
+
+    assertThatThrownBy(() -> get("http://orders/"))
+        .isInstanceOf(PlaintextRefusedException.class)
+        .hasMessageContaining("'orders'")
+        .hasMessageContaining("'orders-v1'")
+        .satisfies(e -> assertThat(((PlaintextRefusedException) e).service()).isEqualTo("orders-v1"));
+    assertThat(v1.received).hasValue(0);
+  }
+
   private CompletableFuture<String> enqueue(String url) {
     CompletableFuture<String> body = new CompletableFuture<>();
     http.newCall(new Request.Builder().url(url).build()).enqueue(new Callback() {

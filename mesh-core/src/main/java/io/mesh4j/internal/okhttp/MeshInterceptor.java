@@ -127,7 +127,11 @@ public final class MeshInterceptor implements Interceptor {
         throw failed;
       }
       routedFrom = snapshot.name();
+      RouteSnapshot routing = snapshot;
       snapshot = RequestRouting.target(runtime, snapshot, decision, request);
+      if (routing.demandsSecurity()) {
+        refusePlaintextTarget(routing, snapshot.base());
+      }
       routeHashKey = decision.hashKey();
       if (decision.overrides().containsKey("timeout")) {
         timeoutSource = "the timeout of the route of service '" + routedFrom + "'";
@@ -244,6 +248,17 @@ public final class MeshInterceptor implements Interceptor {
       guardedDns = pair;
     }
     return pair.guarded();
+  }
+
+  /** A routing service configured for mTLS never sends its requests to a target called over plaintext. */
+  private void refusePlaintextTarget(RouteSnapshot routing, RouteSnapshot target)
+      throws io.mesh4j.PlaintextRefusedException {
+    io.mesh4j.spi.TransportSecurity security = runtime.transportSecurityOrNull();
+    if (security == null || !security.securesService(target)) {
+      throw io.mesh4j.PlaintextRefusedException.routedToPlaintext(routing.name(), target.name(),
+          security == null ? "mesh-tls is not on the class path"
+              : "mesh.tls.mode or mesh.services." + target.name() + ".tls.mode is disabled");
+    }
   }
 
   /** {@code https://orders/...} is sent over mTLS or not at all: never downgraded to http. */

@@ -133,7 +133,10 @@ public final class ConfigApplier {
     } catch (MeshConfigException e) {
       throw rejected(from, e.problems());
     } catch (IllegalStateException e) {
-      throw e; // closed meanwhile
+      if (runtime.refusesCalls()) {
+        throw e; // closed or shutting down meanwhile
+      }
+      throw rejected(from, List.of(new ConfigProblem(null, null, null, "the change could not be applied: " + e)));
     } catch (RuntimeException e) {
       // a module refusing a service, or a bug: the runtime undid what it had done
       throw rejected(from, List.of(new ConfigProblem(null, null, null, "the change could not be applied: " + e)));

@@ -23,6 +23,7 @@ public final class RouteSnapshot implements ServiceSnapshot {
   private final Duration timeout;
   private final Duration initialWait;
   private final io.mesh4j.routing.RequestRouter router;
+  private final boolean demandsSecurity;
   private final RouteSnapshot base; // the snapshot this one derives a route's overrides from; this when none
   /**
    * Snapshots with a route's overrides (or why they are invalid), by the overrides map: found by
@@ -53,6 +54,25 @@ public final class RouteSnapshot implements ServiceSnapshot {
     this.timeout = config.get(ServiceKeys.TIMEOUT);
     this.initialWait = config.get(ServiceKeys.DISCOVERY_INITIAL_WAIT);
     this.router = attributes.get(ServiceAttributes.REQUEST_ROUTER);
+    this.demandsSecurity = router != null && demandsSecurity(route.schema(), config);
+  }
+
+  /** A routing service that sets tls.mode (other than disabled) or identity must not route to plaintext. */
+  private static boolean demandsSecurity(io.mesh4j.config.ConfigSchema schema, ServiceConfig config) {
+    io.mesh4j.config.ConfigKey<?> identity = schema.serviceKey("identity").orElse(null);
+    if (identity != null && config.isSet(identity)) {
+      return true;
+    }
+    io.mesh4j.config.ConfigKey<?> mode = schema.serviceKey("tls.mode").orElse(null);
+    return mode != null && config.isSet(mode) && !"disabled".equalsIgnoreCase(String.valueOf(config.get(mode)));
+  }
+
+  /**
+   * True for a routing service whose configuration asks for mTLS ({@code tls.mode} other than
+   * disabled, or an {@code identity}): its requests must not reach a target called over plaintext.
+   */
+  public boolean demandsSecurity() {
+    return demandsSecurity;
   }
 
   /**
