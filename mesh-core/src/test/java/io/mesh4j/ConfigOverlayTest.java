@@ -154,6 +154,80 @@ class ConfigOverlayTest {
     assertThat(mesh.configStatus().overlays().get("fake")).containsEntry("mesh.services.orders.timeout", "1s");
   }
 
+  /** Stand-ins for mesh-tls's keys (mesh.tls.mode, tls.mode), which mesh-core's tests cannot use. */
+  private static final io.mesh4j.config.ConfigKey<String> GLOBAL_TLS_MODE = io.mesh4j.config.ConfigKey.global(
+      "mesh.tls.mode", io.mesh4j.config.ValueParsers.of("strict or disabled", v -> v)).build();
+  private static final io.mesh4j.config.ConfigKey<String> TLS_MODE = io.mesh4j.config.ConfigKey.service(
+      "tls.mode", io.mesh4j.config.ValueParsers.of("strict or disabled", v -> v)).build();
+
+  private void startWithTlsKeys(String... lines) throws IOException {
+    List<String> all = new java.util.ArrayList<>(List.of(
+        "mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake"));
+    all.addAll(List.of(lines));
+    file.write(all.toArray(new String[0]));
+    mesh = MeshClient.builder().propertiesFile(file.path).environment(Map.of()).systemProperties(new Properties())
+        .discoveryProvider(fake)
+        .module(new io.mesh4j.spi.MeshModule() {
+          @Override
+          public String name() {
+            return "tls-keys";
+          }
+
+          @Override
+          public String artifactId() {
+            return "tls-keys-test-module";
+          }
+
+          @Override
+          public List<io.mesh4j.config.ConfigKey<?>> globalKeys() {
+            return List.of(GLOBAL_TLS_MODE);
+          }
+
+          @Override
+          public List<io.mesh4j.config.ConfigKey<?>> serviceKeys() {
+            return List.of(TLS_MODE);
+          }
+
+          @Override
+          public io.mesh4j.spi.MeshExtension create(io.mesh4j.spi.MeshContext context) {
+            return new io.mesh4j.spi.MeshExtension() {
+              @Override
+              public void close() {}
+            };
+          }
+        })
+        .build();
+  }
+
+  @Test
+  void anOverlayCannotTurnMtlsOffWhenTheUserSetTheGlobalTlsMode() throws Exception {
+    startWithTlsKeys("mesh.tls.mode=strict");
+
+    applied(overlay().set(Map.of("mesh.services.orders.tls.mode", "disabled", "mesh.services.orders.timeout", "4s")));
+
+    var orders = mesh.config().service("orders").orElseThrow();
+    assertThat(orders.isSet(TLS_MODE)).isFalse(); // the user's mesh.tls.mode governs it
+    assertThat(orders.get(ServiceKeys.TIMEOUT)).isEqualTo(Duration.ofSeconds(4)); // the rest applies
+  }
+
+  @Test
+  void anOverlayCannotTurnMtlsOffWhenTheUsersServiceDefaultsSetIt() throws Exception {
+    startWithTlsKeys("mesh.defaults.tls.mode=strict");
+
+    applied(overlay().set(Map.of("mesh.services.orders.tls.mode", "disabled")));
+
+    assertThat(mesh.config().service("orders").orElseThrow().get(TLS_MODE)).isEqualTo("strict");
+  }
+
+  @Test
+  void withoutAnExplicitUserTlsModeAnOverlayMaySetIt() throws Exception {
+    startWithTlsKeys();
+
+    applied(overlay().set(Map.of("mesh.services.orders.tls.mode", "disabled")));
+
+    assertThat(mesh.config().service("orders").orElseThrow().get(TLS_MODE)).isEqualTo("disabled");
+  }
+
   @Test
   void anInvalidValueIsRejectedNamingTheKeyAndTheOverlayAndTheLastGoodStays() throws Exception {
     start();

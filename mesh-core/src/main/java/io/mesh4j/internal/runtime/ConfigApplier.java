@@ -2,6 +2,7 @@ package io.mesh4j.internal.runtime;
 
 import io.mesh4j.config.ConfigDiff;
 import io.mesh4j.config.ConfigProblem;
+import io.mesh4j.config.ConfigSchema;
 import io.mesh4j.config.ConfigStatus;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigException;
@@ -177,12 +178,44 @@ public final class ConfigApplier {
     }
   }
 
-  private static MeshConfig merge(MeshConfig user, Map<String, Overlay> overlays) {
+  private MeshConfig merge(MeshConfig user, Map<String, Overlay> overlays) {
     MeshConfig merged = user;
-    for (Overlay o : overlays.values()) {
-      merged = merged.withOverlay(o.parsed());
+    for (Map.Entry<String, Overlay> o : overlays.entrySet()) {
+      merged = merged.withOverlay(withoutWeakenedTls(user, o.getKey(), o.getValue()).parsed());
     }
     return merged;
+  }
+
+  /** (overlay, service) pairs warned about by {@link #withoutWeakenedTls}: one WARN each. */
+  private final java.util.Set<String> warnedTls = new java.util.HashSet<>();
+
+  /**
+   * An overlay must not turn mTLS off for a service when the user turned it on explicitly for all
+   * ({@code mesh.tls.mode} or {@code mesh.defaults.tls.mode}): its {@code tls.mode=disabled} is
+   * dropped (WARN once), the user's global stays in force for that service.
+   */
+  private Overlay withoutWeakenedTls(MeshConfig user, String name, Overlay overlay) {
+    ConfigSchema schema = runtime.plugins().schema();
+    io.mesh4j.config.ConfigKey<?> global = schema.globalKey("mesh.tls.mode").orElse(null);
+    io.mesh4j.config.ConfigKey<?> perService = schema.serviceKey("tls.mode").orElse(null);
+    String userKey = global != null && user.isSet(global) ? "mesh.tls.mode"
+        : perService != null && user.isServiceDefaultSet(perService) ? "mesh.defaults.tls.mode" : null;
+    if (userKey == null) {
+      return overlay;
+    }
+    Map<String, String> kept = new TreeMap<>(overlay.properties());
+    boolean dropped = kept.entrySet().removeIf(e -> {
+      boolean weakens = e.getKey().startsWith(SERVICES_PREFIX) && e.getKey().endsWith(".tls.mode")
+          && e.getValue().trim().equalsIgnoreCase("disabled");
+      if (weakens && warnedTls.size() < 1024 && warnedTls.add(name + '\0' + e.getKey())) {
+        String service = e.getKey().substring(SERVICES_PREFIX.length(), e.getKey().length() - ".tls.mode".length());
+        log.warn("{}{} sets {}=disabled, which is ignored: the user set {} explicitly, and an overlay may not turn"
+            + " mTLS off for service '{}' (set {} in the user's configuration to do so)", OVERLAY_PREFIX, name,
+            e.getKey(), userKey, service, e.getKey());
+      }
+      return weakens;
+    });
+    return dropped ? parse(OVERLAY_PREFIX + name, kept) : overlay;
   }
 
   /** Problems the validators found in keys the overlay contributed are the overlay's: say so. */
