@@ -251,6 +251,36 @@ class ConfigOverlayTest {
   }
 
   @Test
+  void theSameRejectedSetSentAgainIsRefusedWithoutAnotherRejectionEvent() throws Exception {
+    start();
+    List<ConfigRejected> rejected = new CopyOnWriteArrayList<>();
+    mesh.events().subscribe(ConfigRejected.class, rejected::add);
+    Map<String, String> bad = Map.of("mesh.services.orders.timeout", "banana");
+
+    for (int i = 0; i < 3; i++) { // as xDS resends
+      assertThatThrownBy(() -> overlay().set(new java.util.HashMap<>(bad)).join())
+          .cause()
+          .isInstanceOf(MeshConfigException.class)
+          .hasMessageContaining("mesh.services.orders.timeout=banana");
+    }
+
+    assertThat(rejected).hasSize(1);
+  }
+
+  @Test
+  void aNullKeyOrValueFailsTheFutureNamingIt() throws Exception {
+    start();
+    Map<String, String> nullValue = new java.util.HashMap<>();
+    nullValue.put("mesh.services.orders.timeout", null);
+
+    assertThatThrownBy(() -> overlay().set(nullValue).join())
+        .cause()
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.services.orders.timeout")
+        .hasMessageContaining("null");
+  }
+
+  @Test
   void onlyPerServiceKeysMayBeContributed() throws Exception {
     start();
 

@@ -133,9 +133,7 @@ public final class MeshInterceptor implements Interceptor {
         refusePlaintextTarget(routing, snapshot.base());
       }
       routeHashKey = decision.hashKey();
-      if (decision.overrides().containsKey("timeout")) {
-        timeoutSource = "the timeout of the route of service '" + routedFrom + "'";
-      }
+      timeoutSource = snapshot.timeoutSource(); // built once with the derived snapshot
     }
     if (request.isHttps()) {
       refuseDowngrade(snapshot.base());

@@ -52,6 +52,14 @@ public final class ConfigApplier {
   private Instant appliedAt;
   private List<String> restartRequired = List.of();
   private ConfigStatus.Rejection lastRejection;
+  /**
+   * Per overlay, the properties it set last that were rejected, and their problems: a source that
+   * resends the same set (xDS does) is refused again without a parse, an ERROR or an event.
+   * Forgotten when anything is applied, since the same set may then be valid.
+   */
+  private final Map<String, RejectedSet> rejectedOverlays = new java.util.HashMap<>();
+
+  private record RejectedSet(Map<String, String> properties, List<ConfigProblem> problems) {}
 
   public ConfigApplier(MeshRuntime runtime, String origin) {
     this.runtime = runtime;
@@ -79,6 +87,7 @@ public final class ConfigApplier {
     ConfigDiff diff = applyMerged(merged, from,
         overlays.isEmpty() ? "" : " (with " + String.join(", ", overlayNames()) + " merged under it)");
     userConfig = loaded;
+    rejectedOverlays.clear(); // the same sets may be valid under the new user configuration
     return diff;
   }
 
@@ -95,6 +104,19 @@ public final class ConfigApplier {
     if (previous != null ? previous.properties().equals(properties) : properties.isEmpty()) {
       return ConfigDiff.between(runtime.config(), runtime.config(), runtime.plugins().schema());
     }
+    RejectedSet known = rejectedOverlays.get(name);
+    if (known != null && known.properties().equals(properties)) {
+      throw new MeshConfigException(known.problems()); // said already
+    }
+    try {
+      return applyOverlayChange(name, from, properties);
+    } catch (MeshConfigException e) {
+      rejectedOverlays.put(name, new RejectedSet(Map.copyOf(properties), e.problems()));
+      throw e;
+    }
+  }
+
+  private ConfigDiff applyOverlayChange(String name, String from, Map<String, String> properties) {
     Overlay next = parse(from, properties);
     Map<String, Overlay> nextOverlays = new TreeMap<>(overlays);
     if (properties.isEmpty()) {
@@ -109,6 +131,7 @@ public final class ConfigApplier {
     }
     ConfigDiff diff = applyMerged(merged, from, " (" + properties.size() + " overlay properties)");
     overlays = nextOverlays;
+    rejectedOverlays.clear(); // the same sets may be valid now
     return diff;
   }
 

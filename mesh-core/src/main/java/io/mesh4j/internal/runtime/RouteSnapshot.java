@@ -24,6 +24,7 @@ public final class RouteSnapshot implements ServiceSnapshot {
   private final Duration initialWait;
   private final io.mesh4j.routing.RequestRouter router;
   private final boolean demandsSecurity;
+  private final String timeoutSource; // what the timeout is when a route's override set it; null: the service's own
   private final RouteSnapshot base; // the snapshot this one derives a route's overrides from; this when none
   /**
    * Snapshots with a route's overrides (or why they are invalid), by the overrides map: found by
@@ -32,7 +33,8 @@ public final class RouteSnapshot implements ServiceSnapshot {
   private volatile Derived[] derived = NONE;
 
   /** A route's overrides and what they give: a snapshot, or the reason they are invalid. */
-  private record Derived(java.util.Map<String, String> overrides, RouteSnapshot snapshot, String invalid) {}
+  private record Derived(
+      String routedFrom, java.util.Map<String, String> overrides, RouteSnapshot snapshot, String invalid) {}
 
   private static final Derived[] NONE = new Derived[0];
   /** Distinct override sets to one service are few (one per route); past this many, the oldest is dropped. */
@@ -40,12 +42,13 @@ public final class RouteSnapshot implements ServiceSnapshot {
 
   RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
       String hashHeader) {
-    this(route, config, attributes, balancer, hashHeader, null);
+    this(route, config, attributes, balancer, hashHeader, null, null);
   }
 
   private RouteSnapshot(ServiceRoute route, ServiceConfig config, ServiceAttributes attributes, Balancer balancer,
-      String hashHeader, RouteSnapshot base) {
+      String hashHeader, RouteSnapshot base, String timeoutSource) {
     this.base = base == null ? this : base;
+    this.timeoutSource = timeoutSource;
     this.route = route;
     this.config = config;
     this.attributes = attributes;
@@ -105,14 +108,14 @@ public final class RouteSnapshot implements ServiceSnapshot {
     Derived[] known = derived;
     Derived found = null;
     for (Derived d : known) {
-      if (d.overrides() == overrides) {
+      if (d.overrides() == overrides && d.routedFrom().equals(routedFrom)) {
         found = d;
         break;
       }
     }
     if (found == null) {
       for (Derived d : known) { // a router that builds equal maps anew: a content hit, no parse
-        if (d.overrides().equals(overrides)) {
+        if (d.overrides().equals(overrides) && d.routedFrom().equals(routedFrom)) {
           found = d;
           break;
         }
@@ -138,13 +141,15 @@ public final class RouteSnapshot implements ServiceSnapshot {
       java.util.Map<io.mesh4j.config.ConfigKey<?>, Object> parsed = RouteOverrides.parse(route.schema(), copy,
           key -> route.warnMissingOverrideOnce(routedFrom, key));
       if (parsed.isEmpty()) {
-        return new Derived(copy, this, null);
+        return new Derived(routedFrom, copy, this, null);
       }
       ServiceConfig overridden = config.withOverrides(parsed);
-      return new Derived(copy,
-          new RouteSnapshot(route, overridden, attributes, balancer, route.hashHeader(overridden), this), null);
+      String timeoutSource = copy.containsKey("timeout") ? "the timeout of the route of service '" + routedFrom + "'"
+          : null;
+      return new Derived(routedFrom, copy, new RouteSnapshot(
+          route, overridden, attributes, balancer, route.hashHeader(overridden), this, timeoutSource), null);
     } catch (IllegalArgumentException e) {
-      return new Derived(copy, null, e.getMessage());
+      return new Derived(routedFrom, copy, null, e.getMessage());
     }
   }
 
@@ -180,6 +185,11 @@ public final class RouteSnapshot implements ServiceSnapshot {
   /** The whole-request deadline ({@code timeout}), or null for none. */
   public Duration timeout() {
     return timeout;
+  }
+
+  /** What {@link #timeout()} is when a route's override set it ("the timeout of the route of ..."); null otherwise. */
+  public String timeoutSource() {
+    return timeoutSource;
   }
 
   /** How long a request waits for discovery's first answer. */
