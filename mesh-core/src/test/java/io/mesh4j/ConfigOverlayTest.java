@@ -403,12 +403,21 @@ class ConfigOverlayTest {
   void setReturnsAtOnceAndAppliesOnAMeshThreadEvenInsideADiscoveryCallback() throws Exception {
     start();
     CountingBackend payments = backend("payments");
-    // a backend calling set() from the thread that publishes endpoints must not block it
-    java.util.concurrent.CompletableFuture<Void> change =
-        overlay().set(payments(payments));
-    fake.setEndpoints("orders", List.of(payments.endpoint()));
+    fake.setEndpoints("payments", List.of(payments.endpoint()));
+    List<java.util.concurrent.CompletableFuture<Void>> changes = new CopyOnWriteArrayList<>();
+    List<Boolean> doneInside = new CopyOnWriteArrayList<>();
 
-    applied(change);
+    // set() from inside the callback that answers for 'orders': applying it watches 'payments',
+    // which needs the callback's lock, so it can only finish after the callback returned
+    fake.setUpdateInCallback("orders", io.mesh4j.discovery.DiscoveryUpdate.of(List.of(payments.endpoint())), () -> {
+      java.util.concurrent.CompletableFuture<Void> change = overlay().set(Map.of(
+          "mesh.services.payments.discovery", "fake"));
+      changes.add(change);
+      doneInside.add(change.isDone());
+    });
+
+    assertThat(doneInside).containsExactly(false); // set() returned at once, inside the callback
+    applied(changes.get(0));
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(mesh.discoveryStatus("orders").orElseThrow().discovered()).hasSize(1));
     assertThat(get("http://payments/")).isEqualTo("payments");
