@@ -251,6 +251,25 @@ class ConfigOverlayTest {
   }
 
   @Test
+  void anOverlaysKeysApplyToAServiceALaterSortedOverlayAdds() throws Exception {
+    TestDiscovery alpha = new TestDiscovery("alpha");
+    TestDiscovery beta = new TestDiscovery("beta");
+    file.write("mesh.service=frontend", "mesh.config.watch=false",
+        "mesh.services.orders.discovery=alpha", "mesh.services.users.discovery=beta");
+    mesh = MeshClient.builder().propertiesFile(file.path).environment(Map.of()).systemProperties(new Properties())
+        .discoveryProvider(alpha).discoveryProvider(beta).build();
+
+    // alpha (merged first) sets a key of 'payments', which only beta adds
+    applied(alpha.configOverlay().set(Map.of("mesh.services.payments.timeout", "3s")));
+    applied(beta.configOverlay().set(Map.of("mesh.services.payments.discovery", "beta",
+        "mesh.services.payments.timeout", "9s")));
+
+    // alpha's key applies, and wins over beta's as the first-sorted overlay's does
+    assertThat(mesh.config().service("payments").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
   void theSameRejectedSetSentAgainIsRefusedWithoutAnotherRejectionEvent() throws Exception {
     start();
     List<ConfigRejected> rejected = new CopyOnWriteArrayList<>();

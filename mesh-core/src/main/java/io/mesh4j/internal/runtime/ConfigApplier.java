@@ -202,11 +202,61 @@ public final class ConfigApplier {
   }
 
   private MeshConfig merge(MeshConfig user, Map<String, Overlay> overlays) {
+    // The services defined first (the user's, and any an overlay adds by setting its discovery),
+    // then the keys layered: whether an overlay's keys apply must not depend on overlay order.
+    Map<String, String> addedDiscovery = new TreeMap<>();
+    for (Overlay o : overlays.values()) {
+      o.properties().forEach((key, value) -> {
+        if (key.startsWith(SERVICES_PREFIX) && key.endsWith(DISCOVERY_SUFFIX)) {
+          addedDiscovery.putIfAbsent(key, value);
+        }
+      });
+    }
     MeshConfig merged = user;
     for (Map.Entry<String, Overlay> o : overlays.entrySet()) {
-      merged = merged.withOverlay(withoutWeakenedTls(user, o.getKey(), o.getValue()).parsed());
+      Map<String, String> given = o.getValue().properties();
+      Map<String, String> effective =
+          withoutWeakenedTls(user, o.getKey(), withServicesAddedLater(given, user, addedDiscovery));
+      // parsed again only when something was added or dropped (a valid set stays valid)
+      MeshConfig parsed = effective.equals(given) ? o.getValue().parsed()
+          : parse(OVERLAY_PREFIX + o.getKey(), effective).parsed();
+      merged = merged.withOverlay(parsed);
     }
     return merged;
+  }
+
+  private static final String DISCOVERY_SUFFIX = ".discovery";
+
+  /**
+   * An overlay whose keys name a service the user does not define but another overlay adds: the
+   * service's discovery key (as that overlay sets it) is added to it, so its keys apply although it
+   * is merged before the overlay that adds the service.
+   */
+  private static Map<String, String> withServicesAddedLater(
+      Map<String, String> properties, MeshConfig user, Map<String, String> addedDiscovery) {
+    Map<String, String> extra = new TreeMap<>();
+    for (String key : properties.keySet()) {
+      if (!key.startsWith(SERVICES_PREFIX)) {
+        continue;
+      }
+      String rest = key.substring(SERVICES_PREFIX.length());
+      int dot = rest.indexOf('.');
+      if (dot <= 0) {
+        continue;
+      }
+      String service = rest.substring(0, dot);
+      String discoveryKey = SERVICES_PREFIX + service + DISCOVERY_SUFFIX;
+      String discovery = addedDiscovery.get(discoveryKey);
+      if (discovery != null && user.service(service).isEmpty() && !properties.containsKey(discoveryKey)) {
+        extra.put(discoveryKey, discovery);
+      }
+    }
+    if (extra.isEmpty()) {
+      return properties;
+    }
+    Map<String, String> with = new TreeMap<>(properties);
+    with.putAll(extra);
+    return with;
   }
 
   /** (overlay, service) pairs warned about by {@link #withoutWeakenedTls}: one WARN each. */
@@ -217,16 +267,16 @@ public final class ConfigApplier {
    * ({@code mesh.tls.mode} or {@code mesh.defaults.tls.mode}): its {@code tls.mode=disabled} is
    * dropped (WARN once), the user's global stays in force for that service.
    */
-  private Overlay withoutWeakenedTls(MeshConfig user, String name, Overlay overlay) {
+  private Map<String, String> withoutWeakenedTls(MeshConfig user, String name, Map<String, String> properties) {
     ConfigSchema schema = runtime.plugins().schema();
     io.mesh4j.config.ConfigKey<?> global = schema.globalKey("mesh.tls.mode").orElse(null);
     io.mesh4j.config.ConfigKey<?> perService = schema.serviceKey("tls.mode").orElse(null);
     String userKey = global != null && user.isSet(global) ? "mesh.tls.mode"
         : perService != null && user.isServiceDefaultSet(perService) ? "mesh.defaults.tls.mode" : null;
     if (userKey == null) {
-      return overlay;
+      return properties;
     }
-    Map<String, String> kept = new TreeMap<>(overlay.properties());
+    Map<String, String> kept = new TreeMap<>(properties);
     boolean dropped = kept.entrySet().removeIf(e -> {
       boolean weakens = e.getKey().startsWith(SERVICES_PREFIX) && e.getKey().endsWith(".tls.mode")
           && e.getValue().trim().equalsIgnoreCase("disabled");
@@ -238,7 +288,7 @@ public final class ConfigApplier {
       }
       return weakens;
     });
-    return dropped ? parse(OVERLAY_PREFIX + name, kept) : overlay;
+    return dropped ? kept : properties;
   }
 
   /** Problems the validators found in keys the overlay contributed are the overlay's: say so. */
