@@ -36,7 +36,6 @@ public final class MeshClosedException extends IOException {
         true);
   }
 
-  /** {@link MeshClient#wrap} called on a closed (or shutting down) client. */
   /**
    * A configuration overlay's change ({@code source}, e.g. "overlay xds") came after a shutdown began
    * or the client closed.
@@ -47,6 +46,7 @@ public final class MeshClosedException extends IOException {
             + ": the change of " + source + " was not applied", true);
   }
 
+  /** {@link MeshClient#wrap} called on a closed (or shutting down) client. */
   static MeshClosedException cannotWrap(String ownService, boolean closed) {
     return new MeshClosedException(
         "MeshClient of service '" + ownService + "' is " + (closed ? "closed" : "shutting down")

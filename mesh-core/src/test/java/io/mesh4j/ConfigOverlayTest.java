@@ -154,6 +154,80 @@ class ConfigOverlayTest {
     assertThat(mesh.configStatus().overlays().get("fake")).containsEntry("mesh.services.orders.timeout", "1s");
   }
 
+  /** Stand-ins for mesh-tls's keys (mesh.tls.mode, tls.mode), which mesh-core's tests cannot use. */
+  private static final io.mesh4j.config.ConfigKey<String> GLOBAL_TLS_MODE = io.mesh4j.config.ConfigKey.global(
+      "mesh.tls.mode", io.mesh4j.config.ValueParsers.of("strict or disabled", v -> v)).build();
+  private static final io.mesh4j.config.ConfigKey<String> TLS_MODE = io.mesh4j.config.ConfigKey.service(
+      "tls.mode", io.mesh4j.config.ValueParsers.of("strict or disabled", v -> v)).build();
+
+  private void startWithTlsKeys(String... lines) throws IOException {
+    List<String> all = new java.util.ArrayList<>(List.of(
+        "mesh.service=frontend", "mesh.config.watch=false", "mesh.services.orders.discovery=fake"));
+    all.addAll(List.of(lines));
+    file.write(all.toArray(new String[0]));
+    mesh = MeshClient.builder().propertiesFile(file.path).environment(Map.of()).systemProperties(new Properties())
+        .discoveryProvider(fake)
+        .module(new io.mesh4j.spi.MeshModule() {
+          @Override
+          public String name() {
+            return "tls-keys";
+          }
+
+          @Override
+          public String artifactId() {
+            return "tls-keys-test-module";
+          }
+
+          @Override
+          public List<io.mesh4j.config.ConfigKey<?>> globalKeys() {
+            return List.of(GLOBAL_TLS_MODE);
+          }
+
+          @Override
+          public List<io.mesh4j.config.ConfigKey<?>> serviceKeys() {
+            return List.of(TLS_MODE);
+          }
+
+          @Override
+          public io.mesh4j.spi.MeshExtension create(io.mesh4j.spi.MeshContext context) {
+            return new io.mesh4j.spi.MeshExtension() {
+              @Override
+              public void close() {}
+            };
+          }
+        })
+        .build();
+  }
+
+  @Test
+  void anOverlayCannotTurnMtlsOffWhenTheUserSetTheGlobalTlsMode() throws Exception {
+    startWithTlsKeys("mesh.tls.mode=strict");
+
+    applied(overlay().set(Map.of("mesh.services.orders.tls.mode", "disabled", "mesh.services.orders.timeout", "4s")));
+
+    var orders = mesh.config().service("orders").orElseThrow();
+    assertThat(orders.isSet(TLS_MODE)).isFalse(); // the user's mesh.tls.mode governs it
+    assertThat(orders.get(ServiceKeys.TIMEOUT)).isEqualTo(Duration.ofSeconds(4)); // the rest applies
+  }
+
+  @Test
+  void anOverlayCannotTurnMtlsOffWhenTheUsersServiceDefaultsSetIt() throws Exception {
+    startWithTlsKeys("mesh.defaults.tls.mode=strict");
+
+    applied(overlay().set(Map.of("mesh.services.orders.tls.mode", "disabled")));
+
+    assertThat(mesh.config().service("orders").orElseThrow().get(TLS_MODE)).isEqualTo("strict");
+  }
+
+  @Test
+  void withoutAnExplicitUserTlsModeAnOverlayMaySetIt() throws Exception {
+    startWithTlsKeys();
+
+    applied(overlay().set(Map.of("mesh.services.orders.tls.mode", "disabled")));
+
+    assertThat(mesh.config().service("orders").orElseThrow().get(TLS_MODE)).isEqualTo("disabled");
+  }
+
   @Test
   void anInvalidValueIsRejectedNamingTheKeyAndTheOverlayAndTheLastGoodStays() throws Exception {
     start();
@@ -174,6 +248,55 @@ class ConfigOverlayTest {
     assertThat(rejected).singleElement().satisfies(e -> assertThat(e.origin()).isEqualTo("overlay fake"));
     assertThat(mesh.configStatus().lastRejection()).hasValueSatisfying(r ->
         assertThat(r.origin()).isEqualTo("overlay fake"));
+  }
+
+  @Test
+  void anOverlaysKeysApplyToAServiceALaterSortedOverlayAdds() throws Exception {
+    TestDiscovery alpha = new TestDiscovery("alpha");
+    TestDiscovery beta = new TestDiscovery("beta");
+    file.write("mesh.service=frontend", "mesh.config.watch=false",
+        "mesh.services.orders.discovery=alpha", "mesh.services.users.discovery=beta");
+    mesh = MeshClient.builder().propertiesFile(file.path).environment(Map.of()).systemProperties(new Properties())
+        .discoveryProvider(alpha).discoveryProvider(beta).build();
+
+    // alpha (merged first) sets a key of 'payments', which only beta adds
+    applied(alpha.configOverlay().set(Map.of("mesh.services.payments.timeout", "3s")));
+    applied(beta.configOverlay().set(Map.of("mesh.services.payments.discovery", "beta",
+        "mesh.services.payments.timeout", "9s")));
+
+    // alpha's key applies, and wins over beta's as the first-sorted overlay's does
+    assertThat(mesh.config().service("payments").orElseThrow().get(ServiceKeys.TIMEOUT))
+        .isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void theSameRejectedSetSentAgainIsRefusedWithoutAnotherRejectionEvent() throws Exception {
+    start();
+    List<ConfigRejected> rejected = new CopyOnWriteArrayList<>();
+    mesh.events().subscribe(ConfigRejected.class, rejected::add);
+    Map<String, String> bad = Map.of("mesh.services.orders.timeout", "banana");
+
+    for (int i = 0; i < 3; i++) { // as xDS resends
+      assertThatThrownBy(() -> overlay().set(new java.util.HashMap<>(bad)).join())
+          .cause()
+          .isInstanceOf(MeshConfigException.class)
+          .hasMessageContaining("mesh.services.orders.timeout=banana");
+    }
+
+    assertThat(rejected).hasSize(1);
+  }
+
+  @Test
+  void aNullKeyOrValueFailsTheFutureNamingIt() throws Exception {
+    start();
+    Map<String, String> nullValue = new java.util.HashMap<>();
+    nullValue.put("mesh.services.orders.timeout", null);
+
+    assertThatThrownBy(() -> overlay().set(nullValue).join())
+        .cause()
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.services.orders.timeout")
+        .hasMessageContaining("null");
   }
 
   @Test
@@ -299,12 +422,21 @@ class ConfigOverlayTest {
   void setReturnsAtOnceAndAppliesOnAMeshThreadEvenInsideADiscoveryCallback() throws Exception {
     start();
     CountingBackend payments = backend("payments");
-    // a backend calling set() from the thread that publishes endpoints must not block it
-    java.util.concurrent.CompletableFuture<Void> change =
-        overlay().set(payments(payments));
-    fake.setEndpoints("orders", List.of(payments.endpoint()));
+    fake.setEndpoints("payments", List.of(payments.endpoint()));
+    List<java.util.concurrent.CompletableFuture<Void>> changes = new CopyOnWriteArrayList<>();
+    List<Boolean> doneInside = new CopyOnWriteArrayList<>();
 
-    applied(change);
+    // set() from inside the callback that answers for 'orders': applying it watches 'payments',
+    // which needs the callback's lock, so it can only finish after the callback returned
+    fake.setUpdateInCallback("orders", io.mesh4j.discovery.DiscoveryUpdate.of(List.of(payments.endpoint())), () -> {
+      java.util.concurrent.CompletableFuture<Void> change = overlay().set(Map.of(
+          "mesh.services.payments.discovery", "fake"));
+      changes.add(change);
+      doneInside.add(change.isDone());
+    });
+
+    assertThat(doneInside).containsExactly(false); // set() returned at once, inside the callback
+    applied(changes.get(0));
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(mesh.discoveryStatus("orders").orElseThrow().discovered()).hasSize(1));
     assertThat(get("http://payments/")).isEqualTo("payments");

@@ -261,6 +261,95 @@ class RequestRouterTest {
     assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo("v2");
   }
 
+  /** As xDS answers: the router (LDS/RDS) first, the target's endpoints (EDS) later. */
+  @Test
+  void aRequestThatWaitedForTheRouterAlsoWaitsForTheTargetsFirstAnswer() throws Exception {
+    start("mesh.services.orders.discovery.initial-wait=10s", "mesh.services.orders-v1.discovery.initial-wait=10s");
+    CountingBackend v1 = backend("v1");
+    CompletableFuture<String> early = enqueue("http://orders/early");
+    await().atMost(Duration.ofSeconds(5)).until(() -> http.dispatcher().runningCallsCount() == 1);
+
+    RouteDecision toV1 = RouteDecision.to("orders-v1");
+    route(request -> toV1);
+    // routed: the request is past its call stages, at the target's (still unanswered) discovery
+    await().atMost(Duration.ofSeconds(5)).until(() -> module.seen.contains("orders->orders-v1"));
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !early.isDone());
+    fake.setEndpoints("orders-v1", List.of(v1.endpoint()));
+
+    assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo("v1");
+  }
+
+  @Test
+  void aRoutedRequestWhoseTargetNeverAnswersSaysHowLongItWaited() throws Exception {
+    start("mesh.services.orders-v1.discovery.initial-wait=300ms");
+    route(request -> RouteDecision.to("orders-v1"));
+
+    assertThatThrownBy(() -> get("http://orders/"))
+        .isInstanceOf(NoHealthyEndpointException.class)
+        .hasMessageContaining("orders-v1")
+        .hasMessageContaining("discovery gave no answer within")
+        .hasMessageContaining("of the request's start (discovery.initial-wait 300ms)");
+  }
+
+  @Test
+  void anOverrideOfAKeyNoModuleDeclaresIsDroppedAndTheRequestServed() throws Exception {
+    start(); // no mesh-resilience here: nothing declares retry.max-attempts
+    fake.setEndpoints("orders-v1", List.of(backend("v1").endpoint()));
+    RouteDecision route = RouteDecision.to("orders-v1").withOverrides(Map.of("retry.max-attempts", "3"));
+    route(request -> route);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(get("http://orders/")).isEqualTo("v1");
+    }
+  }
+
+  @Test
+  void anInvalidOverrideIsParsedOnceNotPerRequest() throws Exception {
+    start();
+    fake.setEndpoints("orders-v1", List.of(backend("v1").endpoint()));
+    RouteDecision bad = RouteDecision.to("orders-v1").withOverrides(Map.of("retry.counted", "many"));
+    route(request -> bad);
+
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> get("http://orders/"))
+          .isInstanceOf(NoRouteException.class)
+          .hasMessageContaining("retry.counted=many");
+    }
+    assertThat(COUNTED_PARSES).hasValue(1);
+  }
+
+  @Test
+  void manyRoutesToOneTargetAreEachParsedOnce() throws Exception {
+    start();
+    fake.setEndpoints("orders-v1", List.of(backend("v1").endpoint()));
+    List<RouteDecision> routes = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      routes.add(RouteDecision.to("orders-v1").withOverrides(Map.of("retry.counted", String.valueOf(i))));
+    }
+    route(request -> routes.get(Integer.parseInt(request.url().queryParameter("route"))));
+
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < routes.size(); i++) {
+        assertThat(get("http://orders/?route=" + i)).isEqualTo("v1");
+      }
+    }
+
+    assertThat(COUNTED_PARSES).hasValue(100);
+  }
+
+  @Test
+  void aRouterBuildingEqualOverridesAnewPerRequestIsNotReparsed() throws Exception {
+    start();
+    fake.setEndpoints("orders-v1", List.of(backend("v1").endpoint()));
+    route(request -> RouteDecision.to("orders-v1").withOverrides(new java.util.HashMap<>(Map.of("retry.counted", "7"))));
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(get("http://orders/")).isEqualTo("v1");
+    }
+
+    assertThat(COUNTED_PARSES).hasValue(1);
+  }
+
   @Test
   void overridesAreParsedOncePerRouteNotPerRequest() throws Exception {
     start();
@@ -282,6 +371,51 @@ class RequestRouterTest {
       get("http://orders/", "user-" + i);
     }
     assertThat(COUNTED_PARSES).hasValue(2);
+  }
+
+  @Test
+  void aRoutingServiceThatAsksForMtlsNeverRoutesToAPlaintextTarget() throws Exception {
+    // a stand-in for mesh-tls's per-service keys; without mesh-tls nothing is secured
+    MeshModule tlsKeys = new MeshModule() {
+      @Override
+      public String name() {
+        return "tls-keys";
+      }
+
+      @Override
+      public String artifactId() {
+        return "tls-keys-test-module";
+      }
+
+      @Override
+      public List<ConfigKey<?>> serviceKeys() {
+        return List.of(ConfigKey.service("tls.mode", io.mesh4j.config.ValueParsers.of("strict or disabled", v -> v))
+            .build());
+      }
+
+      @Override
+      public MeshExtension create(MeshContext context) {
+        return new MeshExtension() {
+          @Override
+          public void close() {}
+        };
+      }
+    };
+    mesh = TestMesh.builder().discoveryProvider(fake).module(module).module(tlsKeys)
+        .property("mesh.config.watch", "false")
+        .property("mesh.services.orders.discovery", "fake").property("mesh.services.orders.tls.mode", "strict")
+        .property("mesh.services.orders-v1.discovery", "fake").build();
+    http = mesh.wrap(new OkHttpClient());
+    CountingBackend v1 = backend("v1");
+    fake.setEndpoints("orders-v1", List.of(v1.endpoint()));
+    route(request -> RouteDecision.to("orders-v1"));
+
+    assertThatThrownBy(() -> get("http://orders/"))
+        .isInstanceOf(PlaintextRefusedException.class)
+        .hasMessageContaining("'orders'")
+        .hasMessageContaining("'orders-v1'")
+        .satisfies(e -> assertThat(((PlaintextRefusedException) e).service()).isEqualTo("orders-v1"));
+    assertThat(v1.received).hasValue(0);
   }
 
   private CompletableFuture<String> enqueue(String url) {

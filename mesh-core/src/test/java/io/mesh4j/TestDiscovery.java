@@ -74,7 +74,30 @@ final class TestDiscovery implements DiscoveryProvider {
     };
   }
 
+  /**
+   * Held while {@link #setUpdateInCallback} runs its callback and by every watch(), as a real
+   * provider's callback thread and its watch() share a lock (gRPC's synchronization context).
+   */
+  private final Object callbackLock = new Object();
+
+  /**
+   * Publishes an update from inside a provider callback and runs {@code insideCallback} there too,
+   * before the callback returns: what a backend does that contributes configuration as it answers.
+   */
+  void setUpdateInCallback(String service, DiscoveryUpdate update, Runnable insideCallback) {
+    synchronized (callbackLock) {
+      setUpdate(service, update);
+      insideCallback.run();
+    }
+  }
+
   private Discovery watch(DiscoveryContext context) {
+    synchronized (callbackLock) {
+      return watchLocked(context);
+    }
+  }
+
+  private Discovery watchLocked(DiscoveryContext context) {
     String service = context.serviceName();
     watchedWith.put(service, context.config());
     onWatch.accept(service, this.context);

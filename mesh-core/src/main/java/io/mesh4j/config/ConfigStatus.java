@@ -68,7 +68,6 @@ public final class ConfigStatus {
     return restartRequired;
   }
 
-  /** The last refused change, if one was refused after the running configuration was applied. */
   /**
    * The properties each configuration overlay (e.g. "xds") contributes now, by overlay name, as
    * the overlay set them: where a key is also the user's, the user's value is the one in force.
@@ -77,6 +76,7 @@ public final class ConfigStatus {
     return overlays;
   }
 
+  /** The last refused change, if one was refused after the running configuration was applied. */
   public Optional<Rejection> lastRejection() {
     return Optional.ofNullable(lastRejection);
   }

@@ -108,6 +108,11 @@ public final class MeshConfig {
     return globals.containsKey(key.name());
   }
 
+  /** True when {@code mesh.defaults.<key>} sets this per-service key explicitly. */
+  public boolean isServiceDefaultSet(ConfigKey<?> key) {
+    return serviceDefaults.containsKey(key.name());
+  }
+
   /** Every configured service, by name, in name order. */
   public Map<String, ServiceConfig> services() {
     return java.util.Collections.unmodifiableSortedMap(services);

@@ -36,7 +36,6 @@ public final class ServiceConfig {
     return new ServiceConfig(name, byName, Map.of());
   }
 
-  /** The logical service name, as used in request URLs ({@code http://<name>/...}). */
   /** This service with {@code overlay}'s keys where this one sets none (its own keys win). */
   ServiceConfig under(ServiceConfig overlay) {
     Map<String, Object> merged = new java.util.HashMap<>(overlay.values);
@@ -68,6 +67,7 @@ public final class ServiceConfig {
     return values.containsKey(keyName);
   }
 
+  /** The logical service name, as used in request URLs ({@code http://<name>/...}). */
   public String name() {
     return name;
   }

@@ -131,17 +131,18 @@ final class AttemptSender {
     PickResult pick = snapshot.pick(pickRequest);
     ServiceRoute route = snapshot.route();
     if (pick.isPending()) {
-      long waitUntil = runtime.clock().nanoTime() + snapshot.initialWait().toNanos();
-      try {
-        // first discovery's answer (unless the interceptor waited for it already), then the
-        // policy's first picker (a policy may publish later)
-        route.awaitFirstAnswer(call.waitedForDiscovery() ? 0 : snapshot.initialWait().toNanos());
-        if (route.hasAnswered() && route.discoveryError() == null) { // endpoints came: the policy may be slow
+      long waitUntil = call.discoveryWaitUntil();
+      DiscoveryWait.await(route, waitUntil - runtime.clock().nanoTime(), call.okHttpCall());
+      if (call.okHttpCall().isCanceled()) {
+        throw new IOException("Canceled"); // as OkHttp says it; a deadline's cancel becomes its timeout
+      }
+      if (route.hasAnswered() && route.discoveryError() == null) { // endpoints came: the policy may be slow
+        try {
           snapshot.awaitPicker(Math.max(0, waitUntil - runtime.clock().nanoTime()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted waiting for discovery of " + snapshot.name());
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted waiting for discovery of " + snapshot.name());
       }
       if (route.isClosed()) {
         throw runtime.isClosed()
@@ -156,10 +157,13 @@ final class AttemptSender {
       if (cause != null) {
         reason = "discovery failed: " + cause.getMessage();
       } else if (pick.isPending()) {
+        // the time this request actually waited (from its start: a routed one waited for its router too)
+        long waited = TimeUnit.NANOSECONDS.toMillis(Math.max(0, runtime.clock().nanoTime() - call.startNanos()));
         reason = route.hasAnswered()
             ? "load-balancing policy '" + snapshot.policyName() + "' published no picker within "
-                + snapshot.initialWait().toMillis() + "ms"
-            : "discovery gave no answer within " + snapshot.initialWait().toMillis() + "ms";
+                + waited + "ms of the request's start"
+            : "discovery gave no answer within " + waited + "ms of the request's start (discovery.initial-wait "
+                + snapshot.initialWait().toMillis() + "ms)";
       }
       throw new NoHealthyEndpointException(snapshot.name(), reason, cause);
     }

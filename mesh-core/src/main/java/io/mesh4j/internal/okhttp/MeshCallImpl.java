@@ -41,18 +41,27 @@ final class MeshCallImpl extends TrackedCall implements MeshCall {
   private boolean completed; // guarded by this
   private final String routedFrom; // the routing service the caller addressed, or null
   private final String routeHashKey; // the route's hash key, or null
+  private final long discoveryWaitUntil; // until when an attempt may wait for the service's first answer
 
   MeshCallImpl(
       RouteSnapshot snapshot, Call okHttpCall, long startNanos, MeshClock clock, ScheduledExecutorService scheduler) {
     this(snapshot, null, null, okHttpCall, startNanos, clock, scheduler);
   }
 
-  /**
-   * A call routed by {@code routedFrom}'s router to the service of {@code snapshot} (with the
-   * route's overrides), hashed by {@code routeHashKey} when not null.
-   */
   MeshCallImpl(RouteSnapshot snapshot, String routedFrom, String routeHashKey, Call okHttpCall, long startNanos,
       MeshClock clock, ScheduledExecutorService scheduler) {
+    this(snapshot, routedFrom, routeHashKey, okHttpCall, startNanos,
+        DiscoveryWait.until(startNanos, snapshot.initialWait()), clock, scheduler);
+  }
+
+  /**
+   * A call routed by {@code routedFrom}'s router to the service of {@code snapshot} (with the
+   * route's overrides), hashed by {@code routeHashKey} when not null; its attempts wait for the
+   * service's first discovery answer until {@code discoveryWaitUntil} (clock nanos).
+   */
+  MeshCallImpl(RouteSnapshot snapshot, String routedFrom, String routeHashKey, Call okHttpCall, long startNanos,
+      long discoveryWaitUntil, MeshClock clock, ScheduledExecutorService scheduler) {
+    this.discoveryWaitUntil = discoveryWaitUntil;
     this.routedFrom = routedFrom;
     this.routeHashKey = routeHashKey;
     this.snapshot = snapshot;
@@ -71,15 +80,13 @@ final class MeshCallImpl extends TrackedCall implements MeshCall {
     return routedFrom;
   }
 
-  private volatile boolean waitedForDiscovery;
-
-  /** Set when the request already waited for its service's first discovery answer (not again). */
-  void waitedForDiscovery(boolean waited) {
-    this.waitedForDiscovery = waited;
-  }
-
-  boolean waitedForDiscovery() {
-    return waitedForDiscovery;
+  /**
+   * Until when (clock nanos) an attempt may wait for the service's first discovery answer: the
+   * service's initial-wait counted from the request's start, so a routed request that waited for
+   * its router waits for its target only for what is left.
+   */
+  long discoveryWaitUntil() {
+    return discoveryWaitUntil;
   }
 
   /** The hash key the route chose for this request, or null (then the service's lb.hash-header applies). */

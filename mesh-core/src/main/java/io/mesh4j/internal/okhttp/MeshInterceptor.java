@@ -67,13 +67,15 @@ public final class MeshInterceptor implements Interceptor {
     }
     // the call's clock starts now: its timeout covers a wait for the service's first discovery answer
     long start = runtime.clock().nanoTime();
+    // hasAnswered() before current(): true only once the answer's snapshot (e.g. its router) is published
+    boolean answered = route.hasAnswered();
     RouteSnapshot snapshot = route.current();
     WaitingCall waiting = null;
-    if (snapshot.router() == null && !route.hasAnswered()) {
+    if (!answered && snapshot.router() == null) {
       // Before its first answer a service may turn out to route (its router comes with the answer):
       // wait for it here, in flight, rather than in the attempt, where the call is bound to it.
       waiting = new WaitingCall(chain.call());
-      snapshot = awaitFirstAnswer(route, snapshot, waiting);
+      snapshot = awaitFirstAnswer(route, snapshot, waiting, start);
     }
     MeshCallImpl call;
     try {
@@ -125,18 +127,19 @@ public final class MeshInterceptor implements Interceptor {
         throw failed;
       }
       routedFrom = snapshot.name();
+      RouteSnapshot routing = snapshot;
       snapshot = RequestRouting.target(runtime, snapshot, decision, request);
-      routeHashKey = decision.hashKey();
-      if (decision.overrides().containsKey("timeout")) {
-        timeoutSource = "the timeout of the route of service '" + routedFrom + "'";
+      if (routing.demandsSecurity()) {
+        refusePlaintextTarget(routing, snapshot.base());
       }
+      routeHashKey = decision.hashKey();
+      timeoutSource = snapshot.timeoutSource(); // built once with the derived snapshot
     }
     if (request.isHttps()) {
       refuseDowngrade(snapshot.base());
     }
     MeshCallImpl call = new MeshCallImpl(
         snapshot, routedFrom, routeHashKey, chain.call(), start, runtime.clock(), runtime.scheduler());
-    call.waitedForDiscovery(waited);
     runtime.inFlight().add(call);
     try {
       // A shutdown or close() may have begun between the check and add; if it has not by now,
@@ -151,11 +154,22 @@ public final class MeshInterceptor implements Interceptor {
       call.complete();
       throw runtime.refusal(snapshot.name());
     }
+    if (waited && call.remainingNanos() <= 0) {
+      // its deadline passed while it waited for discovery: never sent
+      IOException timedOut = call.timeoutException();
+      runtime.inFlight().remove(call);
+      call.complete();
+      throw timedOut;
+    }
     return call;
   }
 
-  /** Waits up to the service's discovery.initial-wait for its first answer, in flight; its snapshot then. */
-  private RouteSnapshot awaitFirstAnswer(ServiceRoute route, RouteSnapshot snapshot, WaitingCall waiting)
+  /**
+   * Waits for the service's first answer, in flight, at most its discovery.initial-wait and at
+   * most what is left of its timeout (both from the request's start), and not past a cancel();
+   * its snapshot then.
+   */
+  private RouteSnapshot awaitFirstAnswer(ServiceRoute route, RouteSnapshot snapshot, WaitingCall waiting, long start)
       throws IOException {
     runtime.inFlight().add(waiting);
     boolean ok = false;
@@ -163,11 +177,13 @@ public final class MeshInterceptor implements Interceptor {
       if (runtime.refusesCalls()) {
         throw runtime.refusal(route.name());
       }
-      try {
-        route.awaitFirstAnswer(snapshot.initialWait().toNanos());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted waiting for discovery of " + route.name());
+      long until = DiscoveryWait.until(start, snapshot.initialWait());
+      if (snapshot.timeout() != null) {
+        until = Math.min(until, DiscoveryWait.until(start, snapshot.timeout()));
+      }
+      DiscoveryWait.await(route, until - runtime.clock().nanoTime(), waiting.okHttpCall());
+      if (waiting.okHttpCall().isCanceled()) {
+        throw new IOException("Canceled"); // as OkHttp says it
       }
       if (route.isClosed()) {
         throw runtime.isClosed()
@@ -175,7 +191,7 @@ public final class MeshInterceptor implements Interceptor {
             : new io.mesh4j.ServiceRemovedException(route.name());
       }
       ok = true;
-      return route.current();
+      return route.current(); // after the wait: hasAnswered() was released after publication
     } finally {
       if (!ok) {
         runtime.inFlight().remove(waiting);
@@ -230,6 +246,17 @@ public final class MeshInterceptor implements Interceptor {
       guardedDns = pair;
     }
     return pair.guarded();
+  }
+
+  /** A routing service configured for mTLS never sends its requests to a target called over plaintext. */
+  private void refusePlaintextTarget(RouteSnapshot routing, RouteSnapshot target)
+      throws io.mesh4j.PlaintextRefusedException {
+    io.mesh4j.spi.TransportSecurity security = runtime.transportSecurityOrNull();
+    if (security == null || !security.securesService(target)) {
+      throw io.mesh4j.PlaintextRefusedException.routedToPlaintext(routing.name(), target.name(),
+          security == null ? "mesh-tls is not on the class path"
+              : "mesh.tls.mode or mesh.services." + target.name() + ".tls.mode is disabled");
+    }
   }
 
   /** {@code https://orders/...} is sent over mTLS or not at all: never downgraded to http. */

@@ -42,7 +42,7 @@ final class RequestRouting {
           + " chose service '" + target + "', which routes requests itself: routing is one level only");
     }
     try {
-      return snapshot.withOverrides(decision.overrides());
+      return snapshot.withOverrides(from, decision.overrides());
     } catch (IllegalArgumentException e) {
       throw new NoRouteException(from, "the route of service '" + from + "' to service '" + target + "' has an"
           + " invalid " + e.getMessage());

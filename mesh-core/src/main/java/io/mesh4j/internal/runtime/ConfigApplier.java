@@ -2,6 +2,7 @@ package io.mesh4j.internal.runtime;
 
 import io.mesh4j.config.ConfigDiff;
 import io.mesh4j.config.ConfigProblem;
+import io.mesh4j.config.ConfigSchema;
 import io.mesh4j.config.ConfigStatus;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigException;
@@ -51,6 +52,14 @@ public final class ConfigApplier {
   private Instant appliedAt;
   private List<String> restartRequired = List.of();
   private ConfigStatus.Rejection lastRejection;
+  /**
+   * Per overlay, the properties it set last that were rejected, and their problems: a source that
+   * resends the same set (xDS does) is refused again without a parse, an ERROR or an event.
+   * Forgotten when anything is applied, since the same set may then be valid.
+   */
+  private final Map<String, RejectedSet> rejectedOverlays = new java.util.HashMap<>();
+
+  private record RejectedSet(Map<String, String> properties, List<ConfigProblem> problems) {}
 
   public ConfigApplier(MeshRuntime runtime, String origin) {
     this.runtime = runtime;
@@ -78,6 +87,7 @@ public final class ConfigApplier {
     ConfigDiff diff = applyMerged(merged, from,
         overlays.isEmpty() ? "" : " (with " + String.join(", ", overlayNames()) + " merged under it)");
     userConfig = loaded;
+    rejectedOverlays.clear(); // the same sets may be valid under the new user configuration
     return diff;
   }
 
@@ -94,6 +104,19 @@ public final class ConfigApplier {
     if (previous != null ? previous.properties().equals(properties) : properties.isEmpty()) {
       return ConfigDiff.between(runtime.config(), runtime.config(), runtime.plugins().schema());
     }
+    RejectedSet known = rejectedOverlays.get(name);
+    if (known != null && known.properties().equals(properties)) {
+      throw new MeshConfigException(known.problems()); // said already
+    }
+    try {
+      return applyOverlayChange(name, from, properties);
+    } catch (MeshConfigException e) {
+      rejectedOverlays.put(name, new RejectedSet(Map.copyOf(properties), e.problems()));
+      throw e;
+    }
+  }
+
+  private ConfigDiff applyOverlayChange(String name, String from, Map<String, String> properties) {
     Overlay next = parse(from, properties);
     Map<String, Overlay> nextOverlays = new TreeMap<>(overlays);
     if (properties.isEmpty()) {
@@ -108,6 +131,7 @@ public final class ConfigApplier {
     }
     ConfigDiff diff = applyMerged(merged, from, " (" + properties.size() + " overlay properties)");
     overlays = nextOverlays;
+    rejectedOverlays.clear(); // the same sets may be valid now
     return diff;
   }
 
@@ -133,7 +157,10 @@ public final class ConfigApplier {
     } catch (MeshConfigException e) {
       throw rejected(from, e.problems());
     } catch (IllegalStateException e) {
-      throw e; // closed meanwhile
+      if (runtime.refusesCalls()) {
+        throw e; // closed or shutting down meanwhile
+      }
+      throw rejected(from, List.of(new ConfigProblem(null, null, null, "the change could not be applied: " + e)));
     } catch (RuntimeException e) {
       // a module refusing a service, or a bug: the runtime undid what it had done
       throw rejected(from, List.of(new ConfigProblem(null, null, null, "the change could not be applied: " + e)));
@@ -174,12 +201,94 @@ public final class ConfigApplier {
     }
   }
 
-  private static MeshConfig merge(MeshConfig user, Map<String, Overlay> overlays) {
-    MeshConfig merged = user;
+  private MeshConfig merge(MeshConfig user, Map<String, Overlay> overlays) {
+    // The services defined first (the user's, and any an overlay adds by setting its discovery),
+    // then the keys layered: whether an overlay's keys apply must not depend on overlay order.
+    Map<String, String> addedDiscovery = new TreeMap<>();
     for (Overlay o : overlays.values()) {
-      merged = merged.withOverlay(o.parsed());
+      o.properties().forEach((key, value) -> {
+        if (key.startsWith(SERVICES_PREFIX) && key.endsWith(DISCOVERY_SUFFIX)) {
+          addedDiscovery.putIfAbsent(key, value);
+        }
+      });
+    }
+    MeshConfig merged = user;
+    for (Map.Entry<String, Overlay> o : overlays.entrySet()) {
+      Map<String, String> given = o.getValue().properties();
+      Map<String, String> effective =
+          withoutWeakenedTls(user, o.getKey(), withServicesAddedLater(given, user, addedDiscovery));
+      // parsed again only when something was added or dropped (a valid set stays valid)
+      MeshConfig parsed = effective.equals(given) ? o.getValue().parsed()
+          : parse(OVERLAY_PREFIX + o.getKey(), effective).parsed();
+      merged = merged.withOverlay(parsed);
     }
     return merged;
+  }
+
+  private static final String DISCOVERY_SUFFIX = ".discovery";
+
+  /**
+   * An overlay whose keys name a service the user does not define but another overlay adds: the
+   * service's discovery key (as that overlay sets it) is added to it, so its keys apply although it
+   * is merged before the overlay that adds the service.
+   */
+  private static Map<String, String> withServicesAddedLater(
+      Map<String, String> properties, MeshConfig user, Map<String, String> addedDiscovery) {
+    Map<String, String> extra = new TreeMap<>();
+    for (String key : properties.keySet()) {
+      if (!key.startsWith(SERVICES_PREFIX)) {
+        continue;
+      }
+      String rest = key.substring(SERVICES_PREFIX.length());
+      int dot = rest.indexOf('.');
+      if (dot <= 0) {
+        continue;
+      }
+      String service = rest.substring(0, dot);
+      String discoveryKey = SERVICES_PREFIX + service + DISCOVERY_SUFFIX;
+      String discovery = addedDiscovery.get(discoveryKey);
+      if (discovery != null && user.service(service).isEmpty() && !properties.containsKey(discoveryKey)) {
+        extra.put(discoveryKey, discovery);
+      }
+    }
+    if (extra.isEmpty()) {
+      return properties;
+    }
+    Map<String, String> with = new TreeMap<>(properties);
+    with.putAll(extra);
+    return with;
+  }
+
+  /** (overlay, service) pairs warned about by {@link #withoutWeakenedTls}: one WARN each. */
+  private final java.util.Set<String> warnedTls = new java.util.HashSet<>();
+
+  /**
+   * An overlay must not turn mTLS off for a service when the user turned it on explicitly for all
+   * ({@code mesh.tls.mode} or {@code mesh.defaults.tls.mode}): its {@code tls.mode=disabled} is
+   * dropped (WARN once), the user's global stays in force for that service.
+   */
+  private Map<String, String> withoutWeakenedTls(MeshConfig user, String name, Map<String, String> properties) {
+    ConfigSchema schema = runtime.plugins().schema();
+    io.mesh4j.config.ConfigKey<?> global = schema.globalKey("mesh.tls.mode").orElse(null);
+    io.mesh4j.config.ConfigKey<?> perService = schema.serviceKey("tls.mode").orElse(null);
+    String userKey = global != null && user.isSet(global) ? "mesh.tls.mode"
+        : perService != null && user.isServiceDefaultSet(perService) ? "mesh.defaults.tls.mode" : null;
+    if (userKey == null) {
+      return properties;
+    }
+    Map<String, String> kept = new TreeMap<>(properties);
+    boolean dropped = kept.entrySet().removeIf(e -> {
+      boolean weakens = e.getKey().startsWith(SERVICES_PREFIX) && e.getKey().endsWith(".tls.mode")
+          && e.getValue().trim().equalsIgnoreCase("disabled");
+      if (weakens && warnedTls.size() < 1024 && warnedTls.add(name + '\0' + e.getKey())) {
+        String service = e.getKey().substring(SERVICES_PREFIX.length(), e.getKey().length() - ".tls.mode".length());
+        log.warn("{}{} sets {}=disabled, which is ignored: the user set {} explicitly, and an overlay may not turn"
+            + " mTLS off for service '{}' (set {} in the user's configuration to do so)", OVERLAY_PREFIX, name,
+            e.getKey(), userKey, service, e.getKey());
+      }
+      return weakens;
+    });
+    return dropped ? kept : properties;
   }
 
   /** Problems the validators found in keys the overlay contributed are the overlay's: say so. */

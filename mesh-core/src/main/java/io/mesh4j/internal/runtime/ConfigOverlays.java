@@ -40,7 +40,18 @@ final class ConfigOverlays implements AutoCloseable {
   }
 
   private CompletableFuture<Void> set(String name, Map<String, String> properties) {
-    Map<String, String> copy = Map.copyOf(Objects.requireNonNull(properties, "properties"));
+    String from = ConfigApplier.OVERLAY_PREFIX + name;
+    if (properties == null) {
+      return CompletableFuture.failedFuture(new MeshConfigException(List.of(
+          new io.mesh4j.config.ConfigProblem(null, null, from, "the properties are null"))));
+    }
+    for (Map.Entry<String, String> e : properties.entrySet()) { // Map.copyOf would throw here, on the caller's thread
+      if (e.getKey() == null || e.getValue() == null) {
+        return CompletableFuture.failedFuture(new MeshConfigException(List.of(new io.mesh4j.config.ConfigProblem(
+            e.getKey(), null, from, e.getKey() == null ? "a key is null" : "the value is null"))));
+      }
+    }
+    Map<String, String> copy = Map.copyOf(properties);
     Change change = new Change(name, copy);
     if (runtime.refusesCalls()) {
       change.refuse();
@@ -96,7 +107,13 @@ final class ConfigOverlays implements AutoCloseable {
       } catch (MeshConfigException e) {
         done.completeExceptionally(e); // logged and published by the applier
       } catch (IllegalStateException e) {
-        refuse(); // closed or shutting down meanwhile
+        if (runtime.refusesCalls()) {
+          refuse(); // closed or shutting down meanwhile
+        } else { // not a closed client: a rejection, reported (ERROR, ConfigRejected) as one
+          done.completeExceptionally(runtime.configApplier().rejected(ConfigApplier.OVERLAY_PREFIX + name,
+              List.of(new io.mesh4j.config.ConfigProblem(null, null, ConfigApplier.OVERLAY_PREFIX + name,
+                  "the change could not be applied: " + e))));
+        }
       } catch (RuntimeException | Error e) {
         log.error("mesh4j configuration change from {}{} failed", ConfigApplier.OVERLAY_PREFIX, name, e);
         done.completeExceptionally(e);

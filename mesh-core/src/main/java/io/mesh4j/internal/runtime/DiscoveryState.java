@@ -89,9 +89,14 @@ final class DiscoveryState {
     firstAnswer.countDown();
   }
 
-  /** True once discovery has answered (endpoints or an error). */
+  /**
+   * True once an answer (endpoints or an error) has been applied, its snapshot published and
+   * waiting requests released. The latch is read first: it is counted down only after the snapshot
+   * of the answer was published, so a reader that then reads the route's snapshot sees that one
+   * (the answered flag alone is set before publication).
+   */
   boolean hasAnswered() {
-    return answered;
+    return firstAnswer.getCount() == 0 && answered;
   }
 
   /** The last good answer, or null before the first. */

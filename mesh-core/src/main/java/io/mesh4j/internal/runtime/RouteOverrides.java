@@ -21,9 +21,12 @@ final class RouteOverrides {
   }
 
   /**
+   * @param missing told each overridable key no module on the class path declares (e.g. retry.*
+   *     without mesh-resilience): such a key is dropped, since nothing would act on it anyway
    * @throws IllegalArgumentException naming the key (service-relative) and what is wrong with it
    */
-  static Map<ConfigKey<?>, Object> parse(ConfigSchema schema, Map<String, String> overrides) {
+  static Map<ConfigKey<?>, Object> parse(
+      ConfigSchema schema, Map<String, String> overrides, java.util.function.Consumer<String> missing) {
     Map<ConfigKey<?>, Object> parsed = new HashMap<>();
     for (Map.Entry<String, String> e : new TreeMap<>(overrides).entrySet()) {
       String key = e.getKey();
@@ -31,9 +34,11 @@ final class RouteOverrides {
         throw new IllegalArgumentException("override of key '" + key + "': a route may only override timeout,"
             + " per-try-timeout, retry.* and hedge.* keys");
       }
-      ConfigKey<?> configKey = schema.serviceKey(key).orElseThrow(() -> new IllegalArgumentException(
-          "override of key '" + key + "': no such per-service key (is the module that defines it on the class"
-              + " path?)"));
+      ConfigKey<?> configKey = schema.serviceKey(key).orElse(null);
+      if (configKey == null) {
+        missing.accept(key);
+        continue;
+      }
       Object value;
       try {
         value = configKey.parser().parse(e.getValue());
