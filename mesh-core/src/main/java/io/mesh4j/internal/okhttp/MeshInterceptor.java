@@ -136,7 +136,9 @@ public final class MeshInterceptor implements Interceptor {
     }
     MeshCallImpl call = new MeshCallImpl(
         snapshot, routedFrom, routeHashKey, chain.call(), start, runtime.clock(), runtime.scheduler());
-    call.waitedForDiscovery(waited);
+    // the wait was for the addressed service: a routed call's target still gets its own first-answer
+    // wait in the attempt (the router usually adds it just before the first request)
+    call.waitedForDiscovery(waited && routedFrom == null);
     runtime.inFlight().add(call);
     try {
       // A shutdown or close() may have begun between the check and add; if it has not by now,

@@ -18,6 +18,7 @@ import io.mesh4j.xds.internal.mapping.MappedCluster;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,9 @@ final class ClusterDiscovery implements Discovery {
   private final boolean ignoreResourceDeletion;
   private final String owner;
   private final Runnable cancelCds;
+  private final ConcurrentMap<String, CompletableFuture<Void>> readiness;
+  /** Completed by the first answer (endpoints, refusal or error): a listener's router waits for it. */
+  private final CompletableFuture<Void> ready;
 
   private boolean closed;
   private boolean clusterReceived;
@@ -56,8 +60,11 @@ final class ClusterDiscovery implements Discovery {
   private List<Endpoint> endpoints;
 
   ClusterDiscovery(String service, String cluster, XdsClient client, XdsOverlay overlay, ClusterKeyFilter filter,
-      ConcurrentMap<String, String> refusals, DiscoveryListener listener, boolean ignoreResourceDeletion) {
+      ConcurrentMap<String, String> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
+      DiscoveryListener listener, boolean ignoreResourceDeletion) {
     this.service = service;
+    this.readiness = readiness;
+    this.ready = readiness.computeIfAbsent(service, name -> new CompletableFuture<>());
     this.cluster = cluster;
     this.client = client;
     this.overlay = overlay;
@@ -163,6 +170,7 @@ final class ClusterDiscovery implements Discovery {
     if (keysApplied && endpoints != null) {
       // the control plane's list is the truth, empty included: authoritative
       listener.onUpdate(new DiscoveryUpdate(endpoints, ServiceAttributes.EMPTY, true));
+      ready.complete(null);
     }
   }
 
@@ -204,6 +212,7 @@ final class ClusterDiscovery implements Discovery {
     RouteDecision refused = RouteDecision.noRoute(reason);
     listener.onUpdate(new DiscoveryUpdate(List.of(),
         ServiceAttributes.builder().set(ServiceAttributes.REQUEST_ROUTER, request -> refused).build(), true));
+    ready.complete(null);
   }
 
   private void fail(String message) {
@@ -213,6 +222,7 @@ final class ClusterDiscovery implements Discovery {
       }
     }
     listener.onError(new MeshException(message));
+    ready.complete(null);
   }
 
   static String rootMessage(Throwable failure) {
@@ -247,5 +257,7 @@ final class ClusterDiscovery implements Discovery {
       refusals.remove(cluster);
     }
     overlay.put(owner, Map.of());
+    readiness.remove(service, ready);
+    ready.complete(null);
   }
 }

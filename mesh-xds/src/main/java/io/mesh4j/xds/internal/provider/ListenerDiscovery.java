@@ -19,7 +19,12 @@ import io.mesh4j.xds.internal.mapping.RouteMapper;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +40,9 @@ final class ListenerDiscovery implements Discovery {
 
   private static final Logger log = LoggerFactory.getLogger(ListenerDiscovery.class);
 
+  /** How long a new router waits for its new targets' first answers (a target never answering is not waited for longer). */
+  static final Duration TARGETS_WAIT = Duration.ofSeconds(5);
+
   private final String service;
   private final String listenerName;
   private final XdsClient client;
@@ -44,6 +52,8 @@ final class ListenerDiscovery implements Discovery {
   private final boolean ignoreResourceDeletion;
   private final String owner;
   private final Runnable cancelLds;
+  private final ConcurrentMap<String, CompletableFuture<Void>> readiness;
+  private final ScheduledExecutorService scheduler;
 
   private boolean closed;
   private boolean listenerReceived;
@@ -54,8 +64,11 @@ final class ListenerDiscovery implements Discovery {
   private Map<String, String> publishedKeys = Map.of();
 
   ListenerDiscovery(String service, String listenerName, XdsClient client, XdsOverlay overlay,
-      ConcurrentMap<String, String> refusals, DiscoveryListener listener, boolean ignoreResourceDeletion) {
+      ConcurrentMap<String, String> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
+      ScheduledExecutorService scheduler, DiscoveryListener listener, boolean ignoreResourceDeletion) {
     this.service = service;
+    this.readiness = readiness;
+    this.scheduler = scheduler;
     this.listenerName = listenerName;
     this.client = client;
     this.overlay = overlay;
@@ -152,12 +165,13 @@ final class ListenerDiscovery implements Discovery {
     long g = ++generation;
     RequestRouter router = new XdsRequestRouter(listenerName, routes.table(),
         cluster -> derived.getOrDefault(cluster, DerivedServiceNames.of(cluster)), refusals::get);
-    overlay.put(owner, during).whenComplete((ok, failure) -> onDerivedServicesApplied(g, router, target, failure,
-        origin));
+    List<String> targets = List.copyOf(derived.values());
+    overlay.put(owner, during).whenComplete((ok, failure) -> onDerivedServicesApplied(g, router, target, targets,
+        failure, origin));
   }
 
   private synchronized void onDerivedServicesApplied(long g, RequestRouter router, Map<String, String> keys,
-      Throwable failure, String origin) {
+      List<String> targets, Throwable failure, String origin) {
     if (closed || g != generation) {
       return;
     }
@@ -166,6 +180,25 @@ final class ListenerDiscovery implements Discovery {
           + overlay.source() + "): " + ClusterDiscovery.rootMessage(failure) + "; the previous routes stay in force";
       log.error(message);
       listener.onError(new MeshException(message, failure));
+      return;
+    }
+    // the targets exist now; wait (bounded) for their first answer, so that requests routed from now
+    // on find them configured with their clusters' settings (TLS mode, balancer) and endpoints
+    CompletableFuture<Void> all = CompletableFuture.allOf(targets.stream()
+        .map(name -> readiness.computeIfAbsent(name, k -> new CompletableFuture<>()))
+        .toArray(CompletableFuture[]::new));
+    ScheduledFuture<?> timer = all.isDone() ? null
+        : scheduler.schedule(() -> all.complete(null), TARGETS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    all.whenComplete((ok, ignored) -> {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      onTargetsReady(g, router, keys);
+    });
+  }
+
+  private synchronized void onTargetsReady(long g, RequestRouter router, Map<String, String> keys) {
+    if (closed || g != generation) {
       return;
     }
     publish(router);

@@ -15,6 +15,7 @@ import io.mesh4j.xds.internal.client.XdsClient;
 import io.mesh4j.xds.internal.client.XdsClientSettings;
 import io.mesh4j.xds.internal.client.XdsClientStatus;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,8 @@ public final class XdsBackend implements DiscoveryBackend {
   private final XdsOverlay overlay;
   private final ClusterKeyFilter filter;
   private final ConcurrentMap<String, String> refusals = new ConcurrentHashMap<>();
+  /** Per cluster-fed service: completed by its first answer (a new router waits for its targets'). */
+  private final ConcurrentMap<String, CompletableFuture<Void>> readiness = new ConcurrentHashMap<>();
   private XdsClient client;
   private boolean closed;
 
@@ -85,16 +88,16 @@ public final class XdsBackend implements DiscoveryBackend {
     String listenerName = config.get(XdsKeys.LISTENER);
     boolean ignoreDeletion = bootstrap.ignoreResourceDeletion();
     if (listenerName != null) {
-      return new ListenerDiscovery(service, listenerName, client(), overlay, refusals, watched.listener(),
-          ignoreDeletion);
+      return new ListenerDiscovery(service, listenerName, client(), overlay, refusals, readiness, context.scheduler(),
+          watched.listener(), ignoreDeletion);
     }
     String cluster = config.get(XdsKeys.CLUSTER);
     if (cluster == null) { // the provider's validation forbids it; a guard for a client built without it
       throw new IllegalArgumentException("mesh.services." + service + ".xds.cluster or .xds.listener is required"
           + " with discovery=xds");
     }
-    return new ClusterDiscovery(service, cluster, client(), overlay, filter, refusals, watched.listener(),
-        ignoreDeletion);
+    return new ClusterDiscovery(service, cluster, client(), overlay, filter, refusals, readiness,
+        watched.listener(), ignoreDeletion);
   }
 
   /** The ADS stream's state, versions, nonces and last NACK per type; empty before the first watch. */
