@@ -25,6 +25,12 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateProviderPluginInstance;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,12 +98,12 @@ final class IstioMesh {
         .setTimeout(com.google.protobuf.Duration.getDefaultInstance()));
   }
 
-  static ClusterLoadAssignment assignment(String cluster, List<CountingBackend> backends) {
+  static ClusterLoadAssignment assignment(String cluster, List<Integer> ports) {
     LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
-    for (CountingBackend b : backends) {
+    for (int port : ports) {
       locality.addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(
           Address.newBuilder().setSocketAddress(
-              SocketAddress.newBuilder().setAddress("127.0.0.1").setPortValue(b.port())))));
+              SocketAddress.newBuilder().setAddress("127.0.0.1").setPortValue(port)))));
     }
     return ClusterLoadAssignment.newBuilder().setClusterName(cluster).addEndpoints(locality).build();
   }
@@ -108,9 +114,34 @@ final class IstioMesh {
   }
 
   IstioMesh cluster(Cluster cluster, CountingBackend... backends) {
+    return cluster(cluster, java.util.Arrays.stream(backends).map(CountingBackend::port).toList());
+  }
+
+  /** A cluster whose endpoints are 127.0.0.1 on these ports. */
+  IstioMesh cluster(Cluster cluster, List<Integer> ports) {
     clusters.put(cluster.getName(), cluster);
-    endpoints.put(cluster.getName(), assignment(cluster.getName(), List.of(backends)));
+    endpoints.put(cluster.getName(), assignment(cluster.getName(), ports));
     return this;
+  }
+
+  /**
+   * Istio's mTLS transport socket (grpcgen): the SVID from certificate provider instance "default", trust
+   * from "ROOTCA", the target's SPIFFE IDs as exact SAN matchers.
+   */
+  static TransportSocket istioMtls(String... spiffeIds) {
+    CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
+        .setCaCertificateProviderInstance(CertificateProviderPluginInstance.newBuilder()
+            .setInstanceName("default").setCertificateName("ROOTCA"));
+    for (String id : spiffeIds) {
+      validation.addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(id));
+    }
+    UpstreamTlsContext tls = UpstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.newBuilder()
+        .setTlsCertificateProviderInstance(CertificateProviderPluginInstance.newBuilder()
+            .setInstanceName("default").setCertificateName("default"))
+        .setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext.newBuilder()
+            .setDefaultValidationContext(validation)))
+        .build();
+    return TransportSocket.newBuilder().setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(tls)).build();
   }
 
   IstioMesh withoutCluster(String name) {

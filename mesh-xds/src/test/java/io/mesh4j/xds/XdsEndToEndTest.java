@@ -28,6 +28,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.mesh4j.testing.tls.TestCa;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import io.mesh4j.MeshClient;
 import io.mesh4j.MeshTimeoutException;
 import io.mesh4j.testing.LeakCheck;
@@ -396,6 +399,39 @@ class XdsEndToEndTest {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> get("/").equals("b"));
     assertThat(controlPlane.requests()).anySatisfy(r ->
         assertThat(r.getResourceNamesList()).contains(IstioMesh.LISTENER));
+  }
+
+  @Test
+  void anUpstreamTlsContextsSanMatcherIsEnforcedAgainstRealMtlsBackends(@TempDir Path dir) throws Exception {
+    String ordersId = "spiffe://cluster.local/ns/default/sa/orders";
+    String paymentsId = "spiffe://cluster.local/ns/default/sa/payments";
+    TestCa ca = TestCa.root("cluster.local");
+    Path cert = dir.resolve("cert-chain.pem");
+    Path key = dir.resolve("key.pem");
+    Path bundle = dir.resolve("root-cert.pem");
+    ca.svid("spiffe://cluster.local/ns/default/sa/frontend").writePem(cert, key);
+    ca.writeCertificatePem(bundle);
+    try (TlsBackend orders = new TlsBackend("orders", ca, ca.svid(ordersId));
+        TlsBackend impostor = new TlsBackend("impostor", ca, ca.svid(paymentsId))) {
+      controlPlane.publish(istio
+          .cluster(IstioMesh.edsCluster(v("v1")).setTransportSocket(IstioMesh.istioMtls(ordersId)).build(),
+              List.of(orders.port()))
+          .cluster(IstioMesh.edsCluster(v("v2")).setTransportSocket(IstioMesh.istioMtls(ordersId)).build(),
+              List.of(impostor.port()))
+          .routes(IstioMesh.route(IstioMesh.prefix("/impostor"), v("v2")), IstioMesh.route(IstioMesh.prefix("/"), v("v1")))
+          .snapshot());
+      startMesh("mesh.trust-domain", "cluster.local", "mesh.tls.source", "files",
+          "mesh.tls.files.cert", cert.toString(), "mesh.tls.files.key", key.toString(),
+          "mesh.tls.files.bundle", bundle.toString());
+
+      assertThat(get("/")).isEqualTo("orders");
+      assertThat(orders.callers()).containsExactly("spiffe://cluster.local/ns/default/sa/frontend");
+
+      assertThatThrownBy(() -> get("/impostor"))
+          .hasMessageContaining(ordersId)
+          .hasMessageContaining(paymentsId);
+      assertThat(impostor.callers()).isEmpty();
+    }
   }
 
   @Test
