@@ -84,7 +84,7 @@ final class ClusterKeyFilter {
       }
     }
     if (!dropped.isEmpty() && warned.add("resilience|" + cluster)) {
-      log.info("xDS cluster '{}' (service '{}'): settings {} are not applied: mesh-resilience is not on the"
+      log.warn("xDS cluster '{}' (service '{}'): settings {} are not applied: mesh-resilience is not on the"
           + " class path (add io.mesh4j:mesh-resilience to have them)", cluster, service, dropped);
     }
     if ("disabled".equals(keys.get(TLS_MODE))) {
