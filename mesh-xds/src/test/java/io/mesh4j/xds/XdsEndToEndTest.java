@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.mesh4j.testing.tls.TestCa;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
+import io.mesh4j.event.MeshEvent;
 import io.mesh4j.MeshClient;
 import io.mesh4j.MeshTimeoutException;
 import io.mesh4j.testing.LeakCheck;
@@ -376,6 +377,22 @@ class XdsEndToEndTest {
       assertThat(get("/a")).isEqualTo("a");
     }
     assertThat(a.requests()).isEqualTo(11);
+
+    // the admin side: a late subscriber gets the last ACK and the last NACK of each type
+    List<MeshEvent> replayed = new CopyOnWriteArrayList<>();
+    mesh.events().subscribe(replayed::add).close();
+    assertThat(replayed).filteredOn(XdsResourceRejected.class::isInstance).map(XdsResourceRejected.class::cast)
+        .anySatisfy(nack -> {
+          assertThat(nack.typeUrl()).isEqualTo(XdsResourceType.ROUTE_CONFIGURATION.typeUrl());
+          assertThat(nack.version()).isEqualTo("v2");
+          assertThat(nack.nonce()).isNotEmpty();
+          assertThat(nack.detail()).contains("safe_regex");
+        });
+    assertThat(replayed).filteredOn(XdsResourceAccepted.class::isInstance).map(XdsResourceAccepted.class::cast)
+        .anySatisfy(ack -> {
+          assertThat(ack.typeUrl()).isEqualTo(XdsResourceType.LISTENER.typeUrl());
+          assertThat(ack.names()).contains(IstioMesh.LISTENER);
+        });
   }
 
   private java.util.Optional<DiscoveryRequest> nack(XdsResourceType type) {
@@ -432,6 +449,24 @@ class XdsEndToEndTest {
           .hasMessageContaining(paymentsId);
       assertThat(impostor.callers()).isEmpty();
     }
+  }
+
+  @Test
+  void aPlaintextClusterDoesNotDowngradeTheTlsModeTheUserSet() throws IOException {
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    mesh = MeshClient.builder().service("frontend").environment(Map.of()).systemProperties(new Properties())
+        .property("mesh.xds.server", controlPlane.address())
+        .property("mesh.xds.node-id", "frontend-1")
+        .property("mesh.services.orders.discovery", "xds")
+        .property("mesh.services.orders.xds.cluster", v("v1"))
+        .property("mesh.services.orders.tls.mode", "strict")
+        .build();
+
+    await().atMost(WAIT).until(() -> !mesh.configStatus().overlays().isEmpty()
+        && mesh.configStatus().overlays().values().iterator().next().containsKey("mesh.services.orders.lb"));
+    assertThat(mesh.configStatus().overlays().values().iterator().next())
+        .doesNotContainKey("mesh.services.orders.tls.mode");
   }
 
   @Test
