@@ -1,5 +1,12 @@
 package io.mesh4j.xds;
 
+import io.envoyproxy.controlplane.cache.ConfigWatcher;
+import io.envoyproxy.controlplane.cache.DeltaResponse;
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
@@ -13,6 +20,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -26,11 +36,22 @@ final class ControlPlane implements AutoCloseable {
   private static final String GROUP = "mesh4j";
 
   private final SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+  private final ConfigWatcher watcher;
   private final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
   private Server server;
   private int port;
 
+  /** Strict ADS, as SimpleCache serves it: a request naming a resource missing from the snapshot gets no answer. */
   ControlPlane() {
+    this(false);
+  }
+
+  /**
+   * @param answerPartialRequests answer a request with the named resources that exist (istiod's way
+   *     for LDS/CDS), so that a resource removed from the snapshot reaches the client as removed
+   */
+  ControlPlane(boolean answerPartialRequests) {
+    watcher = answerPartialRequests ? new PartialAnswers(cache) : cache;
     start(0);
   }
 
@@ -46,7 +67,7 @@ final class ControlPlane implements AutoCloseable {
 
       @Override
       public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {}
-    }, cache);
+    }, watcher);
     try {
       server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
           .addService(discovery.getAggregatedDiscoveryServiceImpl())
@@ -96,5 +117,23 @@ final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** The real cache, asked as for a non-ADS stream: it answers with the requested resources that exist. */
+  private record PartialAnswers(ConfigWatcher cache) implements ConfigWatcher {
+    @Override
+    public Watch createWatch(boolean ads, XdsRequest request, Set<String> knownResourceNames,
+        Consumer<Response> responseConsumer, boolean hasClusterChanged, boolean allowDefaultEmptyEdsUpdate) {
+      return cache.createWatch(false, request, knownResourceNames, responseConsumer, hasClusterChanged,
+          allowDefaultEmptyEdsUpdate);
+    }
+
+    @Override
+    public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion,
+        Map<String, String> resourceVersions, Set<String> pendingResources, boolean isWildcard,
+        Consumer<DeltaResponse> responseConsumer, boolean hasClusterChanged) {
+      return cache.createDeltaWatch(request, requesterVersion, resourceVersions, pendingResources, isWildcard,
+          responseConsumer, hasClusterChanged);
+    }
   }
 }

@@ -54,6 +54,7 @@ final class IstioMesh {
   private final Map<String, ClusterLoadAssignment> endpoints = new LinkedHashMap<>();
   private final List<Route> routes = new ArrayList<>();
   private int version;
+  private boolean withListener = true;
 
   static String cluster(String subset) {
     return "outbound|8080|" + subset + "|" + HOST;
@@ -150,6 +151,12 @@ final class IstioMesh {
     return this;
   }
 
+  /** Snapshots from now on without the listener (the server deleted it). */
+  IstioMesh withoutListener() {
+    withListener = false;
+    return this;
+  }
+
   IstioMesh routes(Route.Builder... newRoutes) {
     routes.clear();
     for (Route.Builder r : newRoutes) {
@@ -175,7 +182,8 @@ final class IstioMesh {
   /** A snapshot with this route configuration in place of the built one (e.g. an invalid one). */
   Snapshot snapshot(RouteConfiguration routeConfiguration) {
     version++;
-    return Snapshot.create(List.copyOf(clusters.values()), List.copyOf(endpoints.values()), List.of(listener()),
+    return Snapshot.create(List.copyOf(clusters.values()), List.copyOf(endpoints.values()),
+        withListener ? List.of(listener()) : List.of(),
         List.of(routeConfiguration), List.of(), "v" + version);
   }
 }

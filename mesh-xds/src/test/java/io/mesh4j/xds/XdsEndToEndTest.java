@@ -33,6 +33,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import io.mesh4j.event.MeshEvent;
 import io.mesh4j.MeshClient;
+import io.mesh4j.NoHealthyEndpointException;
+import io.mesh4j.NoRouteException;
 import io.mesh4j.MeshTimeoutException;
 import io.mesh4j.testing.LeakCheck;
 import java.io.IOException;
@@ -56,7 +58,7 @@ class XdsEndToEndTest {
 
   static final Duration WAIT = Duration.ofSeconds(10);
 
-  private final ControlPlane controlPlane = new ControlPlane();
+  private ControlPlane controlPlane = new ControlPlane();
   private final IstioMesh istio = new IstioMesh();
   private final List<CountingBackend> backends = new ArrayList<>();
   private final LeakCheck leaks = LeakCheck.snapshot();
@@ -467,6 +469,64 @@ class XdsEndToEndTest {
         && mesh.configStatus().overlays().values().iterator().next().containsKey("mesh.services.orders.lb"));
     assertThat(mesh.configStatus().overlays().values().iterator().next())
         .doesNotContainKey("mesh.services.orders.tls.mode");
+  }
+
+  /** A control plane that answers requests for resources it does not have, so deletions reach the client. */
+  void useAControlPlaneThatReportsDeletions() {
+    controlPlane.close();
+    controlPlane = new ControlPlane(true);
+  }
+
+  @Test
+  void aClusterTheServerDeletedLeavesItsServiceWithNoEndpoints() throws IOException {
+    useAControlPlaneThatReportsDeletions();
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    controlPlane.publish(istio.subset("v1", a).subset("v2", b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    mesh = MeshClient.builder().service("frontend").environment(Map.of()).systemProperties(new Properties())
+        .property("mesh.xds.server", controlPlane.address())
+        .property("mesh.xds.node-id", "frontend-1")
+        .property("mesh.services.orders.discovery", "xds")
+        .property("mesh.services.orders.xds.cluster", v("v2"))
+        .build();
+    http = mesh.wrap(new OkHttpClient());
+    assertThat(get("/")).isEqualTo("b");
+
+    controlPlane.publish(istio.withoutCluster(v("v2")).snapshot());
+
+    await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get("/"))
+        .isInstanceOf(NoHealthyEndpointException.class)
+        .hasMessageContaining("'orders'"));
+  }
+
+  @Test
+  void aListenerTheServerDeletedFailsRequestsWithNoRouteNamingIt() throws IOException {
+    useAControlPlaneThatReportsDeletions();
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    startMesh();
+    assertThat(get("/")).isEqualTo("a");
+
+    controlPlane.publish(istio.withoutListener().snapshot());
+
+    await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get("/"))
+        .isInstanceOf(NoRouteException.class)
+        .hasMessageContaining(IstioMesh.LISTENER)
+        .hasMessageContaining("does not exist"));
+    assertThat(a.requests()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestMatchingNoRouteFailsNamingTheListener() throws IOException {
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/api"), v("v1"))).snapshot());
+    startMesh();
+
+    assertThatThrownBy(() -> get("/other"))
+        .isInstanceOf(NoRouteException.class)
+        .hasMessageContaining(IstioMesh.LISTENER);
+    assertThat(a.requests()).isZero();
   }
 
   @Test
