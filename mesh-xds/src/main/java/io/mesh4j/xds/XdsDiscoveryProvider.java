@@ -8,6 +8,7 @@ import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.discovery.DiscoveryBackend;
 import io.mesh4j.discovery.DiscoveryBackendContext;
 import io.mesh4j.discovery.DiscoveryProvider;
+import io.mesh4j.discovery.ServiceAttributes;
 import io.mesh4j.xds.internal.bootstrap.CertificateProviderAdvice;
 import io.mesh4j.xds.internal.bootstrap.XdsBootstrap;
 import io.mesh4j.xds.internal.bootstrap.XdsBootstrapLoader;
@@ -15,6 +16,7 @@ import io.mesh4j.xds.internal.bootstrap.XdsChannels;
 import io.mesh4j.xds.internal.client.XdsClientSettings;
 import io.mesh4j.xds.internal.provider.XdsBackend;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Endpoints, policies and routes from an xDS control plane ({@code mesh.services.<name>.discovery=xds}):
@@ -30,6 +32,13 @@ import java.util.List;
 public final class XdsDiscoveryProvider implements DiscoveryProvider {
 
   public static final String NAME = "xds";
+
+  /**
+   * A service attribute of every service this provider discovers: the client's xDS connection status
+   * now ({@code mesh.discoveryStatus("orders").orElseThrow().attributes().get(STATUS).get()}). The same
+   * supplier for every update of a client, so it never makes an update differ.
+   */
+  public static final ServiceAttributes.Key<Supplier<XdsStatus>> STATUS = ServiceAttributes.Key.create("xds-status");
 
   private final XdsClientSettings settings;
 
@@ -77,6 +86,6 @@ public final class XdsDiscoveryProvider implements DiscoveryProvider {
     XdsBootstrap bootstrap = XdsBootstrapLoader.load(config, System.getenv());
     CertificateProviderAdvice.warnIfNeeded(bootstrap, config);
     ManagedChannel channel = XdsChannels.open(bootstrap, context.threadFactory("xds"));
-    return new XdsBackend(bootstrap, channel, context, settings);
+    return new XdsBackend(bootstrap, channel, context, settings, STATUS);
   }
 }

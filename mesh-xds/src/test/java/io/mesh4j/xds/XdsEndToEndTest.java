@@ -395,6 +395,17 @@ class XdsEndToEndTest {
           assertThat(ack.typeUrl()).isEqualTo(XdsResourceType.LISTENER.typeUrl());
           assertThat(ack.names()).contains(IstioMesh.LISTENER);
         });
+    // and the status, CSDS-like, from any xds service's discovery status
+    XdsStatus status = mesh.discoveryStatus("orders").orElseThrow().attributes().get(XdsDiscoveryProvider.STATUS).get();
+    assertThat(status.stream()).isEqualTo("CONNECTED");
+    assertThat(status.types().get("RDS").ackedVersion()).isEqualTo("v1");
+    assertThat(status.types().get("RDS").lastNack()).hasValueSatisfying(nack -> {
+      assertThat(nack.version()).isEqualTo("v2");
+      assertThat(nack.detail()).contains("safe_regex");
+    });
+    assertThat(status.types().get("RDS").resources()).containsEntry("8080", "NACKED");
+    assertThat(status.types().get("LDS").resources()).containsEntry(IstioMesh.LISTENER, "ACKED");
+    assertThat(status.types().get("CDS").resources()).containsEntry(v("v1"), "NACKED");
   }
 
   private java.util.Optional<DiscoveryRequest> nack(XdsResourceType type) {

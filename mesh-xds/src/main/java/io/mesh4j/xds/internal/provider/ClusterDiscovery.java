@@ -45,6 +45,7 @@ final class ClusterDiscovery implements Discovery {
   private final DiscoveryListener listener;
   private final boolean ignoreResourceDeletion;
   private final String owner;
+  private final ServiceAttributes attributes;
   private final Runnable cancelCds;
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness;
   /** Completed by the first answer (endpoints, refusal or error): a listener's router waits for it. */
@@ -61,8 +62,9 @@ final class ClusterDiscovery implements Discovery {
 
   ClusterDiscovery(String service, String cluster, XdsClient client, XdsOverlay overlay, ClusterKeyFilter filter,
       ConcurrentMap<String, String> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
-      DiscoveryListener listener, boolean ignoreResourceDeletion) {
+      ServiceAttributes attributes, DiscoveryListener listener, boolean ignoreResourceDeletion) {
     this.service = service;
+    this.attributes = attributes;
     this.readiness = readiness;
     this.ready = readiness.computeIfAbsent(service, name -> new CompletableFuture<>());
     this.cluster = cluster;
@@ -169,7 +171,7 @@ final class ClusterDiscovery implements Discovery {
   private void publish() {
     if (keysApplied && endpoints != null) {
       // the control plane's list is the truth, empty included: authoritative
-      listener.onUpdate(new DiscoveryUpdate(endpoints, ServiceAttributes.EMPTY, true));
+      listener.onUpdate(new DiscoveryUpdate(endpoints, attributes, true));
       ready.complete(null);
     }
   }
@@ -211,7 +213,7 @@ final class ClusterDiscovery implements Discovery {
     overlay.put(owner, Map.of());
     RouteDecision refused = RouteDecision.noRoute(reason);
     listener.onUpdate(new DiscoveryUpdate(List.of(),
-        ServiceAttributes.builder().set(ServiceAttributes.REQUEST_ROUTER, request -> refused).build(), true));
+        withRouter(attributes, request -> refused), true));
     ready.complete(null);
   }
 
@@ -223,6 +225,16 @@ final class ClusterDiscovery implements Discovery {
     }
     listener.onError(new MeshException(message));
     ready.complete(null);
+  }
+
+  /** {@code base} plus a router (ServiceAttributes has no copy builder: the status key is re-set). */
+  static ServiceAttributes withRouter(ServiceAttributes base, io.mesh4j.routing.RequestRouter router) {
+    ServiceAttributes.Builder b = ServiceAttributes.builder().set(ServiceAttributes.REQUEST_ROUTER, router);
+    java.util.function.Supplier<io.mesh4j.xds.XdsStatus> status = base.get(io.mesh4j.xds.XdsDiscoveryProvider.STATUS);
+    if (status != null) {
+      b.set(io.mesh4j.xds.XdsDiscoveryProvider.STATUS, status);
+    }
+    return b.build();
   }
 
   static String rootMessage(Throwable failure) {

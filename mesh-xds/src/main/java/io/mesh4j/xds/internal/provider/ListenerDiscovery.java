@@ -51,6 +51,7 @@ final class ListenerDiscovery implements Discovery {
   private final DiscoveryListener listener;
   private final boolean ignoreResourceDeletion;
   private final String owner;
+  private final ServiceAttributes attributes;
   private final Runnable cancelLds;
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness;
   private final ScheduledExecutorService scheduler;
@@ -65,8 +66,10 @@ final class ListenerDiscovery implements Discovery {
 
   ListenerDiscovery(String service, String listenerName, XdsClient client, XdsOverlay overlay,
       ConcurrentMap<String, String> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
-      ScheduledExecutorService scheduler, DiscoveryListener listener, boolean ignoreResourceDeletion) {
+      ScheduledExecutorService scheduler, ServiceAttributes attributes, DiscoveryListener listener,
+      boolean ignoreResourceDeletion) {
     this.service = service;
+    this.attributes = attributes;
     this.readiness = readiness;
     this.scheduler = scheduler;
     this.listenerName = listenerName;
@@ -207,8 +210,7 @@ final class ListenerDiscovery implements Discovery {
   }
 
   private void publish(RequestRouter router) {
-    listener.onUpdate(new DiscoveryUpdate(List.of(),
-        ServiceAttributes.builder().set(ServiceAttributes.REQUEST_ROUTER, router).build(), true));
+    listener.onUpdate(new DiscoveryUpdate(List.of(), ClusterDiscovery.withRouter(attributes, router), true));
   }
 
   /** The listener or its routes are gone: every request fails with "no route", saying so. */

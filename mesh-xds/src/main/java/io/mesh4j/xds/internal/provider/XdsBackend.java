@@ -9,6 +9,9 @@ import io.mesh4j.discovery.Discovery;
 import io.mesh4j.discovery.DiscoveryBackend;
 import io.mesh4j.discovery.DiscoveryBackendContext;
 import io.mesh4j.discovery.DiscoveryContext;
+import io.mesh4j.discovery.ServiceAttributes;
+import io.mesh4j.xds.XdsStatus;
+import java.util.function.Supplier;
 import io.mesh4j.xds.XdsKeys;
 import io.mesh4j.xds.internal.bootstrap.XdsBootstrap;
 import io.mesh4j.xds.internal.client.XdsClient;
@@ -46,16 +49,24 @@ public final class XdsBackend implements DiscoveryBackend {
   private final ConcurrentMap<String, String> refusals = new ConcurrentHashMap<>();
   /** Per cluster-fed service: completed by its first answer (a new router waits for its targets'). */
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness = new ConcurrentHashMap<>();
+  /** Carried by every update: the status supplier. */
+  private final ServiceAttributes attributes;
   private XdsClient client;
   private boolean closed;
 
+  /**
+   * @param statusKey the service attribute under which every update carries this backend's status
+   *     supplier (the public key is declared by the provider)
+   */
   public XdsBackend(XdsBootstrap bootstrap, ManagedChannel channel, DiscoveryBackendContext context,
-      XdsClientSettings settings) {
+      XdsClientSettings settings, ServiceAttributes.Key<Supplier<XdsStatus>> statusKey) {
     this.bootstrap = bootstrap;
     this.channel = channel;
     this.context = context;
     this.settings = settings;
     this.overlay = new XdsOverlay(context.configOverlay());
+    Supplier<XdsStatus> statusSupplier = () -> status().map(XdsStatuses::of).orElse(XdsStatuses.IDLE);
+    this.attributes = ServiceAttributes.builder().set(statusKey, statusSupplier).build();
     MeshConfig user = context.meshConfig(); // at open: the user's own (the overlay is still empty)
     this.filter = ClusterKeyFilter.forClassPath(service -> userTlsModeKey(user, service));
   }
@@ -89,14 +100,14 @@ public final class XdsBackend implements DiscoveryBackend {
     boolean ignoreDeletion = bootstrap.ignoreResourceDeletion();
     if (listenerName != null) {
       return new ListenerDiscovery(service, listenerName, client(), overlay, refusals, readiness, context.scheduler(),
-          watched.listener(), ignoreDeletion);
+          attributes, watched.listener(), ignoreDeletion);
     }
     String cluster = config.get(XdsKeys.CLUSTER);
     if (cluster == null) { // the provider's validation forbids it; a guard for a client built without it
       throw new IllegalArgumentException("mesh.services." + service + ".xds.cluster or .xds.listener is required"
           + " with discovery=xds");
     }
-    return new ClusterDiscovery(service, cluster, client(), overlay, filter, refusals, readiness,
+    return new ClusterDiscovery(service, cluster, client(), overlay, filter, refusals, readiness, attributes,
         watched.listener(), ignoreDeletion);
   }
 
