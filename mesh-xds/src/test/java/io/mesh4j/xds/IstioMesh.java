@@ -55,6 +55,7 @@ final class IstioMesh {
   private final List<Route> routes = new ArrayList<>();
   private int version;
   private boolean withListener = true;
+  private boolean inlineRoutes;
 
   static String cluster(String subset) {
     return "outbound|8080|" + subset + "|" + HOST;
@@ -65,8 +66,12 @@ final class IstioMesh {
   }
 
   static Listener listener() {
-    HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
-        .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(ROUTES))
+    return listener(HttpConnectionManager.newBuilder()
+        .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(ROUTES)));
+  }
+
+  static Listener listener(HttpConnectionManager.Builder routes) {
+    HttpConnectionManager hcm = routes
         .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.fault")
             .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())))
         .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
@@ -151,6 +156,12 @@ final class IstioMesh {
     return this;
   }
 
+  /** Snapshots from now on with the routes inline in the listener's HttpConnectionManager, no RDS. */
+  IstioMesh inlineRoutes() {
+    inlineRoutes = true;
+    return this;
+  }
+
   /** Snapshots from now on without the listener (the server deleted it). */
   IstioMesh withoutListener() {
     withListener = false;
@@ -182,8 +193,11 @@ final class IstioMesh {
   /** A snapshot with this route configuration in place of the built one (e.g. an invalid one). */
   Snapshot snapshot(RouteConfiguration routeConfiguration) {
     version++;
+    Listener listener = inlineRoutes
+        ? listener(HttpConnectionManager.newBuilder().setRouteConfig(routeConfiguration))
+        : listener();
     return Snapshot.create(List.copyOf(clusters.values()), List.copyOf(endpoints.values()),
-        withListener ? List.of(listener()) : List.of(),
-        List.of(routeConfiguration), List.of(), "v" + version);
+        withListener ? List.of(listener) : List.of(),
+        inlineRoutes ? List.of() : List.of(routeConfiguration), List.of(), "v" + version);
   }
 }

@@ -541,6 +541,20 @@ class XdsEndToEndTest {
   }
 
   @Test
+  void routesInlineInTheListenerWorkWithoutRds() throws IOException {
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    controlPlane.publish(istio.inlineRoutes().subset("v1", a).subset("v2", b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/b"), v("v2")), IstioMesh.route(IstioMesh.prefix("/"), v("v1")))
+        .snapshot());
+    startMesh();
+
+    assertThat(get("/b/1")).isEqualTo("b");
+    assertThat(get("/a/1")).isEqualTo("a");
+    assertThat(controlPlane.requests()).noneMatch(r -> r.getTypeUrl().equals(XdsResourceType.ROUTE_CONFIGURATION.typeUrl()));
+  }
+
+  @Test
   void closeLeavesNoThread() throws IOException {
     CountingBackend a = backend("a");
     controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/"), IstioMesh.cluster("v1")))
