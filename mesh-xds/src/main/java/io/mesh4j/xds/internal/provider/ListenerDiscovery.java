@@ -190,14 +190,22 @@ final class ListenerDiscovery implements Discovery {
     CompletableFuture<Void> all = CompletableFuture.allOf(targets.stream()
         .map(name -> readiness.computeIfAbsent(name, k -> new CompletableFuture<>()))
         .toArray(CompletableFuture[]::new));
-    ScheduledFuture<?> timer = all.isDone() ? null
-        : scheduler.schedule(() -> all.complete(null), TARGETS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> timer = all.isDone() ? null : waitAtMost(all);
     all.whenComplete((ok, ignored) -> {
       if (timer != null) {
         timer.cancel(false);
       }
       onTargetsReady(g, router, keys);
     });
+  }
+
+  private ScheduledFuture<?> waitAtMost(CompletableFuture<Void> all) {
+    try {
+      return scheduler.schedule(() -> all.complete(null), TARGETS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      all.complete(null); // the client is closing: nothing to wait for
+      return null;
+    }
   }
 
   private synchronized void onTargetsReady(long g, RequestRouter router, Map<String, String> keys) {
