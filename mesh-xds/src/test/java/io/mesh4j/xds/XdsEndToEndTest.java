@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import io.mesh4j.event.MeshEvent;
 import io.mesh4j.MeshClient;
+import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.NoHealthyEndpointException;
 import io.mesh4j.NoRouteException;
 import io.mesh4j.MeshTimeoutException;
@@ -552,6 +553,22 @@ class XdsEndToEndTest {
     assertThat(get("/b/1")).isEqualTo("b");
     assertThat(get("/a/1")).isEqualTo("a");
     assertThat(controlPlane.requests()).noneMatch(r -> r.getTypeUrl().equals(XdsResourceType.ROUTE_CONFIGURATION.typeUrl()));
+  }
+
+  @Test
+  void aMissingBootstrapFailsStartupNamingTheKeyAndTheFile(@TempDir Path dir) {
+    Path missing = dir.resolve("grpc-bootstrap.json");
+
+    assertThatThrownBy(() -> MeshClient.builder().service("frontend").environment(Map.of())
+            .systemProperties(new Properties())
+            .property("mesh.xds.bootstrap", missing.toString())
+            .property("mesh.services.orders.discovery", "xds")
+            .property("mesh.services.orders.xds.listener", IstioMesh.LISTENER)
+            .build())
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("mesh.xds.bootstrap")
+        .hasMessageContaining(missing.toString());
+    leaks.assertNoNewMeshThreads();
   }
 
   @Test
