@@ -65,7 +65,7 @@ public final class MeshConfig {
 
   private final Map<String, Object> globals;
   private final SortedMap<String, ServiceConfig> services;
-  /** The mesh.service-defaults.* values, kept for services an overlay adds. */
+  /** The mesh.defaults.* values, kept for services an overlay adds. */
   private final Map<String, Object> serviceDefaults;
 
   MeshConfig(Map<String, Object> globals, Map<String, ServiceConfig> services) {

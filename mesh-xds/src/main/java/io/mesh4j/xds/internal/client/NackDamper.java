@@ -6,13 +6,19 @@ import java.util.Objects;
 /**
  * Limits how often the same bad response is NACKed. Some servers (java-control-plane's SimpleCache)
  * answer a NACK by resending the same version at once, which would make a NACK storm of hundreds
- * per second: the same (version, content) is NACKed at most once per interval, the interval
- * doubling per repeat up to a maximum. A different response starts over. Not thread-safe.
+ * per second: a repeat of the last NACKed response (same version, content and errors) that arrives
+ * within {@link #STORM_WINDOW_NANOS} of that NACK is NACKed only once the interval has passed, the
+ * interval doubling per repeat up to a maximum. A repeat arriving later is not a storm and is NACKed
+ * at once; a different response starts over. The maximum is kept small because while a NACK is held
+ * back such a server has no open request to answer, so a fixed version waits for it. Not thread-safe.
  */
 final class NackDamper {
 
   /** What makes two responses "the same": version, resources and the resulting errors. */
   record Key(String version, int contentHash, String detail) {}
+
+  /** A server that answers a NACK by resending does it within milliseconds: slower repeats are not a storm. */
+  static final long STORM_WINDOW_NANOS = 100_000_000L;
 
   private final long initialNanos;
   private final long maxNanos;
@@ -30,9 +36,9 @@ final class NackDamper {
     return !Objects.equals(key, lastKey);
   }
 
-  /** Nanoseconds to wait before NACKing {@code key}: 0 for a new one. */
+  /** Nanoseconds to wait before NACKing {@code key}: 0 for a new one or a repeat outside the storm window. */
   long delayNanos(Key key, long nowNanos) {
-    if (isNew(key)) {
+    if (isNew(key) || nowNanos - lastSentNanos > STORM_WINDOW_NANOS) {
       return 0;
     }
     return Math.max(0, lastSentNanos + intervalNanos - nowNanos);
@@ -49,7 +55,7 @@ final class NackDamper {
     lastSentNanos = nowNanos;
   }
 
-  /** A response was ACKed: the next NACK is not a repeat. */
+  /** A response was ACKed, or a new stream started: the next NACK is not a repeat. */
   void reset() {
     lastKey = null;
   }

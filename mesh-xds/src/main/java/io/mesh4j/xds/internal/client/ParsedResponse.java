@@ -52,8 +52,8 @@ record ParsedResponse(
       }
       String name = type.nameOf(resource);
       if (!namesSeen.add(name)) {
-        errors.add(name + ": duplicate resource name in one response");
-        if (subscribed.contains(name)) {
+        if (subscribed.contains(name)) { // a resource nobody asked for is ignored, duplicated or not
+          errors.add(name + ": duplicate resource name in one response");
           valid.remove(name);
           invalid.computeIfAbsent(name, n -> new ArrayList<>()).add("duplicate resource name in one response");
         }

@@ -38,13 +38,23 @@ final class TypeState {
     }
   }
 
-  /** Stream gone: nonce and timers belong to it. */
+  /** Stream gone: nonce, timers, answers and NACK damping belong to it. */
   void onStreamEnded() {
     nonce = "";
     requestedOnStream = false;
     cancelPendingNack();
+    damper.reset(); // a new stream gets a new server-side watch: its first NACK is not a storm
     for (ResourceSubscription subscription : subscriptions.values()) {
       subscription.cancelTimer();
+      subscription.answered = false;
+    }
+  }
+
+  /** Client closed: every timer of the type, the grace timers included. */
+  void cancelAllTimers() {
+    onStreamEnded();
+    for (ResourceSubscription subscription : subscriptions.values()) {
+      subscription.cancelGraceTimer();
     }
   }
 

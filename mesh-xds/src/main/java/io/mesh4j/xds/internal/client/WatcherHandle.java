@@ -1,12 +1,14 @@
 package io.mesh4j.xds.internal.client;
 
 import com.google.protobuf.Message;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code watch} call's watcher: identity for cancel, and a guard so that a cancelled watcher is
- * not called again and a throwing one cannot break the client.
+ * One {@code watch} call's watcher: identity for cancel, and a guard so that a cancelled watcher, or
+ * any watcher once the client is closed (also from another watcher's callback), is not called again,
+ * and a throwing one cannot break the client.
  */
 final class WatcherHandle {
 
@@ -15,12 +17,14 @@ final class WatcherHandle {
   private final XdsResourceType type;
   private final String name;
   private final ResourceWatcher<Message> watcher;
+  private final BooleanSupplier clientClosed;
   private volatile boolean cancelled;
 
-  WatcherHandle(XdsResourceType type, String name, ResourceWatcher<Message> watcher) {
+  WatcherHandle(XdsResourceType type, String name, ResourceWatcher<Message> watcher, BooleanSupplier clientClosed) {
     this.type = type;
     this.name = name;
     this.watcher = watcher;
+    this.clientClosed = clientClosed;
   }
 
   void cancel() {
@@ -28,21 +32,25 @@ final class WatcherHandle {
   }
 
   void onResource(Message resource) {
-    if (!cancelled) {
+    if (live()) {
       guard(() -> watcher.onResource(resource));
     }
   }
 
   void onDoesNotExist() {
-    if (!cancelled) {
+    if (live()) {
       guard(() -> watcher.onDoesNotExist(name));
     }
   }
 
   void onError(String reason) {
-    if (!cancelled) {
+    if (live()) {
       guard(() -> watcher.onError(reason));
     }
+  }
+
+  private boolean live() {
+    return !cancelled && !clientClosed.getAsBoolean();
   }
 
   private void guard(Runnable call) {

@@ -67,6 +67,10 @@ public final class XdsClient implements AutoCloseable {
   private StreamState streamState = StreamState.IDLE;
   /** Why the stream failed, until a response arrives again; null while healthy. */
   private String streamFailure;
+  /** Watchers were told the stream is down (once per outage: a stream that ended with no response). */
+  private boolean outageReported;
+  /** The last stream ended soon after responses: repeats of that are logged at DEBUG. */
+  private boolean flapping;
 
   private volatile XdsClientStatus status = new XdsClientStatus(StreamState.IDLE, null, Map.of());
 
@@ -102,15 +106,16 @@ public final class XdsClient implements AutoCloseable {
   /**
    * Subscribes {@code watcher} to the resource {@code name} of {@code type}. Several watchers of
    * one name share one subscription; a watcher of a resource already received gets it at once (on
-   * the synchronization context). Returns the cancel action (idempotent); the last cancel of a name
-   * unsubscribes it from the server.
+   * the synchronization context), and its rejection if the server's latest version was NACKED.
+   * Returns the cancel action (idempotent); the name is unsubscribed from the server when nobody has
+   * watched it for the resource timeout (a watcher coming back in time gets it without a request).
    */
   @SuppressWarnings("unchecked")
   public <T extends Message> Runnable watch(XdsResourceType type, String name, ResourceWatcher<T> watcher) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(watcher, "watcher");
-    WatcherHandle handle = new WatcherHandle(type, name, (ResourceWatcher<Message>) watcher);
+    WatcherHandle handle = new WatcherHandle(type, name, (ResourceWatcher<Message>) watcher, closed::get);
     syncContext.execute(() -> subscribe(type, name, handle));
     return () -> {
       handle.cancel();
@@ -180,16 +185,18 @@ public final class XdsClient implements AutoCloseable {
         sendRequest(state);
       }
     } else {
+      subscription.cancelGraceTimer();
       subscription.watchers.add(handle);
       if (subscription.data != null) {
         handle.onResource(subscription.data);
-      } else if (subscription.doesNotExist) {
+      }
+      if (subscription.doesNotExist) {
         handle.onDoesNotExist();
       } else if (subscription.lastRejection != null) {
-        handle.onError(subscription.lastRejection);
+        handle.onError(subscription.lastRejection); // the version in force is not the server's latest
       }
     }
-    if (subscription.data == null && streamFailure != null) {
+    if (subscription.data == null && outageReported) {
       handle.onError("xDS stream failed: " + streamFailure);
     }
     refreshStatus();
@@ -202,13 +209,37 @@ public final class XdsClient implements AutoCloseable {
       return;
     }
     if (subscription.watchers.isEmpty()) {
-      subscription.cancelTimer();
-      state.subscriptions.remove(name);
-      log.debug("xDS unsubscribe {} {}", type.shortName(), name);
-      if (!closed.get()) {
-        sendRequest(state);
+      if (closed.get()) {
+        subscription.cancelTimer();
+        state.subscriptions.remove(name);
+      } else {
+        // Kept subscribed (data too) for a while: a watcher that comes back (a listener switching
+        // its routes back, a cluster's endpoints re-watched on a cluster update) gets it at once.
+        // Dropping and re-requesting the name would not do: java-control-plane's SimpleCache does
+        // not answer a name it already sent on the stream (java-control-plane#339).
+        ResourceSubscription idle = subscription;
+        subscription.graceTimer =
+            syncContext.schedule(
+                () -> endGrace(state, idle),
+                settings.resourceTimeout().toNanos(),
+                TimeUnit.NANOSECONDS,
+                scheduler);
       }
     }
+    refreshStatus();
+  }
+
+  private void endGrace(TypeState state, ResourceSubscription subscription) {
+    subscription.graceTimer = null;
+    if (closed.get()
+        || state.subscriptions.get(subscription.name) != subscription
+        || !subscription.watchers.isEmpty()) {
+      return;
+    }
+    subscription.cancelTimer();
+    state.subscriptions.remove(subscription.name);
+    log.debug("xDS unsubscribe {} {}", state.type.shortName(), subscription.name);
+    sendRequest(state);
     refreshStatus();
   }
 
@@ -230,7 +261,7 @@ public final class XdsClient implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    AdsStream newStream = new AdsStream();
+    AdsStream newStream = new AdsStream(clock.nanoTime());
     stream = newStream;
     streamState = StreamState.CONNECTING;
     log.debug("xDS opening ADS stream to {}", channel.authority());
@@ -334,10 +365,11 @@ public final class XdsClient implements AutoCloseable {
     if (!from.ready) {
       onStreamReady(from);
     }
-    if (streamFailure != null) {
+    if (outageReported) {
       log.info("xDS ADS stream to {} recovered", channel.authority());
-      streamFailure = null;
+      outageReported = false;
     }
+    streamFailure = null;
     XdsResourceType type = XdsResourceType.fromTypeUrl(response.getTypeUrl()).orElse(null);
     TypeState state = type == null ? null : types.get(type);
     if (state == null) {
@@ -383,8 +415,12 @@ public final class XdsClient implements AutoCloseable {
     for (Map.Entry<String, Message> entry : parsed.valid().entrySet()) {
       ResourceSubscription subscription = state.subscriptions.get(entry.getKey());
       subscription.cancelTimer();
+      subscription.answered = true;
       if (entry.getValue().equals(subscription.data)) {
-        continue; // a new version with the same content: nothing to tell
+        // a new version with the content in force (maybe a rollback after a rejection): nothing to
+        // tell, but the resource is ACKed again
+        subscription.lastRejection = null;
+        continue;
       }
       subscription.data = entry.getValue();
       subscription.doesNotExist = false;
@@ -398,7 +434,8 @@ public final class XdsClient implements AutoCloseable {
   private void reportInvalid(TypeState state, String version, ParsedResponse parsed) {
     for (Map.Entry<String, List<String>> entry : parsed.invalid().entrySet()) {
       ResourceSubscription subscription = state.subscriptions.get(entry.getKey());
-      subscription.cancelTimer(); // it exists, it is just invalid
+      subscription.cancelTimer(); // it exists, it is just invalid: the NACK must not restart the timer
+      subscription.answered = true;
       String reason =
           state.type.shortName()
               + " "
@@ -501,16 +538,29 @@ public final class XdsClient implements AutoCloseable {
     for (TypeState state : types.values()) {
       state.onStreamEnded();
     }
+    // As gRPC: a response resets the backoff, but the next stream still waits for the backoff delay
+    // counted from the start of the one that ended, so a server that fails each stream after a
+    // response is not hammered; a long-lived stream is reopened at once.
     if (closedStream.responded) {
       backoff.reset();
     }
-    // a stream that worked is reopened at once; one that failed waits (gRPC's A-spec behaviour)
-    Duration retryIn = closedStream.responded ? Duration.ZERO : backoff.nextDelay();
+    long lived = clock.nanoTime() - closedStream.startedNanos;
+    Duration retryIn = Duration.ofNanos(Math.max(0, backoff.nextDelay().toNanos() - lived));
     String reason =
         grpcStatus.getCode() + (grpcStatus.getDescription() == null ? "" : ": " + grpcStatus.getDescription());
-    if (streamFailure == null) {
+    streamFailure = reason;
+    if (closedStream.responded) {
+      // not an outage: data flowed on it (istiod also ends streams on purpose, every 30 min)
+      boolean shortLived = lived < settings.backoffMax().toNanos();
+      if (flapping && shortLived) {
+        log.debug("xDS ADS stream to {} ended again ({}); reopening in {} ms", channel.authority(), reason, retryIn.toMillis());
+      } else {
+        log.info("xDS ADS stream to {} ended ({}); reopening in {} ms", channel.authority(), reason, retryIn.toMillis());
+      }
+      flapping = shortLived;
+    } else if (!outageReported) {
       log.warn("xDS ADS stream to {} failed ({}); retrying in {} ms", channel.authority(), reason, retryIn.toMillis());
-      streamFailure = reason;
+      outageReported = true;
       for (TypeState state : types.values()) {
         for (ResourceSubscription subscription : state.subscriptions.values()) {
           for (WatcherHandle watcher : subscription.watchersSnapshot()) {
@@ -519,7 +569,6 @@ public final class XdsClient implements AutoCloseable {
         }
       }
     } else {
-      streamFailure = reason;
       log.info("xDS ADS stream to {} failed again ({}); retrying in {} ms", channel.authority(), reason, retryIn.toMillis());
     }
     streamState = StreamState.BACKING_OFF;
@@ -539,7 +588,7 @@ public final class XdsClient implements AutoCloseable {
       retry = null;
     }
     for (TypeState state : types.values()) {
-      state.onStreamEnded();
+      state.cancelAllTimers();
     }
     streamState = StreamState.CLOSED;
     refreshStatus();
@@ -564,17 +613,28 @@ public final class XdsClient implements AutoCloseable {
     status = new XdsClientStatus(streamState, streamFailure, byType);
   }
 
-  /** One ADS call. Its callbacks hop onto the synchronization context, tagged with the stream so late ones of an old stream are ignored. */
+  /**
+   * One ADS call. Its callbacks hop onto the synchronization context, tagged with the stream so late
+   * ones of an old stream are ignored. Inbound flow control, as gRPC: one response is requested at a
+   * time, the next once the previous one was handled, so a slow watcher cannot make responses queue
+   * without bound.
+   */
   private final class AdsStream implements ClientResponseObserver<DiscoveryRequest, DiscoveryResponse> {
 
+    final long startedNanos;
     private ClientCallStreamObserver<DiscoveryRequest> requests;
     /** Sync-context only. */
     boolean ready;
     boolean responded;
 
+    AdsStream(long startedNanos) {
+      this.startedNanos = startedNanos;
+    }
+
     @Override
     public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> requestStream) {
       this.requests = requestStream;
+      requestStream.disableAutoRequestWithInitial(1);
       requestStream.setOnReadyHandler(() -> syncContext.execute(() -> onStreamReady(this)));
     }
 
@@ -588,7 +648,16 @@ public final class XdsClient implements AutoCloseable {
 
     @Override
     public void onNext(DiscoveryResponse response) {
-      syncContext.execute(() -> handleResponse(this, response));
+      syncContext.execute(
+          () -> {
+            try {
+              handleResponse(this, response);
+            } finally {
+              if (this == stream && !closed.get()) {
+                requests.request(1);
+              }
+            }
+          });
     }
 
     @Override

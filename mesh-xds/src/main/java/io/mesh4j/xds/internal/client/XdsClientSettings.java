@@ -6,12 +6,14 @@ import java.time.Duration;
  * Timers of the {@link XdsClient}.
  *
  * @param resourceTimeout how long a subscribed name may go unanswered on a connected stream before
- *     it is reported as not existing (gRPC: 15 s)
+ *     it is reported as not existing (gRPC: 15 s); also how long a name stays subscribed after its
+ *     last watcher cancelled (so a watcher coming back gets it without asking the server again)
  * @param backoffInitial first delay before reopening a failed stream (jittered ±20%)
  * @param backoffMax the delay doubles up to this
  * @param nackDampingInitial after a NACK, the same bad response (same version and content) is
  *     NACKed again at most once per interval, starting with this one
- * @param nackDampingMax the damping interval doubles up to this
+ * @param nackDampingMax the damping interval doubles up to this; a good version published while a
+ *     NACK is held back waits up to this long on servers that resend the rejected version at once
  */
 public record XdsClientSettings(
     Duration resourceTimeout,
@@ -26,7 +28,7 @@ public record XdsClientSettings(
           Duration.ofSeconds(1),
           Duration.ofSeconds(30),
           Duration.ofSeconds(1),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(4));
 
   public XdsClientSettings {
     requirePositive("resourceTimeout", resourceTimeout);

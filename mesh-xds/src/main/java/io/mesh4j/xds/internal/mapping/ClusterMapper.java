@@ -58,6 +58,8 @@ public final class ClusterMapper {
           + " of their own)");
     }
     balancing(cluster, keys, errors);
+    // Envoy has no failure-rate breaker (its circuit_breakers are concurrency limits: the bulkhead)
+    keys.put("circuit-breaker.enabled", "false");
     circuitBreakers(cluster, keys, errors);
     outlierDetection(cluster, keys, errors);
     commonLbConfig(cluster, keys, errors);
@@ -82,6 +84,9 @@ public final class ClusterMapper {
     Cluster.EdsClusterConfig eds = cluster.getEdsClusterConfig();
     if (eds.hasEdsConfig()) {
       configSource(eds.getEdsConfig(), "eds_cluster_config.eds_config", errors);
+    } else {
+      errors.add("eds_cluster_config.eds_config", "is missing: an EDS cluster must say where its endpoints come"
+          + " from (ads or self)");
     }
     return eds.getServiceName();
   }
@@ -224,7 +229,10 @@ public final class ClusterMapper {
     if (window == null) {
       return; // no window: no slow start
     }
-    java.time.Duration w = Values.duration(window);
+    java.time.Duration w = Values.duration(window, field + ".slow_start_window", errors);
+    if (w == null) {
+      return;
+    }
     if (w.isNegative() || w.compareTo(Values.MAX) > 0) {
       errors.add(field + ".slow_start_window", Values.text(w) + " is outside 0.." + Values.text(Values.MAX));
       return;
@@ -339,8 +347,17 @@ public final class ClusterMapper {
         ? Values.positiveDuration(od.getMaxEjectionTime(), "outlier_detection.max_ejection_time", errors)
         : "5m";
     if (base != null && max != null) {
-      java.time.Duration b = od.hasBaseEjectionTime() ? Values.duration(od.getBaseEjectionTime()) : java.time.Duration.ofSeconds(30);
-      java.time.Duration m = od.hasMaxEjectionTime() ? Values.duration(od.getMaxEjectionTime()) : java.time.Duration.ofSeconds(300);
+      // both valid and positive here (positiveDuration checked them)
+      java.time.Duration b = od.hasBaseEjectionTime()
+          ? java.time.Duration.ofSeconds(od.getBaseEjectionTime().getSeconds(), od.getBaseEjectionTime().getNanos())
+          : java.time.Duration.ofSeconds(30);
+      java.time.Duration m = od.hasMaxEjectionTime()
+          ? java.time.Duration.ofSeconds(od.getMaxEjectionTime().getSeconds(), od.getMaxEjectionTime().getNanos())
+          : java.time.Duration.ofSeconds(300);
+      if (!od.hasMaxEjectionTime() && b.compareTo(m) > 0) {
+        m = b; // Envoy: an unset max_ejection_time is max(300s, base_ejection_time)
+        max = base;
+      }
       if (m.compareTo(b) < 0) {
         errors.add("outlier_detection.max_ejection_time", Values.text(m)
             + " is shorter than base_ejection_time " + Values.text(b)
@@ -372,8 +389,11 @@ public final class ClusterMapper {
         errors.add(f + ".http_health_check.path", "'" + path + "' is not an absolute path");
         return;
       }
-      java.time.Duration interval = Values.duration(hc.getInterval());
-      java.time.Duration timeout = Values.duration(hc.getTimeout());
+      java.time.Duration interval = Values.duration(hc.getInterval(), f + ".interval", errors);
+      java.time.Duration timeout = Values.duration(hc.getTimeout(), f + ".timeout", errors);
+      if (interval == null || timeout == null) {
+        return;
+      }
       if (interval.compareTo(java.time.Duration.ofMillis(10)) < 0 || interval.compareTo(Values.MAX) > 0) {
         errors.add(f + ".interval", Values.text(interval) + " is outside the mesh's 10ms.." + Values.text(Values.MAX));
         return;
@@ -402,6 +422,9 @@ public final class ClusterMapper {
   // --- common_lb_config ------------------------------------------------------------------------
 
   private static void commonLbConfig(Cluster cluster, Map<String, String> keys, Errors errors) {
+    // zone-aware routing needs a local cluster, which a proxyless client lacks (gRPC never routes by
+    // zone): off unless asked for, so the locality weights folded into endpoint weights are honoured
+    keys.put("lb.zone-aware", "false");
     if (!cluster.hasCommonLbConfig()) {
       return;
     }

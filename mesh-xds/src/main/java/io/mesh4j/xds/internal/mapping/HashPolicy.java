@@ -3,7 +3,6 @@ package io.mesh4j.xds.internal.mapping;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import okhttp3.Headers;
 
 /** One compiled {@code hash_policy} entry: what part of a request a hash key comes from. */
@@ -14,15 +13,13 @@ final class HashPolicy {
   private final Source source;
   private final String name;
   private final boolean terminal;
-  private final Pattern rewrite;
-  private final String substitution;
+  private final RegexRewrite rewrite;
 
-  private HashPolicy(Source source, String name, boolean terminal, Pattern rewrite, String substitution) {
+  private HashPolicy(Source source, String name, boolean terminal, RegexRewrite rewrite) {
     this.source = source;
     this.name = name;
     this.terminal = terminal;
     this.rewrite = rewrite;
-    this.substitution = substitution;
   }
 
   boolean terminal() {
@@ -33,28 +30,34 @@ final class HashPolicy {
   String value(String pathAndQuery, Headers headers) {
     return switch (source) {
       case HEADER -> {
-        String v = name.equals(":path") ? pathAndQuery : multiValue(headers);
-        yield v == null || rewrite == null ? v : rewrite.matcher(v).replaceAll(substitution);
+        if (name.equals(":path")) {
+          yield rewrite == null ? pathAndQuery : rewrite.apply(pathAndQuery);
+        }
+        yield multiValue(headers);
       }
       case QUERY -> RequestView.queryParameter(pathAndQuery, name);
       case COOKIE -> RequestView.cookie(headers, name);
     };
   }
 
-  /** Envoy hashes every value of a header, sorted so their order does not move the key. */
+  /**
+   * Envoy hashes every value of a header, each rewritten then all sorted, so their order does not
+   * move the key.
+   */
   private String multiValue(Headers headers) {
     String first = null;
     List<String> all = null;
     for (int i = 0, n = headers.size(); i < n; i++) {
       if (headers.name(i).equalsIgnoreCase(name)) {
+        String v = rewrite == null ? headers.value(i) : rewrite.apply(headers.value(i));
         if (first == null) {
-          first = headers.value(i);
+          first = v;
         } else {
           if (all == null) {
             all = new ArrayList<>();
             all.add(first);
           }
-          all.add(headers.value(i));
+          all.add(v);
         }
       }
     }
@@ -78,24 +81,21 @@ final class HashPolicy {
             errors.add(pf + ".header.header_name", "is empty");
             continue;
           }
-          Pattern rewrite = null;
-          String substitution = null;
+          RegexRewrite rewrite = null;
           if (p.getHeader().hasRegexRewrite()) {
-            rewrite = Re2.compile(p.getHeader().getRegexRewrite().getPattern().getRegex(),
-                pf + ".header.regex_rewrite.pattern.regex", errors);
-            substitution = substitution(p.getHeader().getRegexRewrite().getSubstitution());
+            rewrite = RegexRewrite.compile(p.getHeader().getRegexRewrite(), pf + ".header.regex_rewrite", errors);
             if (rewrite == null) {
               continue;
             }
           }
-          out.add(new HashPolicy(Source.HEADER, name, p.getTerminal(), rewrite, substitution));
+          out.add(new HashPolicy(Source.HEADER, name, p.getTerminal(), rewrite));
         }
         case QUERY_PARAMETER -> {
           if (p.getQueryParameter().getName().isEmpty()) {
             errors.add(pf + ".query_parameter.name", "is empty");
             continue;
           }
-          out.add(new HashPolicy(Source.QUERY, p.getQueryParameter().getName(), p.getTerminal(), null, null));
+          out.add(new HashPolicy(Source.QUERY, p.getQueryParameter().getName(), p.getTerminal(), null));
         }
         case COOKIE -> {
           if (p.getCookie().getName().isEmpty()) {
@@ -103,7 +103,7 @@ final class HashPolicy {
             continue;
           }
           // with a ttl Envoy also sets the cookie when missing; the mesh only reads it
-          out.add(new HashPolicy(Source.COOKIE, p.getCookie().getName(), p.getTerminal(), null, null));
+          out.add(new HashPolicy(Source.COOKIE, p.getCookie().getName(), p.getTerminal(), null));
         }
         default -> {
           // connection_properties (source_ip), filter_state: skipped as gRPC does; a client's
@@ -112,24 +112,5 @@ final class HashPolicy {
       }
     }
     return out;
-  }
-
-  /** RE2's {@code \1} substitutions as Java's {@code $1}; a literal {@code $} escaped. */
-  static String substitution(String re2) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < re2.length(); i++) {
-      char c = re2.charAt(i);
-      if (c == '\\' && i + 1 < re2.length() && Character.isDigit(re2.charAt(i + 1))) {
-        out.append('$').append(re2.charAt(++i));
-      } else if (c == '\\' && i + 1 < re2.length() && re2.charAt(i + 1) == '\\') {
-        out.append("\\\\");
-        i++;
-      } else if (c == '$') {
-        out.append("\\$");
-      } else {
-        out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

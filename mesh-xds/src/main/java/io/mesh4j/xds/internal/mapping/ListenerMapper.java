@@ -84,7 +84,8 @@ public final class ListenerMapper {
     try {
       io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault fault =
           filter.getTypedConfig().unpack(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.class);
-      if ((fault.hasDelay() || fault.hasAbort()) && !filter.getIsOptional() && !filter.getDisabled()) {
+      // disabled: still refused, a route's typed_per_filter_config could enable it
+      if ((fault.hasDelay() || fault.hasAbort()) && !filter.getIsOptional()) {
         errors.add(ff + ".typed_config", "filter '" + filter.getName() + "': fault injection (delay, abort) is not"
             + " supported");
       }
@@ -128,7 +129,8 @@ public final class ListenerMapper {
         fault(filter, ff, errors);
         continue;
       }
-      if (!filter.getIsOptional() && !filter.getDisabled() && !HARMLESS.contains(type)) {
+      // disabled but not optional: refused, as a route could re-enable it (typed_per_filter_config)
+      if (!filter.getIsOptional() && !HARMLESS.contains(type)) {
         errors.add(ff + ".typed_config", "filter '" + filter.getName() + "' (" + type + ") is not supported"
             + " and not optional");
       }

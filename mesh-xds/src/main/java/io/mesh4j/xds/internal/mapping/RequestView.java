@@ -73,10 +73,13 @@ final class RequestView {
       if (amp < 0 || amp > end) {
         amp = end;
       }
-      int eq = pathAndQuery.indexOf('=', start);
-      int nameEnd = eq >= 0 && eq < amp ? eq : amp;
+      // '=' searched only up to the '&': searching further would make the scan quadratic
+      int nameEnd = start;
+      while (nameEnd < amp && pathAndQuery.charAt(nameEnd) != '=') {
+        nameEnd++;
+      }
       if (nameEnd - start == name.length() && pathAndQuery.startsWith(name, start)) {
-        return nameEnd == amp ? "" : pathAndQuery.substring(eq + 1, amp);
+        return nameEnd == amp ? "" : pathAndQuery.substring(nameEnd + 1, amp);
       }
       start = amp + 1;
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import okhttp3.Headers;
 
 /** A route's {@link RouteMatch}, compiled: path, headers, query parameters, runtime fraction, gRPC. */
@@ -77,7 +76,7 @@ final class RouteCondition {
         yield caseSensitive ? p::equals : p::equalsIgnoreCase;
       }
       case SAFE_REGEX -> {
-        Pattern p = Re2.compile(m.getSafeRegex().getRegex(), f + ".safe_regex.regex", errors);
+        com.google.re2j.Pattern p = Re2.compile(m.getSafeRegex().getRegex(), f + ".safe_regex.regex", errors);
         yield p == null ? null : s -> p.matcher(s).matches();
       }
       case PATH_SEPARATED_PREFIX -> {
@@ -210,7 +209,7 @@ final class RouteCondition {
           yield s -> s.contains(p);
         }
         case SAFE_REGEX_MATCH -> {
-          Pattern p = Re2.compile(h.getSafeRegexMatch().getRegex(), f + ".safe_regex_match.regex", errors);
+          com.google.re2j.Pattern p = Re2.compile(h.getSafeRegexMatch().getRegex(), f + ".safe_regex_match.regex", errors);
           yield p == null ? null : s -> p.matcher(s).matches();
         }
         case RANGE_MATCH -> {

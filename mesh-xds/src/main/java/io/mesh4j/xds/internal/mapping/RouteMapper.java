@@ -30,9 +30,16 @@ public final class RouteMapper {
     if (rc.hasVhds()) {
       errors.add("vhds", "on-demand virtual hosts are not supported");
     }
+    if (rc.getIgnorePathParametersInPathMatching()) {
+      errors.add("ignore_path_parameters_in_path_matching", "not supported: the mesh matches the whole path");
+    }
     for (int i = 0; i < rc.getVirtualHostsCount(); i++) {
       VirtualHost vh = rc.getVirtualHosts(i);
       String f = "virtual_hosts[" + i + "]";
+      if (vh.hasMatcher()) {
+        // a matcher tree replaces the routes: ignoring it would send requests where Envoy would not
+        errors.add(f + ".matcher", "matcher trees are not supported: send routes");
+      }
       XdsRouteTable.VirtualHost host = virtualHost(vh, f, clusters, errors);
       if (vh.getDomainsCount() == 0) {
         errors.add(f + ".domains", "is empty");
@@ -160,6 +167,10 @@ public final class RouteMapper {
         errors.add(cf + ".name", c.getClusterHeader().isEmpty() ? "is empty"
             : "cluster_header is not supported: a request header may not choose the cluster");
         continue;
+      }
+      if (c.getHostRewriteSpecifierCase() != WeightedCluster.ClusterWeight.HostRewriteSpecifierCase.HOSTREWRITESPECIFIER_NOT_SET) {
+        errors.add(cf + "." + c.getHostRewriteSpecifierCase().name().toLowerCase(Locale.ROOT),
+            "host rewrites are not supported");
       }
       long weight = c.hasWeight() ? Integer.toUnsignedLong(c.getWeight().getValue()) : 0;
       total += weight;

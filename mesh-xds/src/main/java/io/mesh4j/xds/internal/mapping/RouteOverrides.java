@@ -31,13 +31,20 @@ final class RouteOverrides {
   }
 
   private static void timeout(RouteAction action, String f, Map<String, String> out, Errors errors) {
-    Duration t = action.hasTimeout() ? Values.duration(action.getTimeout()) : DEFAULT_TIMEOUT;
+    Duration t = action.hasTimeout() ? Values.duration(action.getTimeout(), f + ".timeout", errors) : DEFAULT_TIMEOUT;
+    if (t == null) {
+      return;
+    }
     if (t.isNegative()) {
       errors.add(f + ".timeout", "is negative");
       return;
     }
     if (action.hasMaxStreamDuration() && action.getMaxStreamDuration().hasMaxStreamDuration()) {
-      Duration max = Values.duration(action.getMaxStreamDuration().getMaxStreamDuration());
+      Duration max = Values.duration(action.getMaxStreamDuration().getMaxStreamDuration(),
+          f + ".max_stream_duration.max_stream_duration", errors);
+      if (max == null) {
+        return;
+      }
       if (max.isNegative()) {
         errors.add(f + ".max_stream_duration.max_stream_duration", "is negative");
         return;
@@ -69,14 +76,19 @@ final class RouteOverrides {
           on.add("5xx");
         }
         case "gateway-error" -> {
-          on.add("timeout"); // a per-try timeout is a 504 to Envoy
+          // Envoy counts connect failures and resets as 503s and a per-try timeout as a 504
+          on.add("connect-failure");
+          on.add("reset");
+          on.add("timeout");
           codes.add(502);
           codes.add(503);
           codes.add(504);
         }
         case "connect-failure" -> on.add("connect-failure");
         case "reset" -> {
-          on.add("reset"); // Envoy: "does not respond at all (disconnect/reset/read timeout)"
+          // Envoy: "does not respond at all (disconnect/reset/read timeout)"; a failed connect is one
+          on.add("connect-failure");
+          on.add("reset");
           on.add("timeout");
         }
         case "refused-stream" -> on.add("reset"); // the mesh cannot tell REFUSED_STREAM from other resets
@@ -111,8 +123,10 @@ final class RouteOverrides {
     out.put("retry.max-attempts", Long.toString(Math.min(retries + 1, MAX_ATTEMPTS)));
     out.put("retry.on", String.join(",", on));
     if (p.hasPerTryTimeout()) {
-      Duration t = Values.duration(p.getPerTryTimeout());
-      if (t.isNegative()) {
+      Duration t = Values.duration(p.getPerTryTimeout(), f + ".per_try_timeout", errors);
+      if (t == null) {
+        return;
+      } else if (t.isNegative()) {
         errors.add(f + ".per_try_timeout", "is negative");
       } else if (!t.isZero()) {
         out.put("per-try-timeout", ValueParsers.formatDuration(t.compareTo(Values.MAX) > 0 ? Values.MAX : t));
@@ -122,13 +136,19 @@ final class RouteOverrides {
     Duration max = null;
     if (p.hasRetryBackOff()) {
       RetryPolicy.RetryBackOff b = p.getRetryBackOff();
-      base = Values.duration(b.getBaseInterval());
+      base = Values.duration(b.getBaseInterval(), f + ".retry_back_off.base_interval", errors);
+      if (base == null) {
+        return;
+      }
       if (base.isNegative() || base.isZero()) {
         errors.add(f + ".retry_back_off.base_interval", "must be greater than 0");
         return;
       }
       if (b.hasMaxInterval()) {
-        max = Values.duration(b.getMaxInterval());
+        max = Values.duration(b.getMaxInterval(), f + ".retry_back_off.max_interval", errors);
+        if (max == null) {
+          return;
+        }
         if (max.compareTo(base) < 0) {
           errors.add(f + ".retry_back_off.max_interval", "is shorter than base_interval");
           return;

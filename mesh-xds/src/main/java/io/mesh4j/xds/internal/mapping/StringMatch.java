@@ -3,7 +3,7 @@ package io.mesh4j.xds.internal.mapping;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** A compiled Envoy {@link StringMatcher}. */
 final class StringMatch {

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.LinkedHashSet;
@@ -34,13 +35,15 @@ final class UpstreamTlsMapper {
   private UpstreamTlsMapper() {}
 
   static void map(Cluster cluster, Map<String, String> keys, Errors errors) {
+    if (cluster.getTransportSocketMatchesCount() > 0) {
+      // Istio's sidecar auto-mTLS shape: TLS chosen per endpoint by metadata; the mesh chooses per
+      // cluster. Refused even beside transport_socket (gRPC's rule): that one is only the fallback,
+      // often plaintext where a match would have chosen TLS
+      errors.add("transport_socket_matches", "not supported (the mesh chooses TLS per cluster); send"
+          + " transport_socket only");
+      return;
+    }
     if (!cluster.hasTransportSocket()) {
-      if (cluster.getTransportSocketMatchesCount() > 0) {
-        // Istio's sidecar auto-mTLS shape: TLS chosen per endpoint by metadata; the mesh chooses per cluster
-        errors.add("transport_socket_matches", "not supported (the mesh chooses TLS per cluster); send"
-            + " transport_socket");
-        return;
-      }
       keys.put("tls.mode", "disabled"); // the cluster says plaintext: say it explicitly
       return;
     }
@@ -85,6 +88,9 @@ final class UpstreamTlsMapper {
     if (c.getTlsCertificateSdsSecretConfigsCount() > 0) {
       errors.add(f + ".tls_certificate_sds_secret_configs", "SDS is not supported: " + USE_MESH_SOURCE);
     }
+    if (c.hasTlsParams()) {
+      tlsParams(c.getTlsParams(), f + ".tls_params", errors);
+    }
     // tls_certificate_provider_instance (Istio: "default"): accepted, the mesh's SVID is presented;
     // none at all: the mesh still presents its SVID (mTLS is never weaker than asked)
     switch (c.getValidationContextTypeCase()) {
@@ -106,7 +112,34 @@ final class UpstreamTlsMapper {
     }
   }
 
+  /**
+   * The mesh's own versions and suites apply (mesh.tls.min-version: 1.3, or 1.2 with ECDHE + AEAD):
+   * what would ask for more than they guarantee is refused rather than silently not enforced.
+   */
+  private static void tlsParams(TlsParameters p, String f, Errors errors) {
+    if (p.getTlsMinimumProtocolVersion() == TlsParameters.TlsProtocol.TLSv1_3) {
+      errors.add(f + ".tls_minimum_protocol_version", "TLSv1_3 is not supported: the mesh's minimum is"
+          + " mesh.tls.min-version for every connection, which a cluster cannot raise");
+    }
+    if (p.getCipherSuitesCount() > 0) {
+      errors.add(f + ".cipher_suites", "not supported: the mesh's own cipher suites apply");
+    }
+    if (p.getEcdhCurvesCount() > 0) {
+      errors.add(f + ".ecdh_curves", "not supported: the mesh's own curves apply");
+    }
+    if (p.getSignatureAlgorithmsCount() > 0) {
+      errors.add(f + ".signature_algorithms", "not supported: the mesh's own signature algorithms apply");
+    }
+    if (p.getCompliancePoliciesCount() > 0) {
+      errors.add(f + ".compliance_policies", "not supported");
+    }
+    // tls_maximum_protocol_version: the mesh may use a newer version than the cap, never a weaker one
+  }
+
   private static void validationContext(CertificateValidationContext v, String f, Set<String> ids, Errors errors) {
+    if (v.hasRequireSignedCertificateTimestamp() && v.getRequireSignedCertificateTimestamp().getValue()) {
+      errors.add(f + ".require_signed_certificate_timestamp", "certificate transparency is not checked by the mesh");
+    }
     if (v.hasTrustedCa()) {
       errors.add(f + ".trusted_ca", "inline trust is not supported: " + USE_MESH_SOURCE);
     }
@@ -128,7 +161,8 @@ final class UpstreamTlsMapper {
     if (v.hasCustomValidatorConfig()) {
       errors.add(f + ".custom_validator_config", "custom certificate validators are not supported");
     }
-    for (int i = 0; i < v.getMatchSubjectAltNamesCount(); i++) {
+    // Envoy: the deprecated match_subject_alt_names is ignored when match_typed_subject_alt_names is set
+    for (int i = 0; v.getMatchTypedSubjectAltNamesCount() == 0 && i < v.getMatchSubjectAltNamesCount(); i++) {
       spiffeId(v.getMatchSubjectAltNames(i), f + ".match_subject_alt_names[" + i + "]", ids, errors);
     }
     for (int i = 0; i < v.getMatchTypedSubjectAltNamesCount(); i++) {

@@ -12,8 +12,23 @@ final class Values {
 
   private Values() {}
 
-  static Duration duration(com.google.protobuf.Duration d) {
-    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  /** protobuf's range for a Duration: about ±10000 years. */
+  static final long MAX_PROTO_SECONDS = 315_576_000_000L;
+
+  /**
+   * The duration, or null after adding an error naming {@code field} when it is not a valid
+   * protobuf Duration (seconds within ±315576000000, nanos within ±999999999 and of the same sign),
+   * which could otherwise overflow where it is used.
+   */
+  static Duration duration(com.google.protobuf.Duration d, String field, Errors errors) {
+    long s = d.getSeconds();
+    int n = d.getNanos();
+    if (s < -MAX_PROTO_SECONDS || s > MAX_PROTO_SECONDS || n < -999_999_999 || n > 999_999_999
+        || (s < 0 && n > 0) || (s > 0 && n < 0)) {
+      errors.add(field, "is not a valid Duration (seconds " + s + ", nanos " + n + ")");
+      return null;
+    }
+    return Duration.ofSeconds(s, n);
   }
 
   /**
@@ -21,7 +36,10 @@ final class Values {
    * adding an error when it is negative, zero or longer than the mesh takes.
    */
   static String positiveDuration(com.google.protobuf.Duration d, String field, Errors errors) {
-    Duration v = duration(d);
+    Duration v = duration(d, field, errors);
+    if (v == null) {
+      return null;
+    }
     if (v.isNegative() || v.isZero()) {
       errors.add(field, "must be greater than 0, was " + text(v));
       return null;

@@ -105,7 +105,7 @@ public final class XdsRouteMatch {
 
   /**
    * The hash key of this request from the route's hash policies (header, query parameter, cookie),
-   * combined in order until a terminal policy produced a value, as Envoy does; null when no policy
+   * combined in order, stopping at a terminal policy once a value exists, as Envoy does; null when no policy
    * produced one (the balancer then picks as without a key).
    */
   public String hashKey(String pathAndQuery, Headers headers) {
@@ -113,18 +113,19 @@ public final class XdsRouteMatch {
     StringBuilder combined = null;
     for (HashPolicy p : hashPolicies) {
       String v = p.value(pathAndQuery, headers);
-      if (v == null) {
-        continue;
-      }
-      if (single == null) {
-        single = v;
-      } else {
-        if (combined == null) {
-          combined = new StringBuilder(single);
+      if (v != null) {
+        if (single == null) {
+          single = v;
+        } else {
+          if (combined == null) {
+            combined = new StringBuilder(single);
+          }
+          combined.append('\u001f').append(v);
         }
-        combined.append('\u001f').append(v);
       }
-      if (p.terminal()) {
+      // Envoy and gRPC: a terminal policy ends the list once any policy so far produced a hash,
+      // whether or not the terminal one itself did
+      if (p.terminal() && single != null) {
         break;
       }
     }

@@ -26,6 +26,17 @@ class NackDamperTest {
   }
 
   @Test
+  void nacksAtOnceARepeatThatArrivesOutsideTheStormWindowOfTheLastNack() {
+    damper.sent(bad, 0);
+
+    assertThat(damper.delayNanos(bad, 50 * MS)).isEqualTo(50 * MS); // a storm: damped
+    damper.sent(bad, 100 * MS); // interval now 200 ms
+
+    assertThat(damper.delayNanos(bad, 150 * MS)).isEqualTo(150 * MS);
+    assertThat(damper.delayNanos(bad, 201 * MS)).isZero(); // 101 ms after the NACK: the server did not storm
+  }
+
+  @Test
   void startsOverForADifferentResponseOrAfterAnAck() {
     damper.sent(bad, 0);
     NackDamper.Key other = new NackDamper.Key("v3", 43, "a: broken");

@@ -87,6 +87,20 @@ class ParsedResponseTest {
     assertThat(thrown.errors()).containsExactly("b: validation failed: java.lang.IllegalStateException: boom");
   }
 
+  @Test
+  void ignoresADuplicateNameOfAResourceNobodySubscribedTo() {
+    ParsedResponse parsed =
+        ParsedResponse.parse(
+            XdsResourceType.CLUSTER,
+            List.of(Any.pack(cluster("a")), Any.pack(cluster("other")), Any.pack(cluster("other"))),
+            Set.of("a"),
+            ResourceValidator.ACCEPT_ALL);
+
+    assertThat(parsed.errors()).isEmpty();
+    assertThat(parsed.valid()).containsOnlyKeys("a");
+    assertThat(parsed.namesSeen()).containsExactly("a", "other");
+  }
+
   private static Cluster cluster(String name) {
     return Cluster.newBuilder().setName(name).build();
   }

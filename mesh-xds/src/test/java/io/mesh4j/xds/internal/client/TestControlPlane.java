@@ -11,6 +11,7 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -38,6 +39,7 @@ final class TestControlPlane implements AutoCloseable {
   private final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
   private final List<DiscoveryResponse> responses = new CopyOnWriteArrayList<>();
   private final Server server;
+  private final Set<Long> streams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Strict ADS, as SimpleCache serves ADS: a request naming a resource missing from the snapshot gets no answer. */
   static TestControlPlane start(int port) {
@@ -49,17 +51,36 @@ final class TestControlPlane implements AutoCloseable {
    * real SimpleCache with its ADS flag off): so a removal from the snapshot reaches the client.
    */
   static TestControlPlane startAnsweringPartialRequests(int port) {
-    return new TestControlPlane(port, true);
+    return new TestControlPlane(port, true, false, false);
+  }
+
+  /** As istiod and go-control-plane: a NACK does not make the server resend; it waits for a new version. */
+  static TestControlPlane startIgnoringNacks(int port) {
+    return new TestControlPlane(port, false, true, false);
+  }
+
+  /** Fails each stream with UNAVAILABLE when it receives the ACK of its first response. */
+  static TestControlPlane startFailingEachStreamAfterOneResponse(int port) {
+    return new TestControlPlane(port, false, false, true);
   }
 
   private TestControlPlane(int port, boolean answerPartialRequests) {
-    ConfigWatcher watcher = answerPartialRequests ? new NonStrictAds(cache) : cache;
+    this(port, answerPartialRequests, false, false);
+  }
+
+  private TestControlPlane(int port, boolean answerPartialRequests, boolean ignoreNacks, boolean failOnAck) {
+    ConfigWatcher strictOrNot = answerPartialRequests ? new NonStrictAds(cache) : cache;
+    ConfigWatcher watcher = ignoreNacks ? new IgnoreNacks(strictOrNot) : strictOrNot;
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(
             new DiscoveryServerCallbacks() {
               @Override
-              public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+              public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
                 requests.add(request);
+                streams.add(streamId);
+                if (failOnAck && !request.getResponseNonce().isEmpty()) {
+                  throw new RequestException(io.grpc.Status.UNAVAILABLE.withDescription("test: fails after a response"));
+                }
               }
 
               @Override
@@ -88,6 +109,11 @@ final class TestControlPlane implements AutoCloseable {
 
   void publish(Snapshot snapshot) {
     cache.setSnapshot(GROUP, snapshot);
+  }
+
+  /** How many ADS streams clients opened. */
+  int streamCount() {
+    return streams.size();
   }
 
   List<DiscoveryRequest> requests() {
@@ -128,6 +154,37 @@ final class TestControlPlane implements AutoCloseable {
         boolean allowDefaultEmptyEdsUpdate) {
       return cache.createWatch(
           false, request, knownResourceNames, responseConsumer, hasClusterChanged, allowDefaultEmptyEdsUpdate);
+    }
+
+    @Override
+    public DeltaWatch createDeltaWatch(
+        DeltaXdsRequest request,
+        String requesterVersion,
+        Map<String, String> resourceVersions,
+        Set<String> pendingResources,
+        boolean isWildcard,
+        Consumer<DeltaResponse> responseConsumer,
+        boolean hasClusterChanged) {
+      return cache.createDeltaWatch(
+          request, requesterVersion, resourceVersions, pendingResources, isWildcard, responseConsumer, hasClusterChanged);
+    }
+  }
+
+  /** Leaves a NACK's watch open without answering it, so only a later request or snapshot is answered. */
+  private record IgnoreNacks(ConfigWatcher cache) implements ConfigWatcher {
+    @Override
+    public Watch createWatch(
+        boolean ads,
+        XdsRequest request,
+        Set<String> knownResourceNames,
+        Consumer<Response> responseConsumer,
+        boolean hasClusterChanged,
+        boolean allowDefaultEmptyEdsUpdate) {
+      if (request.hasErrorDetail()) {
+        return new Watch(ads, allowDefaultEmptyEdsUpdate, request, responseConsumer);
+      }
+      return cache.createWatch(
+          ads, request, knownResourceNames, responseConsumer, hasClusterChanged, allowDefaultEmptyEdsUpdate);
     }
 
     @Override

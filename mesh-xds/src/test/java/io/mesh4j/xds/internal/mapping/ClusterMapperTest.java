@@ -420,6 +420,67 @@ class ClusterMapperTest {
   }
 
   @Test
+  void transportSocketMatchesAreRefusedEvenBesideAPlaintextDefault() {
+    // Envoy would use TLS for endpoints the match selects; the default alone would be plaintext
+    Cluster c = cluster().setTransportSocket(TransportSocket.newBuilder().setName("raw")
+            .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer
+                .getDefaultInstance())))
+        .addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder().setName("tlsMode-istio")
+            .setTransportSocket(tlsSocket(istioTls(ORDERS_ID)))).build();
+    MappedCluster m = invalid(c, "transport_socket_matches: not supported");
+    assertThat(m.serviceKeys()).doesNotContainKey("tls.mode");
+  }
+
+  @Test
+  void typedSanMatchersReplaceTheDeprecatedOnes() {
+    MappedCluster m = valid(withValidation(CertificateValidationContext.newBuilder()
+        .addMatchSubjectAltNames(StringMatcher.newBuilder().setExact("spiffe://cluster.local/ns/x/sa/other"))
+        .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder().setSanType(SubjectAltNameMatcher.SanType.URI)
+            .setMatcher(StringMatcher.newBuilder().setExact(ORDERS_ID))).build()));
+    assertThat(m.serviceKeys()).containsEntry("identity", ORDERS_ID);
+  }
+
+  @Test
+  void tlsRequirementsTheMeshDoesNotEnforceAreRefused() {
+    invalid(withValidation(CertificateValidationContext.newBuilder()
+            .setRequireSignedCertificateTimestamp(com.google.protobuf.BoolValue.of(true)).build()),
+        "validation_context.require_signed_certificate_timestamp: certificate transparency is not checked");
+    java.util.function.Function<io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters.Builder, Cluster>
+        withParams = p -> cluster().setTransportSocket(tlsSocket(UpstreamTlsContext.newBuilder()
+            .setCommonTlsContext(CommonTlsContext.newBuilder().setTlsParams(p)).build())).build();
+    var params = io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters.newBuilder();
+    invalid(withParams.apply(params.clone().setTlsMinimumProtocolVersion(
+            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters.TlsProtocol.TLSv1_3)),
+        "common_tls_context.tls_params.tls_minimum_protocol_version: TLSv1_3 is not supported");
+    invalid(withParams.apply(params.clone().addCipherSuites("ECDHE-RSA-AES128-GCM-SHA256").addEcdhCurves("P-256")),
+        "tls_params.cipher_suites: not supported", "tls_params.ecdh_curves: not supported");
+    assertThat(valid(withParams.apply(params.clone().setTlsMinimumProtocolVersion(
+            io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters.TlsProtocol.TLSv1_2)))
+        .serviceKeys()).as("a minimum the mesh meets anyway").containsEntry("tls.mode", "strict");
+  }
+
+  @Test
+  void anEdsClusterMustNameItsEdsConfig() {
+    invalid(cluster().setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setServiceName("x")).build(),
+        "eds_cluster_config.eds_config: is missing");
+  }
+
+  @Test
+  void everyClusterTurnsTheFailureRateBreakerOffAndZoneAwarenessUnlessAsked() {
+    assertThat(valid(cluster().build()).serviceKeys())
+        .containsEntry("circuit-breaker.enabled", "false")
+        .containsEntry("lb.zone-aware", "false");
+  }
+
+  @Test
+  void anUnsetMaxEjectionTimeIsAtLeastTheBase() {
+    assertThat(valid(cluster().setOutlierDetection(OutlierDetection.newBuilder().setBaseEjectionTime(seconds(600)))
+            .build()).serviceKeys())
+        .containsEntry("outlier-detection.base-ejection-time", "10m")
+        .containsEntry("outlier-detection.max-ejection-time", "10m");
+  }
+
+  @Test
   void everyErrorOfAClusterIsReportedAtOnce() {
     MappedCluster m = ClusterMapper.map(cluster().setName("")
         .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED)

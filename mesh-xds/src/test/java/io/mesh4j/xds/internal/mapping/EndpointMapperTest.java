@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
 
 class EndpointMapperTest {
 
+  static LbEndpoint.Builder lb(String host, int port, int weight) {
+    return lb(host, port).setLoadBalancingWeight(UInt32Value.of(weight));
+  }
+
   static LbEndpoint.Builder lb(String host, int port) {
     return LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
         .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port))));
@@ -108,6 +112,48 @@ class EndpointMapperTest {
     assertThat((double) a / (a + b)).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.01));
     assertThat(eps).as("an unweighted locality among weighted ones gets nothing")
         .noneMatch(e -> e.locality().zone().equals("c"));
+  }
+
+  private static long share(List<io.mesh4j.discovery.Endpoint> eps, String zone) {
+    return eps.stream().filter(e -> e.locality().zone().equals(zone)).mapToLong(io.mesh4j.discovery.Endpoint::weight).sum();
+  }
+
+  @Test
+  void foldedWeightsKeepExactSharesWhateverTheLocalitySizes() {
+    LocalityLbEndpoints.Builder big = locality("r", "a", "").setLoadBalancingWeight(UInt32Value.of(1));
+    for (int i = 0; i < 1000; i++) {
+      big.addLbEndpoints(lb("10.1." + (i / 250) + "." + (i % 250 + 1), 80));
+    }
+    List<io.mesh4j.discovery.Endpoint> eps = valid(cla(big,
+        locality("r", "b", "").setLoadBalancingWeight(UInt32Value.of(1))
+            .addLbEndpoints(lb("10.2.0.1", 80)).addLbEndpoints(lb("10.2.0.2", 80)).addLbEndpoints(lb("10.2.0.3", 80))));
+    long a = share(eps, "a");
+    long b = share(eps, "b");
+    assertThat((double) a / (a + b)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
+  void foldedWeightsBeyondTheMeshsRangeAreScaledDownProportionally() {
+    List<io.mesh4j.discovery.Endpoint> eps = valid(cla(
+        locality("r", "a", "").setLoadBalancingWeight(UInt32Value.of(2_000_000_000))
+            .addLbEndpoints(lb("10.0.0.1", 80, 7)).addLbEndpoints(lb("10.0.0.2", 80, 11)),
+        locality("r", "b", "").setLoadBalancingWeight(UInt32Value.of(1_000_000_000))
+            .addLbEndpoints(lb("10.0.1.1", 80, 13)).addLbEndpoints(lb("10.0.1.2", 80, 17))));
+    long a = share(eps, "a");
+    long b = share(eps, "b");
+    assertThat(a + b).isLessThanOrEqualTo(Integer.MAX_VALUE);
+    assertThat((double) a / (a + b)).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(0.001));
+    assertThat((double) eps.get(0).weight() / eps.get(1).weight()).isCloseTo(7.0 / 11, org.assertj.core.data.Offset.offset(0.001));
+  }
+
+  @Test
+  void endpointWeightsBeyondIntAsEnvoyAcceptsThemAreScaledDown() {
+    List<io.mesh4j.discovery.Endpoint> eps = valid(cla(locality("r", "a", "")
+        .addLbEndpoints(lb("10.0.0.1", 80).setLoadBalancingWeight(UInt32Value.of((int) 3_000_000_000L)))
+        .addLbEndpoints(lb("10.0.0.2", 80, 1_000_000_000))));
+    assertThat((double) eps.get(0).weight() / eps.get(1).weight()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(valid(cla(locality("r", "a", "").addLbEndpoints(lb("10.0.0.1", 80, 2)).addLbEndpoints(lb("10.0.0.2", 80, 4))))
+        .stream().map(io.mesh4j.discovery.Endpoint::weight)).as("weights that fit stay as sent").containsExactly(2, 4);
   }
 
   @Test

@@ -100,6 +100,23 @@ class ListenerMapperTest {
   }
 
   @Test
+  void aDisabledFilterIsRefusedUnlessOptionalAsARouteCouldEnableIt() {
+    HttpFilter session = HttpFilter.newBuilder().setName("envoy.filters.http.stateful_session").setDisabled(true)
+        .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.stateful_session.v3.StatefulSession
+            .getDefaultInstance())).build();
+    assertThat(errors(listener(hcm().clearHttpFilters().addHttpFilters(session).addHttpFilters(router()).build())))
+        .contains("http_filters[0].typed_config: filter 'envoy.filters.http.stateful_session'");
+    assertThat(ListenerMapper.map(listener(hcm().clearHttpFilters()
+        .addHttpFilters(session.toBuilder().setIsOptional(true)).addHttpFilters(router()).build())).errors()).isEmpty();
+    HttpFilter abort = HttpFilter.newBuilder().setName("envoy.filters.http.fault").setDisabled(true)
+        .setTypedConfig(Any.pack(HTTPFault.newBuilder().setAbort(
+            io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort.newBuilder().setHttpStatus(503)).build()))
+        .build();
+    assertThat(errors(listener(hcm().clearHttpFilters().addHttpFilters(abort).addHttpFilters(router()).build())))
+        .contains("fault injection (delay, abort) is not supported");
+  }
+
+  @Test
   void anEmptyFaultFilterIsAcceptedButConfiguredFaultsAreNot() {
     HttpFilter abort = HttpFilter.newBuilder().setName("envoy.filters.http.fault")
         .setTypedConfig(Any.pack(HTTPFault.newBuilder().setAbort(

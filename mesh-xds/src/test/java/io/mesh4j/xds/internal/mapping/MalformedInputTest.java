@@ -66,7 +66,7 @@ class MalformedInputTest {
         re.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
       Errors errors = new Errors();
-      java.util.regex.Pattern p = Re2.compile(re.toString(), "f", errors);
+      com.google.re2j.Pattern p = Re2.compile(re.toString(), "f", errors);
       assertThat(p == null).as(re.toString()).isEqualTo(!errors.isEmpty());
     }
   }

@@ -159,7 +159,7 @@ class RouteMapperTest {
   void unsupportedPathMatchersAndBadRegexesAreRefused() {
     assertThat(errors(oneHost(Route.newBuilder().setMatch(RouteMatch.newBuilder()
             .setSafeRegex(RegexMatcher.newBuilder().setRegex("(a)\\1"))).setRoute(RouteAction.newBuilder().setCluster("c")))))
-        .contains("virtual_hosts[0].routes[0].match.safe_regex.regex: '(a)\\1': back-references");
+        .contains("virtual_hosts[0].routes[0].match.safe_regex.regex: '(a)\\1' is not a valid RE2");
     assertThat(errors(oneHost(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPathSeparatedPrefix("/a/"))
             .setRoute(RouteAction.newBuilder().setCluster("c")))))
         .contains("match.path_separated_prefix: '/a/' must start with '/', not end with '/'");
@@ -390,7 +390,10 @@ class RouteMapperTest {
     assertThat(overrides(RouteAction.newBuilder(), vh))
         .containsEntry("retry.on", "connect-failure").containsEntry("retry.max-attempts", "2");
     assertThat(overrides(RouteAction.newBuilder().setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("reset")), vh))
-        .containsEntry("retry.on", "reset,timeout");
+        .containsEntry("retry.on", "connect-failure,reset,timeout");
+    assertThat(overrides(RouteAction.newBuilder().setRetryPolicy(RetryPolicy.newBuilder().setRetryOn("gateway-error")), vh))
+        .as("Envoy counts connect failures and resets as gateway errors")
+        .containsEntry("retry.on", "connect-failure,reset,timeout,502,503,504");
   }
 
   @Test
@@ -438,15 +441,34 @@ class RouteMapperTest {
   }
 
   @Test
-  void severalPoliciesCombineUntilATerminalOneProducesAKey() {
+  void aTerminalPolicyStopsTheListOnceAKeyExists() {
     XdsRouteMatch r = hashed(header("a", false), header("b", true), header("c", false));
     String ab = r.hashKey("/", Headers.of("a", "1", "b", "2", "c", "3"));
     assertThat(ab).isEqualTo(r.hashKey("/", Headers.of("a", "1", "b", "2", "c", "other")))
-        .as("policies after a terminal one that produced a key are not used");
+        .as("policies after a terminal one are not used once a key exists");
     assertThat(ab).isNotEqualTo(r.hashKey("/", Headers.of("a", "1", "b", "9")));
     assertThat(r.hashKey("/", Headers.of("a", "1", "c", "3")))
-        .as("a terminal policy without a value does not stop").isNotEqualTo(r.hashKey("/", Headers.of("a", "1")));
-    assertThat(r.hashKey("/", Headers.of("a", "1"))).isEqualTo("1");
+        .as("Envoy and gRPC: a terminal policy stops when a key exists, even if it produced none")
+        .isEqualTo("1");
+    assertThat(r.hashKey("/", Headers.of("c", "3")))
+        .as("a terminal policy does not stop while there is no key yet").isEqualTo("3");
+  }
+
+  @Test
+  void aWeightedClustersHostRewriteIsRefusedLikeARoutes() {
+    assertThat(errors(oneHost(route("/", "c").setRoute(RouteAction.newBuilder().setWeightedClusters(
+            WeightedCluster.newBuilder().addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("a")
+                .setWeight(UInt32Value.of(1)).setHostRewriteLiteral("evil.example")))))))
+        .contains("route.weighted_clusters.clusters[0].host_rewrite_literal: host rewrites are not supported");
+  }
+
+  @Test
+  void matcherTreesAndPathParameterStrippingAreRefused() {
+    assertThat(errors(RouteConfiguration.newBuilder().addVirtualHosts(VirtualHost.newBuilder().setName("vh")
+            .addDomains("*").setMatcher(com.github.xds.type.matcher.v3.Matcher.getDefaultInstance())).build()))
+        .contains("virtual_hosts[0].matcher: matcher trees are not supported");
+    assertThat(errors(oneHost(route("/", "c")).toBuilder().setIgnorePathParametersInPathMatching(true).build()))
+        .contains("ignore_path_parameters_in_path_matching: not supported");
   }
 
   @Test
@@ -463,5 +485,26 @@ class RouteMapperTest {
         .setRegexRewrite(io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute.newBuilder()
             .setPattern(RegexMatcher.newBuilder().setRegex("^user-([a-z]+)-[0-9]+$")).setSubstitution("\\1"))).build());
     assertThat(r.hashKey("/", Headers.of("x-user", "user-ann-12"))).isEqualTo("ann");
+  }
+
+  @Test
+  void eachHeaderValueIsRewrittenThenTheValuesSorted() {
+    XdsRouteMatch r = hashed(RouteAction.HashPolicy.newBuilder().setHeader(RouteAction.HashPolicy.Header.newBuilder()
+        .setHeaderName("h")
+        .setRegexRewrite(io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute.newBuilder()
+            .setPattern(RegexMatcher.newBuilder().setRegex("^[a-z]+-")).setSubstitution(""))).build());
+    // rewriting the joined string would strip only the first value's prefix
+    assertThat(r.hashKey("/", new Headers.Builder().add("h", "x-2").add("h", "y-1").build()))
+        .isEqualTo("1\u00002");
+  }
+
+  @Test
+  void aRewriteNamingAGroupThePatternLacksIsRefused() {
+    assertThat(errors(oneHost(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+        .setRoute(RouteAction.newBuilder().setCluster("c").addHashPolicy(RouteAction.HashPolicy.newBuilder()
+            .setHeader(RouteAction.HashPolicy.Header.newBuilder().setHeaderName("x-user")
+                .setRegexRewrite(io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute.newBuilder()
+                    .setPattern(RegexMatcher.newBuilder().setRegex("user-[a-z]+")).setSubstitution("\\1"))))))))
+        .contains("route.hash_policy[0].header.regex_rewrite.substitution: '\\1' names group 1 but the pattern has 0");
   }
 }
