@@ -48,7 +48,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -211,8 +210,6 @@ class XdsEndToEndTest {
   }
 
   @Test
-  @Disabled("passes once mesh-resilience derives its retry policy from MeshCall.config() (route overrides of"
-      + " retry.*): the resilience helper's part of issue 14; today the target's own retry.max-attempts applies")
   void aRouteRetryPolicyRetriesA503AsManyTimesAsConfigured() throws IOException {
     CountingBackend flaky = backend("flaky");
     Route.Builder route = IstioMesh.route(IstioMesh.prefix("/"), v("v1"));
