@@ -351,6 +351,23 @@ class RequestRouterTest {
   }
 
   @Test
+  void aRequestThatWaitedForTheRouterAlsoWaitsForItsTargetsFirstAnswer() throws Exception {
+    start("mesh.services.orders.discovery.initial-wait=10s", "mesh.services.orders-v2.discovery.initial-wait=10s");
+    CountingBackend v2 = backend("v2");
+    CompletableFuture<String> early = enqueue("http://orders/early");
+    await().atMost(Duration.ofSeconds(5)).until(() -> http.dispatcher().runningCallsCount() == 1);
+
+    // the router comes first (as an xDS listener's does), the target's endpoints after it
+    RouteDecision toV2 = RouteDecision.to("orders-v2");
+    route(request -> toV2);
+    // routed (the module's call stage runs before the attempt), the target has not answered yet
+    await().atMost(Duration.ofSeconds(5)).until(() -> module.seen.contains("orders->orders-v2"));
+    fake.setEndpoints("orders-v2", List.of(v2.endpoint()));
+
+    assertThat(early.get(10, TimeUnit.SECONDS)).isEqualTo("v2");
+  }
+
+  @Test
   void overridesAreParsedOncePerRouteNotPerRequest() throws Exception {
     start();
     fake.setEndpoints("orders-v1", List.of(backend("v1").endpoint()));
