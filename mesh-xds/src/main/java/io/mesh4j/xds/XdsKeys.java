@@ -6,6 +6,7 @@ import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.config.ValueParsers;
+import io.mesh4j.xds.internal.bootstrap.BootstrapCache;
 import io.mesh4j.xds.internal.bootstrap.XdsBootstrapLoader;
 import io.mesh4j.xds.internal.bootstrap.XdsServerTarget;
 import java.nio.file.InvalidPathException;
@@ -21,8 +22,8 @@ import java.util.Map;
  * <p>Where the xDS server and this node come from, first found wins: {@link #BOOTSTRAP} (a gRPC
  * bootstrap file), {@code $GRPC_XDS_BOOTSTRAP} (a file), {@code $GRPC_XDS_BOOTSTRAP_CONFIG} (the JSON
  * itself), else {@link #SERVER} with {@link #NODE_ID}. {@link #SERVER}, {@link #NODE_ID} and {@link
- * #NODE_CLUSTER} set beside a bootstrap override its server and node fields, as properties override
- * what a control plane pushes.
+ * #NODE_CLUSTER} set beside a bootstrap override its server address and node fields (its channel_creds
+ * and server_features stay), as properties override what a control plane pushes.
  */
 public final class XdsKeys {
 
@@ -41,12 +42,13 @@ public final class XdsKeys {
               + " named by $GRPC_XDS_BOOTSTRAP, then the JSON in $GRPC_XDS_BOOTSTRAP_CONFIG.")
           .build();
 
-  /** {@code mesh.xds.server}: the xDS server, when there is no bootstrap (or to override its server). */
+  /** {@code mesh.xds.server}: the xDS server, when there is no bootstrap (or to override its server address). */
   public static final ConfigKey<String> SERVER =
       ConfigKey.global("mesh.xds.server",
               ValueParsers.of("host:port, dns:///host:port or unix:///path/to/socket", XdsKeys::parseServer))
-          .description("The xDS (ADS) server, without TLS: host:port, dns:///host:port or unix:///path. With a"
-              + " bootstrap, overrides its xds_servers (and its channel_creds: the connection is plaintext).")
+          .description("The xDS (ADS) server: host:port, dns:///host:port or unix:///path. Without a bootstrap"
+              + " the connection is plaintext; with one, only its server address is overridden (its channel_creds"
+              + " and server_features stay).")
           .build();
 
   /** {@code mesh.xds.node-id}: the node id sent to the server. */
@@ -103,20 +105,26 @@ public final class XdsKeys {
     }
   }
 
-  /** {@link #validateGlobals(MeshConfig, List, List, Map)} with the process's environment. */
-  public static void validateGlobals(MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems) {
-    validateGlobals(config, users, problems, System.getenv());
+  /**
+   * {@link #validateGlobals(MeshConfig, List, List, Map, BootstrapCache)} with the process's
+   * environment; the provider passes its own cache (one per client), so the bootstrap is read once.
+   */
+  public static void validateGlobals(
+      MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems, BootstrapCache cache) {
+    validateGlobals(config, users, problems, System.getenv(), cache);
   }
 
   /**
    * When a service uses {@code discovery=xds}: a server must be known and the bootstrap must load
-   * (read now, so a broken file fails at startup, naming its field). Always: {@code xds.*} keys on a
-   * service that does not use xds are reported, since they would be silently ignored.
+   * (read the first time, so a broken file fails at startup, naming its field; then taken from
+   * {@code cache}, so a reload does not depend on the file still being readable). Always: {@code
+   * xds.*} keys on a service that does not use xds are reported, since they would be silently ignored.
    *
    * @param users the services with {@code discovery=xds}
+   * @param cache the bootstraps this client has read (the one {@code XdsBootstrapLoader.load} then uses)
    */
-  public static void validateGlobals(
-      MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems, Map<String, String> env) {
+  public static void validateGlobals(MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems,
+      Map<String, String> env, BootstrapCache cache) {
     List<String> userNames = users.stream().map(ServiceConfig::name).toList();
     for (ServiceConfig service : config.services().values()) {
       if (userNames.contains(service.name())) {
@@ -134,7 +142,7 @@ public final class XdsKeys {
       return;
     }
     try {
-      XdsBootstrapLoader.load(config, env);
+      XdsBootstrapLoader.load(config, env, cache);
     } catch (MeshConfigException e) {
       problems.addAll(e.problems());
     }

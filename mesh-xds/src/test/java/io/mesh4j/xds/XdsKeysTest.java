@@ -8,6 +8,7 @@ import io.mesh4j.config.ConfigProblem;
 import io.mesh4j.config.MeshConfig;
 import io.mesh4j.config.MeshConfigException;
 import io.mesh4j.config.ServiceConfig;
+import io.mesh4j.xds.internal.bootstrap.BootstrapCache;
 import io.mesh4j.xds.internal.bootstrap.TestConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class XdsKeysTest {
     MeshConfig cfg = config("mesh.services.orders.xds.cluster", "orders", "mesh.xds.server", "127.0.0.1:1");
     List<ConfigProblem> problems = new ArrayList<>();
 
-    XdsKeys.validateGlobals(cfg, List.of(), problems, Map.of());
+    XdsKeys.validateGlobals(cfg, List.of(), problems, Map.of(), new BootstrapCache());
 
     assertThat(problems).singleElement().satisfies(p -> {
       assertThat(p.key()).isEqualTo("mesh.services.orders.xds.cluster");
@@ -65,7 +66,7 @@ class XdsKeysTest {
     MeshConfig cfg = config("mesh.services.orders.xds.cluster", "orders");
     List<ConfigProblem> problems = new ArrayList<>();
 
-    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), problems, Map.of());
+    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), problems, Map.of(), new BootstrapCache());
 
     assertThat(problems).singleElement().satisfies(p -> assertThat(p.toString())
         .contains("mesh.xds.server", "mesh.xds.bootstrap", "GRPC_XDS_BOOTSTRAP", "GRPC_XDS_BOOTSTRAP_CONFIG"));
@@ -77,7 +78,7 @@ class XdsKeysTest {
     MeshConfig cfg = config("mesh.services.orders.xds.cluster", "orders", "mesh.xds.bootstrap", file.toString());
     List<ConfigProblem> problems = new ArrayList<>();
 
-    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), problems, Map.of());
+    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), problems, Map.of(), new BootstrapCache());
 
     assertThat(problems).singleElement().satisfies(p -> {
       assertThat(p.key()).isEqualTo("mesh.xds.bootstrap");
@@ -86,10 +87,44 @@ class XdsKeysTest {
   }
 
   @Test
+  void theBootstrapIsReadOnceSoALaterValidationDoesNotDependOnTheFile() throws Exception {
+    Path file = Files.writeString(dir.resolve("b.json"),
+        "{\"xds_servers\":[{\"server_uri\":\"a:1\",\"channel_creds\":[{\"type\":\"insecure\"}]}]}");
+    MeshConfig cfg = config("mesh.services.orders.xds.cluster", "orders", "mesh.xds.bootstrap", file.toString());
+    BootstrapCache cache = new BootstrapCache();
+    List<ConfigProblem> first = new ArrayList<>();
+    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), first, Map.of(), cache);
+    Files.delete(file);
+
+    List<ConfigProblem> again = new ArrayList<>();
+    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), again, Map.of(), cache);
+
+    assertThat(first).isEmpty();
+    assertThat(again).isEmpty();
+  }
+
+  @Test
+  void aFailedReadIsNotKeptSoTheNextValidationReadsTheFileAgain() throws Exception {
+    Path file = dir.resolve("later.json");
+    MeshConfig cfg = config("mesh.services.orders.xds.cluster", "orders", "mesh.xds.bootstrap", file.toString());
+    BootstrapCache cache = new BootstrapCache();
+    List<ConfigProblem> missing = new ArrayList<>();
+    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), missing, Map.of(), cache);
+    Files.writeString(file,
+        "{\"xds_servers\":[{\"server_uri\":\"a:1\",\"channel_creds\":[{\"type\":\"insecure\"}]}]}");
+
+    List<ConfigProblem> present = new ArrayList<>();
+    XdsKeys.validateGlobals(cfg, List.of(cfg.service("orders").orElseThrow()), present, Map.of(), cache);
+
+    assertThat(missing).singleElement().satisfies(p -> assertThat(p.message()).contains("does not exist"));
+    assertThat(present).isEmpty();
+  }
+
+  @Test
   void noServiceUsingXdsNeedsNoServer() {
     List<ConfigProblem> problems = new ArrayList<>();
 
-    XdsKeys.validateGlobals(config(), List.of(), problems, Map.of());
+    XdsKeys.validateGlobals(config(), List.of(), problems, Map.of(), new BootstrapCache());
 
     assertThat(problems).isEmpty();
   }

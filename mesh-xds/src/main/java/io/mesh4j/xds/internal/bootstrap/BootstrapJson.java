@@ -145,18 +145,27 @@ final class BootstrapJson {
     List<String> seen = new ArrayList<>();
     for (int i = 0; i < creds.size(); i++) {
       JsonNode entry = creds.get(i);
-      String type = entry.isObject() ? text(entry, "type", at + "[" + i + "]") : null;
+      String entryAt = at + "[" + i + "]";
+      if (!entry.isObject()) {
+        problems.add(entryAt + ": expected an object such as {\"type\": \"insecure\"}");
+        continue;
+      }
+      JsonNode typeNode = entry.get("type");
+      if (typeNode == null || typeNode.isNull()) {
+        problems.add(entryAt + ".type: missing (expected insecure or tls)");
+        continue;
+      }
+      String type = text(entry, "type", entryAt); // a non-string is reported there, once
       if (type == null) {
-        problems.add(at + "[" + i + "].type: missing (expected insecure or tls)");
         continue;
       }
       seen.add(type);
-      String normalized = type.toLowerCase(Locale.ROOT);
-      if (normalized.equals(XdsBootstrap.INSECURE)) {
+      // exact names, as gRPC's registry matches them: "TLS" is not "tls"
+      if (type.equals(XdsBootstrap.INSECURE)) {
         return new ChosenCreds(XdsBootstrap.INSECURE, null);
       }
-      if (normalized.equals(XdsBootstrap.TLS)) {
-        return new ChosenCreds(XdsBootstrap.TLS, tlsConfig(entry.get("config"), at + "[" + i + "].config"));
+      if (type.equals(XdsBootstrap.TLS)) {
+        return new ChosenCreds(XdsBootstrap.TLS, tlsConfig(entry.get("config"), entryAt + ".config"));
       }
     }
     if (!seen.isEmpty()) {
@@ -166,16 +175,21 @@ final class BootstrapJson {
     return new ChosenCreds(null, null);
   }
 
-  /** gRPC A65: the tls creds config has file_watcher's fields; no config means the JDK's trust store. */
+  /**
+   * gRPC A65: the tls creds config has file_watcher's fields; a config that names no file (or none)
+   * means the JDK's trust store and no client certificate. The result's instance name is the field's
+   * path ({@code xds_servers[0].channel_creds[1].config}), so errors about its files can name it.
+   */
   private CertificateProviderConfig tlsConfig(JsonNode config, String at) {
-    if (config == null || config.isNull() || (config.isObject() && config.isEmpty())) {
+    if (config == null || config.isNull()) {
       return null;
     }
     if (!config.isObject()) {
       problems.add(at + ": expected an object");
       return null;
     }
-    return fileWatcher("tls", config, at);
+    CertificateProviderConfig files = fileWatcher(at, config, at, false);
+    return files == null || (files.certificateFile() == null && files.caCertificateFile() == null) ? null : files;
   }
 
   private Node node(JsonNode node) {
@@ -258,7 +272,7 @@ final class BootstrapJson {
               + " ca_certificate_file");
           continue;
         }
-        CertificateProviderConfig c = fileWatcher(e.getKey(), config, at + ".config");
+        CertificateProviderConfig c = fileWatcher(e.getKey(), config, at + ".config", true);
         if (c != null) {
           out.put(e.getKey(), c);
         }
@@ -272,8 +286,11 @@ final class BootstrapJson {
     return out;
   }
 
-  /** file_watcher's config (gRPC A29): the key and its chain together, and at least one of them or the CA. */
-  private CertificateProviderConfig fileWatcher(String instance, JsonNode config, String at) {
+  /**
+   * file_watcher's config (gRPC A29): the key and its chain together, and, for a certificate
+   * provider ({@code requireFile}), at least one of them or the CA.
+   */
+  private CertificateProviderConfig fileWatcher(String instance, JsonNode config, String at, boolean requireFile) {
     int before = problems.size();
     Path cert = path(config, "certificate_file", at);
     Path key = path(config, "private_key_file", at);
@@ -281,7 +298,7 @@ final class BootstrapJson {
     if ((cert == null) != (key == null) && problems.size() == before) {
       problems.add(at + ": certificate_file and private_key_file go together (set both or neither)");
     }
-    if (cert == null && key == null && ca == null && problems.size() == before) {
+    if (requireFile && cert == null && key == null && ca == null && problems.size() == before) {
       problems.add(at + ": names no file (expected certificate_file and private_key_file, ca_certificate_file,"
           + " or all three)");
     }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * file_watcher} plug-in has files; any other plug-in is kept by name, so a cluster that refers to it
  * can be refused with a clear reason.
  *
- * @param instanceName the key in {@code certificate_providers} ({@code default} under Istio)
+ * @param instanceName the key in {@code certificate_providers} ({@code default} under Istio); for the
+ *     files of {@code tls} channel creds, the field they come from ({@code xds_servers[0].channel_creds[0].config})
  * @param pluginName {@code file_watcher} or what the bootstrap says
  * @param certificateFile the certificate chain (PEM, leaf first); null when not set or not file_watcher
  * @param privateKeyFile the chain's private key (PEM); null when not set or not file_watcher

@@ -6,7 +6,12 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -26,13 +31,45 @@ final class OwnedResourcesChannel extends ManagedChannel {
 
   private final ManagedChannel delegate;
   private final EventLoopGroup eventLoop;
+  private final TrackingExecutor tracked;
   private final ExecutorService executor;
   private final AtomicBoolean releasing = new AtomicBoolean();
 
-  OwnedResourcesChannel(ManagedChannel delegate, EventLoopGroup eventLoop, ExecutorService executor) {
+  OwnedResourcesChannel(ManagedChannel delegate, EventLoopGroup eventLoop, TrackingExecutor executor) {
     this.delegate = delegate;
     this.eventLoop = eventLoop;
-    this.executor = executor;
+    this.tracked = executor;
+    this.executor = executor.pool();
+  }
+
+  /**
+   * The channel's callback pool, which knows its own threads: a callback (say, the ADS client's
+   * stream observer closing the client) may await the channel's termination, which can never include
+   * the pool's, since the pool ends only after that callback returns.
+   */
+  static final class TrackingExecutor {
+    private final Set<Thread> members = ConcurrentHashMap.newKeySet();
+    private final ExecutorService pool;
+
+    TrackingExecutor(ThreadFactory threads) {
+      this.pool = Executors.newCachedThreadPool(task -> threads.newThread(() -> {
+        Thread self = Thread.currentThread();
+        members.add(self);
+        try {
+          task.run();
+        } finally {
+          members.remove(self);
+        }
+      }));
+    }
+
+    ExecutorService pool() {
+      return pool;
+    }
+
+    boolean isCurrentThreadMember() {
+      return members.contains(Thread.currentThread());
+    }
   }
 
   @Override
@@ -90,16 +127,37 @@ final class OwnedResourcesChannel extends ManagedChannel {
     return delegate.isTerminated() && eventLoop.isTerminated() && executor.isTerminated();
   }
 
+  /**
+   * Waits for the channel, its event loop and its executor. Called on one of the channel's own
+   * threads, it waits only for what can end meanwhile: never for the executor (on an executor
+   * thread: the pool ends after this task) nor for the event loop (on its own thread), which would
+   * just use up the whole timeout.
+   */
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
+    boolean onExecutor = tracked.isCurrentThreadMember();
+    boolean onEventLoop = isCurrentThreadInEventLoop();
     if (!delegate.awaitTermination(timeout, unit)) {
       return false;
     }
-    if (!eventLoop.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+    if (!onEventLoop
+        && !eventLoop.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
       return false;
     }
+    if (onExecutor || onEventLoop) {
+      return true;
+    }
     return executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
+  private boolean isCurrentThreadInEventLoop() {
+    for (EventExecutor e : eventLoop) {
+      if (e.inEventLoop()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

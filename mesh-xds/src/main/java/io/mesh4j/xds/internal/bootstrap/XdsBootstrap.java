@@ -14,7 +14,9 @@ import java.util.Set;
  * @param target where the channel connects, parsed from {@code serverUri}
  * @param channelCredentials the first supported {@code channel_creds} type: {@value #INSECURE} or {@value #TLS}
  * @param tlsCredentials the {@code tls} creds' files (gRPC A65) when {@code channelCredentials} is
- *     {@value #TLS} and its config names files; null otherwise (then the JDK's trust store is used)
+ *     {@value #TLS} and its config names files; null otherwise (then the JDK's trust store is used).
+ *     Kept when {@code mesh.xds.server} overrides the address, as are {@code channelCredentials} and
+ *     {@code serverFeatures}
  * @param serverFeatures the server's {@code server_features} ({@code xds_v3}, {@code ignore_resource_deletion})
  * @param node the node sent on every discovery request, with mesh4j's user agent
  * @param certificateProviders the bootstrap's {@code certificate_providers}, by instance name

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * Finds and reads this client's xDS bootstrap. Sources, first found wins: {@code mesh.xds.bootstrap}
  * (a file), {@code $GRPC_XDS_BOOTSTRAP} (a file), {@code $GRPC_XDS_BOOTSTRAP_CONFIG} (the JSON), else
  * {@code mesh.xds.server} with {@code mesh.xds.node-id}/{@code node-cluster}. Beside a bootstrap,
- * those keys override its server (then plaintext) and node id/cluster: what the user wrote in the
- * properties file wins, as everywhere in mesh4j.
+ * those keys override its server address (its channel_creds and server_features stay) and node
+ * id/cluster: what the user wrote in the properties file wins, as everywhere in mesh4j.
  */
 public final class XdsBootstrapLoader {
 
@@ -45,12 +45,21 @@ public final class XdsBootstrapLoader {
    *     or, with no source at all, every key and variable that could name one
    */
   public static XdsBootstrap load(MeshConfig config, Map<String, String> env) {
+    return load(config, env, new BootstrapCache());
+  }
+
+  /**
+   * Like {@link #load(MeshConfig, Map)}, but a bootstrap source read before through {@code cache}
+   * is not read again: the {@code mesh.xds.*} keys and the environment are restart-only, so a
+   * reload (or an overlay push) must not depend on the file still being there.
+   */
+  public static XdsBootstrap load(MeshConfig config, Map<String, String> env, BootstrapCache cache) {
     Source source = source(config, env);
     boolean serverKey = config.isSet(XdsKeys.SERVER);
     BootstrapContent content;
     String origin;
     if (source != null) {
-      content = source.read();
+      content = cache.get(source.cacheKey(), source::read);
       origin = source.origin();
     } else if (serverKey) {
       content = null;
@@ -72,20 +81,24 @@ public final class XdsBootstrapLoader {
     if (serverKey) {
       serverUri = config.get(XdsKeys.SERVER);
       target = XdsServerTarget.parse(serverUri); // validated by the key's parser already
-      creds = XdsBootstrap.INSECURE;
-      tlsCreds = null;
-      features = Set.of();
-      if (content != null) {
-        overrides.add(XdsKeys.SERVER.name());
-        log.info("xDS: {} overrides the server of {} ({} -> {}, plaintext)", XdsKeys.SERVER.name(), origin,
-            content.serverUri(), serverUri);
-      }
     } else {
       serverUri = content.serverUri();
       target = content.target();
+    }
+    if (content != null) {
+      // the key moves the address only: dropping the bootstrap's tls creds would silently downgrade
       creds = content.channelCredentials();
       tlsCreds = content.tlsCredentials();
       features = content.serverFeatures();
+      if (serverKey) {
+        overrides.add(XdsKeys.SERVER.name());
+        log.info("xDS: {} overrides the server address of {} ({} -> {}; its channel_creds {} and server_features"
+            + " stay)", XdsKeys.SERVER.name(), origin, content.serverUri(), serverUri, creds);
+      }
+    } else {
+      creds = XdsBootstrap.INSECURE;
+      tlsCreds = null;
+      features = Set.of();
     }
 
     Node.Builder node = content != null ? content.node().toBuilder() : Node.newBuilder();
@@ -190,6 +203,9 @@ public final class XdsBootstrapLoader {
   private interface Source {
     String origin();
 
+    /** What identifies the source's content: the file's path, or the JSON itself. */
+    Object cacheKey();
+
     BootstrapContent read();
   }
 
@@ -198,6 +214,11 @@ public final class XdsBootstrapLoader {
   }
 
   private record JsonSource(String json, String origin, Problems problems) implements Source {
+    @Override
+    public Object cacheKey() {
+      return List.of("json", json);
+    }
+
     @Override
     public BootstrapContent read() {
       try {
@@ -211,16 +232,30 @@ public final class XdsBootstrapLoader {
 
   private record FileSource(Path file, String origin, Problems problems) implements Source {
     @Override
+    public Object cacheKey() {
+      return List.of("file", file);
+    }
+
+    @Override
     public BootstrapContent read() {
       String json;
       try {
-        if (Files.size(file) > MAX_BOOTSTRAP_BYTES) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+          // a FIFO or a device would block the reader or never end
+          throw fail("xDS bootstrap file " + file + " is not a regular file");
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+          // at most one byte over the limit, whatever the file claims its size is
+          bytes = in.readNBytes((int) MAX_BOOTSTRAP_BYTES + 1);
+        }
+        if (bytes.length > MAX_BOOTSTRAP_BYTES) {
           throw fail("xDS bootstrap file " + file + " is larger than " + MAX_BOOTSTRAP_BYTES + " bytes");
         }
         json = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+            .decode(java.nio.ByteBuffer.wrap(bytes))
             .toString();
       } catch (NoSuchFileException e) {
         throw fail("xDS bootstrap file " + file + " does not exist (under Istio, istio-agent writes it when it"

@@ -15,8 +15,6 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.mesh4j.MeshException;
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -42,41 +40,57 @@ public final class XdsChannels {
    */
   public static ManagedChannel open(XdsBootstrap bootstrap, ThreadFactory threads) {
     ChannelCredentials credentials = credentials(bootstrap);
-    NettyChannelBuilder builder;
-    EventLoopGroup eventLoop;
-    if (bootstrap.target() instanceof XdsServerTarget.Unix unix) {
-      if (!Epoll.isAvailable()) {
-        throw new MeshException("xDS server " + bootstrap.serverUri() + " (" + bootstrap.origin()
-            + "): unix domain sockets need Linux with netty's epoll transport, which is not available here: "
-            + Epoll.unavailabilityCause());
-      }
-      eventLoop = new MultiThreadIoEventLoopGroup(1, threads, EpollIoHandler.newFactory());
-      builder = NettyChannelBuilder.forAddress(new DomainSocketAddress(unix.path().toString()), credentials)
-          .channelType(EpollDomainSocketChannel.class)
-          // a socket has no host name; istio-agent does not look at :authority
-          .overrideAuthority("localhost");
-    } else {
-      XdsServerTarget.Tcp tcp = (XdsServerTarget.Tcp) bootstrap.target();
-      eventLoop = new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
-      builder = NettyChannelBuilder.forTarget(tcp.grpcTarget(), credentials).channelType(NioSocketChannel.class);
+    if (bootstrap.target() instanceof XdsServerTarget.Unix && !Epoll.isAvailable()) {
+      throw new MeshException("xDS server " + bootstrap.serverUri() + " (" + bootstrap.origin()
+          + "): unix domain sockets need Linux with netty's epoll transport, which is not available here: "
+          + Epoll.unavailabilityCause());
     }
-    ExecutorService executor = Executors.newCachedThreadPool(threads);
+    EventLoopGroup eventLoop = null;
+    OwnedResourcesChannel.TrackingExecutor executor = null;
     try {
+      NettyChannelBuilder builder;
+      // the builder first: it parses the tls files (a bad key throws here), before any thread exists
+      if (bootstrap.target() instanceof XdsServerTarget.Unix unix) {
+        builder = NettyChannelBuilder.forAddress(new DomainSocketAddress(unix.path().toString()), credentials)
+            .channelType(EpollDomainSocketChannel.class)
+            // a socket has no host name; istio-agent does not look at :authority
+            .overrideAuthority("localhost");
+      } else {
+        XdsServerTarget.Tcp tcp = (XdsServerTarget.Tcp) bootstrap.target();
+        builder = NettyChannelBuilder.forTarget(tcp.grpcTarget(), credentials).channelType(NioSocketChannel.class);
+      }
+      eventLoop = new MultiThreadIoEventLoopGroup(1, threads,
+          bootstrap.target() instanceof XdsServerTarget.Unix ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+      executor = new OwnedResourcesChannel.TrackingExecutor(threads);
       ManagedChannel channel = builder
           .eventLoopGroup(eventLoop)
-          .executor(executor)
+          .executor(executor.pool())
           // DNS lookups block: on our threads, not gRPC's shared pool (which would outlive close)
-          .offloadExecutor(executor)
+          .offloadExecutor(executor.pool())
           .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
           .userAgent(XdsBootstrapLoader.USER_AGENT_NAME + "/" + XdsBootstrapLoader.version())
           .build();
       return new OwnedResourcesChannel(channel, eventLoop, executor);
     } catch (RuntimeException e) {
-      eventLoop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
-      executor.shutdownNow();
+      if (eventLoop != null) {
+        eventLoop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      if (executor != null) {
+        executor.pool().shutdownNow();
+      }
       throw new MeshException("xDS server " + bootstrap.serverUri() + " (" + bootstrap.origin()
-          + "): cannot open a channel: " + e.getMessage(), e);
+          + "): cannot open a channel" + describeFiles(bootstrap) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** For errors: which bootstrap field's files the channel was built with, if any. */
+  private static String describeFiles(XdsBootstrap bootstrap) {
+    CertificateProviderConfig files = bootstrap.tlsCredentials();
+    if (!XdsBootstrap.TLS.equals(bootstrap.channelCredentials()) || files == null) {
+      return "";
+    }
+    return " with the tls files of " + files.instanceName() + " (certificate_file=" + files.certificateFile()
+        + ", private_key_file=" + files.privateKeyFile() + ", ca_certificate_file=" + files.caCertificateFile() + ")";
   }
 
   static ChannelCredentials credentials(XdsBootstrap bootstrap) {
@@ -102,8 +116,9 @@ public final class XdsChannels {
       }
     } catch (IOException | RuntimeException e) {
       throw new MeshException("xDS server " + bootstrap.serverUri() + " (" + bootstrap.origin()
-          + "): cannot read the tls channel_creds files (" + files.certificateFile() + ", " + files.privateKeyFile()
-          + ", " + files.caCertificateFile() + "): " + e.getMessage(), e);
+          + "): cannot read the tls channel_creds files of " + files.instanceName() + " (certificate_file="
+          + files.certificateFile() + ", private_key_file=" + files.privateKeyFile() + ", ca_certificate_file="
+          + files.caCertificateFile() + "): " + e.getMessage(), e);
     }
     return tls.build();
   }

@@ -37,8 +37,8 @@ public sealed interface XdsServerTarget {
   /**
    * Parses a server URI as gRPC does for xDS servers: {@code unix:///abs/path}, {@code
    * unix:/abs/path}, {@code unix:rel/path} (relative to the working directory), {@code
-   * dns:///host:port}, {@code dns://resolver/host:port} or {@code host:port} (which gRPC resolves
-   * with DNS). A port is required on TCP
+   * dns:///host:port} (no DNS server in the authority: gRPC-java would ignore it) or {@code
+   * host:port} (which gRPC resolves with DNS). A port is required on TCP
    * targets: an xDS server has no conventional port to fall back to.
    *
    * @throws IllegalArgumentException saying what is wrong and what was expected
@@ -58,11 +58,17 @@ public sealed interface XdsServerTarget {
     }
     if (lower.startsWith("dns:")) {
       String rest = uri.substring("dns:".length());
-      // dns:///host:port or dns://resolver/host:port; gRPC's dns resolver refuses dns:host:port
+      // dns:///host:port only; gRPC's dns resolver refuses dns:host:port
       if (!rest.startsWith("//") || rest.indexOf('/', 2) < 0) {
         throw new IllegalArgumentException("'" + uri + "' is not a dns target (expected dns:///host:port)");
       }
-      String hostPort = rest.substring(rest.indexOf('/', 2) + 1);
+      if (rest.indexOf('/', 2) != 2) {
+        // gRPC-java's resolver ignores a DNS server named in the authority: refuse rather than not use it
+        throw new IllegalArgumentException("'" + uri + "' names a DNS server (" + rest.substring(2, rest.indexOf('/', 2))
+            + "), which is not supported (gRPC-java would ignore it and ask the system's resolver): write"
+            + " dns:///host:port");
+      }
+      String hostPort = rest.substring(3);
       requireHostAndPort(uri, hostPort);
       return new Tcp(uri);
     }

@@ -3,6 +3,7 @@ package io.mesh4j.xds.internal.bootstrap;
 import static io.mesh4j.xds.internal.bootstrap.TestConfigs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.mesh4j.config.ConfigProblem;
@@ -43,7 +44,8 @@ class XdsBootstrapLoaderTest {
 
     XdsBootstrap b = XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP", file.toString()));
 
-    assertThat(b.serverUri()).isEqualTo("unix:///etc/istio/proxy/XDS");
+    // as stock istio-agent writes it (its XDS path is relative to its working directory, /)
+    assertThat(b.serverUri()).isEqualTo("unix:///./etc/istio/proxy/XDS");
     assertThat(b.target()).isEqualTo(new XdsServerTarget.Unix(Path.of("/etc/istio/proxy/XDS")));
     assertThat(b.channelCredentials()).isEqualTo("insecure");
     assertThat(b.serverFeatures()).containsExactly("xds_v3");
@@ -126,6 +128,110 @@ class XdsBootstrapLoaderTest {
     assertThat(b.node().getMetadata().getFieldsOrThrow("GENERATOR").getStringValue()).isEqualTo("grpc");
     assertThat(b.certificateProviders()).containsKey("default");
     assertThat(b.origin()).isEqualTo("mesh.xds.bootstrap=" + file + " + mesh.xds.server + mesh.xds.node-id");
+  }
+
+  @Test
+  void theServerKeyBesideABootstrapMovesOnlyTheAddressKeepingItsTlsCredsAndServerFeatures() {
+    String json = "{\"xds_servers\":[{\"server_uri\":\"istiod:15012\",\"channel_creds\":[{\"type\":\"tls\","
+        + "\"config\":{\"ca_certificate_file\":\"/etc/ca.pem\"}}],"
+        + "\"server_features\":[\"xds_v3\",\"ignore_resource_deletion\"]}]}";
+
+    XdsBootstrap b = XdsBootstrapLoader.load(config("mesh.xds.server", "istiod-canary:15012"),
+        Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json));
+
+    assertThat(b.serverUri()).isEqualTo("istiod-canary:15012");
+    assertThat(b.target()).isEqualTo(new XdsServerTarget.Tcp("istiod-canary:15012"));
+    assertThat(b.channelCredentials()).isEqualTo("tls");
+    assertThat(b.tlsCredentials().caCertificateFile()).isEqualTo(Path.of("/etc/ca.pem"));
+    assertThat(b.serverFeatures()).containsExactlyInAnyOrder("xds_v3", "ignore_resource_deletion");
+    assertThat(b.origin()).isEqualTo("$GRPC_XDS_BOOTSTRAP_CONFIG + mesh.xds.server");
+  }
+
+  @Test
+  void theServerKeyWithoutABootstrapIsPlaintextWithoutServerFeatures() {
+    XdsBootstrap b = XdsBootstrapLoader.load(config("mesh.xds.server", "istiod:15010"), Map.of());
+
+    assertThat(b.channelCredentials()).isEqualTo("insecure");
+    assertThat(b.tlsCredentials()).isNull();
+    assertThat(b.serverFeatures()).isEmpty();
+  }
+
+  @Test
+  void channelCredsTypesAreMatchedExactlyAsGrpcDoes() {
+    String upperFirst = "{\"xds_servers\":[{\"server_uri\":\"a:1\",\"channel_creds\":[{\"type\":\"TLS\"},"
+        + "{\"type\":\"insecure\"}]}]}";
+    String upperOnly = "{\"xds_servers\":[{\"server_uri\":\"a:1\",\"channel_creds\":[{\"type\":\"Insecure\"}]}]}";
+
+    XdsBootstrap b = XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", upperFirst));
+
+    assertThat(b.channelCredentials()).isEqualTo("insecure");
+    assertThatThrownBy(() -> XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", upperOnly)))
+        .hasMessageContaining("xds_servers[0].channel_creds: none of the types [Insecure] is supported");
+  }
+
+  @Test
+  void aTlsCredsConfigNamingNoFileMeansTheSystemTrustStore() {
+    String json = "{\"xds_servers\":[{\"server_uri\":\"istiod:15012\",\"channel_creds\":[{\"type\":\"tls\","
+        + "\"config\":{\"refresh_interval\":\"60s\"}}]}]}";
+
+    XdsBootstrap b = XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json));
+
+    assertThat(b.channelCredentials()).isEqualTo("tls");
+    assertThat(b.tlsCredentials()).isNull();
+  }
+
+  @Test
+  void aTlsCredsConfigWithAKeyButNoCertificateIsStillAnError() {
+    String json = "{\"xds_servers\":[{\"server_uri\":\"istiod:15012\",\"channel_creds\":[{\"type\":\"tls\","
+        + "\"config\":{\"private_key_file\":\"/etc/key.pem\"}}]}]}";
+
+    assertThatThrownBy(() -> XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json)))
+        .hasMessageContaining("xds_servers[0].channel_creds[0].config: certificate_file and private_key_file go"
+            + " together");
+  }
+
+  @Test
+  void aCertificateProviderNamingNoFileIsAnError() {
+    String json = "{\"xds_servers\":[{\"server_uri\":\"a:1\",\"channel_creds\":[{\"type\":\"insecure\"}]}],"
+        + "\"certificate_providers\":{\"default\":{\"plugin_name\":\"file_watcher\",\"config\":{}}}}";
+
+    assertThatThrownBy(() -> XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json)))
+        .hasMessageContaining("certificate_providers.default.config: names no file");
+  }
+
+  @Test
+  void aChannelCredsTypeThatIsNotAStringIsReportedOnce() {
+    String json = "{\"xds_servers\":[{\"server_uri\":\"a:1\",\"channel_creds\":[{\"type\":5},"
+        + "{\"type\":\"insecure\"}]}]}";
+
+    assertThatThrownBy(() -> XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json)))
+        .isInstanceOfSatisfying(MeshConfigException.class, e -> assertThat(e.problems())
+            .singleElement()
+            .satisfies(p -> assertThat(p.message()).contains("xds_servers[0].channel_creds[0].type: expected a string")));
+  }
+
+  @Test
+  void aBootstrapThatIsNotARegularFileIsRefusedWithoutBlocking() throws Exception {
+    Path fifo = dir.resolve("bootstrap.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    MeshConfig cfg = config("mesh.xds.bootstrap", fifo.toString());
+
+    // opening a FIFO for reading blocks until a writer comes: the loader must not open it
+    assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+        assertThatThrownBy(() -> XdsBootstrapLoader.load(cfg, Map.of()))
+            .isInstanceOf(MeshConfigException.class)
+            .hasMessageContaining("mesh.xds.bootstrap")
+            .hasMessageContaining(fifo + " is not a regular file"));
+  }
+
+  @Test
+  void aBootstrapOverTheSizeLimitIsRefusedNamingTheLimit() throws Exception {
+    Path big = Files.write(dir.resolve("big.json"), new byte[(int) XdsBootstrapLoader.MAX_BOOTSTRAP_BYTES + 1]);
+
+    assertThatThrownBy(() -> XdsBootstrapLoader.load(config("mesh.xds.bootstrap", big.toString()), Map.of()))
+        .isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining(big + " is larger than " + XdsBootstrapLoader.MAX_BOOTSTRAP_BYTES + " bytes");
   }
 
   @Test

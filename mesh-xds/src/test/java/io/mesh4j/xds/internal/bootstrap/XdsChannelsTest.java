@@ -304,6 +304,58 @@ class XdsChannelsTest {
         .hasMessageContaining(missing.toString());
   }
 
+  @Test
+  void aKeyFileTheTlsCredsCannotUseFailsNamingTheFieldAndTheFilesAndLeavesNoThread() throws Exception {
+    TestCa ca = TestCa.root("example.org");
+    Path caFile = ca.writeCertificatePem(dir.resolve("ca.pem"));
+    Path cert = dir.resolve("client.pem");
+    Path key = dir.resolve("client-key.pem");
+    ca.svid("spiffe://example.org/frontend").writePem(cert, key);
+    java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+    String json = "{\"xds_servers\":[{\"server_uri\":\"localhost:1\",\"channel_creds\":[{\"type\":\"google_default\"},"
+        + "{\"type\":\"tls\",\"config\":{\"ca_certificate_file\":\"" + caFile + "\",\"certificate_file\":\"" + cert
+        + "\",\"private_key_file\":\"" + key + "\"}}]}]}";
+    XdsBootstrap bootstrap = XdsBootstrapLoader.load(config(), Map.of("GRPC_XDS_BOOTSTRAP_CONFIG", json));
+    LeakCheck leaks = LeakCheck.snapshot();
+
+    assertThatThrownBy(() -> XdsChannels.open(bootstrap, named(LeakCheck.THREAD_PREFIX + "xds-")))
+        .isInstanceOf(MeshException.class)
+        .hasMessageContaining("xds_servers[0].channel_creds[1].config")
+        .hasMessageContaining("private_key_file=" + key)
+        .hasMessageContaining("certificate_file=" + cert);
+    leaks.assertNoNewMeshThreads();
+  }
+
+  @Test
+  void awaitingTerminationOnOneOfTheChannelsOwnThreadsWaitsOnlyForWhatCanEnd() throws Exception {
+    LeakCheck leaks = LeakCheck.snapshot();
+    ManagedChannel channel = XdsChannels.open(bootstrap("127.0.0.1:1"), named(LeakCheck.THREAD_PREFIX + "xds-"));
+    java.util.concurrent.atomic.AtomicReference<Object> awaited = new java.util.concurrent.atomic.AtomicReference<>();
+    // nothing listens on port 1: the call fails and its callback runs on the channel's executor
+    AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
+      @Override
+      public void onNext(DiscoveryResponse value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        channel.shutdownNow();
+        try {
+          awaited.set(channel.awaitTermination(1, TimeUnit.MINUTES));
+        } catch (InterruptedException e) {
+          awaited.set(e);
+        }
+      }
+
+      @Override
+      public void onCompleted() {}
+    }).onNext(DiscoveryRequest.getDefaultInstance());
+
+    // without the own-thread check this waits the whole minute for its own pool and answers false
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(awaited.get()).isEqualTo(true));
+    assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    leaks.assertNoNewMeshThreads();
+  }
+
   private static ThreadFactory named(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {

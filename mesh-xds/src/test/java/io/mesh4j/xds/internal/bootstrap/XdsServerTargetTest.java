@@ -19,8 +19,15 @@ class XdsServerTargetTest {
   void dnsTargetsKeepTheirScheme() {
     assertThat(XdsServerTarget.parse("dns:///istiod.istio-system.svc:15010"))
         .isEqualTo(new XdsServerTarget.Tcp("dns:///istiod.istio-system.svc:15010"));
-    assertThat(XdsServerTarget.parse("dns://8.8.8.8/istiod.example:15010"))
-        .isEqualTo(new XdsServerTarget.Tcp("dns://8.8.8.8/istiod.example:15010"));
+  }
+
+  @Test
+  void aDnsTargetNamingADnsServerIsRefusedSinceGrpcWouldIgnoreIt() {
+    assertThatThrownBy(() -> XdsServerTarget.parse("dns://8.8.8.8/istiod.example:15010"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dns://8.8.8.8/istiod.example:15010")
+        .hasMessageContaining("names a DNS server (8.8.8.8)")
+        .hasMessageContaining("dns:///host:port");
   }
 
   @Test
@@ -31,6 +38,9 @@ class XdsServerTargetTest {
         .isEqualTo(new XdsServerTarget.Unix(Path.of("/etc/istio/proxy/XDS")));
     // istio-agent writes unix:///./etc/istio/proxy/XDS when its XDS path is relative
     assertThat(XdsServerTarget.parse("unix:///./etc/istio/proxy/XDS"))
+        .isEqualTo(new XdsServerTarget.Unix(Path.of("/etc/istio/proxy/XDS")));
+    // stock istio-agent: fmt.Sprintf("unix:///%s", "/etc/istio/proxy/XDS") gives four slashes
+    assertThat(XdsServerTarget.parse("unix:////etc/istio/proxy/XDS"))
         .isEqualTo(new XdsServerTarget.Unix(Path.of("/etc/istio/proxy/XDS")));
     assertThat(XdsServerTarget.parse("unix:run/xds.sock"))
         .isEqualTo(new XdsServerTarget.Unix(Path.of("run/xds.sock").toAbsolutePath().normalize()));
