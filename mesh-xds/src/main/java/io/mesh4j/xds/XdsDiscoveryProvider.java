@@ -11,6 +11,7 @@ import io.mesh4j.discovery.DiscoveryProvider;
 import io.mesh4j.discovery.ServiceAttributes;
 import io.mesh4j.xds.internal.bootstrap.CertificateProviderAdvice;
 import io.mesh4j.xds.internal.bootstrap.XdsBootstrap;
+import io.mesh4j.xds.internal.bootstrap.BootstrapCache;
 import io.mesh4j.xds.internal.bootstrap.XdsBootstrapLoader;
 import io.mesh4j.xds.internal.bootstrap.XdsChannels;
 import io.mesh4j.xds.internal.client.XdsClientSettings;
@@ -41,6 +42,8 @@ public final class XdsDiscoveryProvider implements DiscoveryProvider {
   public static final ServiceAttributes.Key<Supplier<XdsStatus>> STATUS = ServiceAttributes.Key.create("xds-status");
 
   private final XdsClientSettings settings;
+  /** The bootstrap is read once per provider (one per client): validations of later changes reuse it. */
+  private final BootstrapCache bootstraps = new BootstrapCache();
 
   public XdsDiscoveryProvider() {
     this(XdsClientSettings.DEFAULTS);
@@ -73,7 +76,7 @@ public final class XdsDiscoveryProvider implements DiscoveryProvider {
 
   @Override
   public void validateGlobals(MeshConfig config, List<ServiceConfig> users, List<ConfigProblem> problems) {
-    XdsKeys.validateGlobals(config, users, problems);
+    XdsKeys.validateGlobals(config, users, problems, bootstraps);
   }
 
   /**
@@ -83,7 +86,7 @@ public final class XdsDiscoveryProvider implements DiscoveryProvider {
   @Override
   public DiscoveryBackend open(DiscoveryBackendContext context) {
     MeshConfig config = context.meshConfig();
-    XdsBootstrap bootstrap = XdsBootstrapLoader.load(config, System.getenv());
+    XdsBootstrap bootstrap = XdsBootstrapLoader.load(config, System.getenv(), bootstraps);
     CertificateProviderAdvice.warnIfNeeded(bootstrap, config);
     ManagedChannel channel = XdsChannels.open(bootstrap, context.threadFactory("xds"));
     return new XdsBackend(bootstrap, channel, context, settings, STATUS);
