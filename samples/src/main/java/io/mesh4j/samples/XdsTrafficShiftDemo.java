@@ -2,6 +2,8 @@ package io.mesh4j.samples;
 
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.mesh4j.MeshClient;
+import io.mesh4j.discovery.ServiceAttributes;
+import io.mesh4j.routing.RequestRouter;
 import io.mesh4j.xds.XdsResourceAccepted;
 import io.mesh4j.xds.XdsResourceRejected;
 import java.util.ArrayList;
@@ -10,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import okhttp3.OkHttpClient;
 
 /**
@@ -59,20 +63,23 @@ public final class XdsTrafficShiftDemo {
           System.out.println();
           System.out.println("== version 1: every request to v1");
           // the stream may have taken version 1 before the subscription above: wait for an answer instead
-          phase(firstAnswer(load), load, counts);
+          phase(firstAnswer(load), () -> true, load, counts);
 
-          push(plane, versions, "2", "canary: 10% to v2", 90, 10, v1, v2, XdsDemoControlPlane.mtls());
-          phase(versions.routesAccepted("2"), load, counts);
+          RequestRouter before = push(mesh, plane, versions, "2", "canary: 10% to v2", 90, 10, v1, v2,
+              XdsDemoControlPlane.mtls());
+          phase(versions.routesAccepted("2"), () -> router(mesh) != before, load, counts);
 
-          push(plane, versions, "3", "half and half", 50, 50, v1, v2, XdsDemoControlPlane.mtls());
-          phase(versions.routesAccepted("3"), load, counts);
+          RequestRouter half = push(mesh, plane, versions, "3", "half and half", 50, 50, v1, v2,
+              XdsDemoControlPlane.mtls());
+          phase(versions.routesAccepted("3"), () -> router(mesh) != half, load, counts);
 
-          push(plane, versions, "4", "a bad push: v2's cluster asks for ALTS, which the mesh cannot honour",
+          push(mesh, plane, versions, "4", "a bad push: v2's cluster asks for ALTS, which the mesh cannot honour",
               50, 50, v1, v2, XdsDemoControlPlane.unsupported());
-          phase(versions.rejected("4"), load, counts);
+          phase(versions.rejected("4"), () -> true, load, counts); // nothing changes: the routes stay
 
-          push(plane, versions, "5", "all to v2", 0, 100, v1, v2, XdsDemoControlPlane.mtls());
-          phase(versions.routesAccepted("5"), load, counts);
+          RequestRouter shared = push(mesh, plane, versions, "5", "all to v2", 0, 100, v1, v2,
+              XdsDemoControlPlane.mtls());
+          phase(versions.routesAccepted("5"), () -> router(mesh) != shared, load, counts);
         } finally {
           load.stop();
         }
@@ -84,17 +91,34 @@ public final class XdsTrafficShiftDemo {
     }
   }
 
-  private static void push(XdsDemoControlPlane plane, Versions versions, String version, String what, int v1Weight,
-      int v2Weight, List<OrdersBackend> v1, List<OrdersBackend> v2, TransportSocket v2Transport) {
+  /** Publishes a version; returns the router the mesh routed {@code orders} with before it. */
+  private static RequestRouter push(MeshClient mesh, XdsDemoControlPlane plane, Versions versions, String version,
+      String what, int v1Weight, int v2Weight, List<OrdersBackend> v1, List<OrdersBackend> v2,
+      TransportSocket v2Transport) {
+    RequestRouter before = router(mesh);
     System.out.println();
     System.out.println("== version " + version + ": " + what + " (v1 " + v1Weight + ", v2 " + v2Weight + ")");
     versions.published(version);
     plane.publish(version, v1Weight, v2Weight, v1, v2, v2Transport);
+    return before;
   }
 
-  /** Waits for the mesh to take the push, lets traffic run, then prints what the backends served. */
-  private static void phase(CompletableFuture<String> taken, OrdersLoad load, BackendCounts counts) throws Exception {
+  /** The routes {@code orders}' requests are matched against now (the provider publishes a new router per route table). */
+  private static RequestRouter router(MeshClient mesh) {
+    return mesh.discoveryStatus("orders").map(s -> s.attributes().get(ServiceAttributes.REQUEST_ROUTER)).orElse(null);
+  }
+
+  /**
+   * Waits for the mesh to take the push (its event, then the new routes in force: the clusters a route
+   * names are added as services first), lets traffic run, then prints what the backends served.
+   */
+  private static void phase(CompletableFuture<String> taken, BooleanSupplier inForce, OrdersLoad load,
+      BackendCounts counts) throws Exception {
     System.out.println("   " + taken.get(10, TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!inForce.getAsBoolean() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the demo polls the mesh's own status
+    }
     Thread.sleep(SETTLE_MILLIS); // the demo's pacing: requests already under way finish on the previous routes
     counts.sinceLast();
     Thread.sleep(PHASE_MILLIS); // the demo's pacing: traffic runs on the new routes
@@ -109,7 +133,7 @@ public final class XdsTrafficShiftDemo {
     return CompletableFuture.supplyAsync(() -> {
       long started = System.nanoTime();
       while (load.answered() == 0 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(10)) {
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the demo polls its own counter
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the demo polls its own counter
       }
       return load.answered() > 0 ? "first request answered" : "no answer within 10 s";
     });
