@@ -26,13 +26,13 @@ final class XdsRequestRouter implements RequestRouter {
   /** Per route (XdsRouteMatch compares by identity), per cluster. */
   private final ConcurrentHashMap<XdsRouteMatch, Map<String, RouteDecision>> decisions = new ConcurrentHashMap<>();
   private final Function<String, String> derivedService;
-  /** Clusters that refuse requests (TLS without mesh-tls): cluster → why; read per request. */
+  /** Derived services that refuse requests (TLS would be plaintext): service → why; read per request. */
   private final Function<String, String> refusal;
   private final RouteDecision noVirtualHostOrRoute;
 
   /**
    * @param derivedService the mesh service of each cluster
-   * @param refusal why a cluster's requests are refused, or null
+   * @param refusal why a derived service's requests are refused, or null
    */
   XdsRequestRouter(String listener, XdsRouteTable table, Function<String, String> derivedService,
       Function<String, String> refusal) {
@@ -75,11 +75,11 @@ final class XdsRequestRouter implements RequestRouter {
       return perCluster.get("");
     }
     String cluster = route.pickCluster();
-    String refused = refusal.apply(cluster);
+    RouteDecision decision = perCluster.get(cluster);
+    String refused = refusal.apply(decision.service());
     if (refused != null) {
       return RouteDecision.noRoute(refused);
     }
-    RouteDecision decision = perCluster.get(cluster);
     String hashKey = route.hashKey(pathAndQuery, request.headers());
     return hashKey == null ? decision : decision.withHashKey(hashKey);
   }
