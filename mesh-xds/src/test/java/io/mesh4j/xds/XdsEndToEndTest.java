@@ -480,6 +480,66 @@ class XdsEndToEndTest {
         .doesNotContainKey("mesh.services.orders.tls.mode");
   }
 
+  @Test
+  void aTlsClusterIsRefusedNotCalledInPlaintextWhenTheUserTurnedTlsOff() throws IOException {
+    CountingBackend plain = backend("plain");
+    String id = "spiffe://cluster.local/ns/default/sa/orders";
+    controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setTransportSocket(IstioMesh.istioMtls(id)).build(),
+        plain).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    mesh = MeshClient.builder().service("frontend").environment(Map.of()).systemProperties(new Properties())
+        .property("mesh.xds.server", controlPlane.address())
+        .property("mesh.xds.node-id", "frontend-1")
+        .property("mesh.tls.mode", "disabled")
+        .property("mesh.services.orders.discovery", "xds")
+        .property("mesh.services.orders.xds.cluster", v("v1"))
+        .build();
+    http = mesh.wrap(new OkHttpClient());
+
+    await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get("/"))
+        .isInstanceOf(NoRouteException.class)
+        .hasMessageContaining(v("v1"))
+        .hasMessageContaining("mesh.tls.mode=disabled"));
+    assertThat(plain.requests()).isZero();
+  }
+
+  @Test
+  void aServiceSwitchedToAnotherClusterKeepsTheNewClustersKeysAndServes() throws IOException {
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    Cluster v2 = IstioMesh.edsCluster(v("v2")).setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST).build();
+    // orders routes to v2: the client already has v2, so the new watch's keys come before the old watch closes
+    controlPlane.publish(istio.subset("v1", a).cluster(v2, b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/"), v("v2"))).snapshot());
+    Map<String, String> props = new java.util.HashMap<>(Map.of(
+        "mesh.service", "frontend",
+        "mesh.xds.server", controlPlane.address(), "mesh.xds.node-id", "frontend-1",
+        "mesh.services.orders.discovery", "xds", "mesh.services.orders.xds.listener", IstioMesh.LISTENER,
+        "mesh.services.payments.discovery", "xds", "mesh.services.payments.xds.cluster", v("v1")));
+    MeshClient.Builder builder = MeshClient.builder().environment(Map.of()).systemProperties(new Properties());
+    props.forEach(builder::property);
+    mesh = builder.build();
+    http = mesh.wrap(new OkHttpClient());
+    assertThat(get("/x")).isEqualTo("b");
+    assertThat(payments()).isEqualTo("a");
+
+    props.put("mesh.services.payments.xds.cluster", v("v2"));
+    mesh.apply(mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(props, "test")).load());
+
+    await().atMost(WAIT).until(() -> "b".equals(payments()));
+    // the old watch's close must not have withdrawn the new one's keys
+    await().atMost(WAIT).untilAsserted(() -> assertThat(mesh.configStatus().overlays().values().iterator().next())
+        .containsEntry("mesh.services.payments.lb", "least-request"));
+    for (int i = 0; i < 5; i++) {
+      assertThat(payments()).isEqualTo("b");
+    }
+  }
+
+  private String payments() throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url("http://payments/x").build()).execute()) {
+      return r.body().string();
+    }
+  }
+
   /** A control plane that answers requests for resources it does not have, so deletions reach the client. */
   void useAControlPlaneThatReportsDeletions() {
     controlPlane.close();
