@@ -567,6 +567,8 @@ class XdsEndToEndTest {
     await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get("/"))
         .isInstanceOf(NoHealthyEndpointException.class)
         .hasMessageContaining("'orders'"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(mesh.discoveryStatus("orders").orElseThrow().lastError())
+        .hasMessageContaining(v("v2")).hasMessageContaining("does not exist"));
   }
 
   @Test

@@ -172,6 +172,13 @@ final class ClusterDiscovery implements Discovery {
             log.info("xDS endpoints '{}' of cluster '{}' do not exist: service '{}' has no endpoints", missing,
                 cluster, service);
             onEndpoints(name, List.of());
+            synchronized (ClusterDiscovery.this) {
+              if (closed || !name.equals(edsName)) {
+                return;
+              }
+            }
+            listener.onError(new MeshException("xDS endpoints '" + missing + "' of cluster '" + cluster
+                + "' (service '" + service + "') do not exist on the server: no endpoints"));
           }
 
           @Override
@@ -216,6 +223,9 @@ final class ClusterDiscovery implements Discovery {
     keysGeneration++; // settings still being applied no longer matter
     keysApplied = true;
     publish();
+    // the status names the cluster (requests fail with "no endpoints for service …")
+    listener.onError(new MeshException("xDS cluster '" + cluster + "' of service '" + service
+        + "' does not exist on the server: no endpoints"));
   }
 
   /** A cluster that must not be used (TLS asked, mesh-tls absent): every request refused with the reason. */
@@ -234,7 +244,7 @@ final class ClusterDiscovery implements Discovery {
     endpoints = null;
     keysGeneration++;
     overlay.put(owner, Map.of());
-    RouteDecision refused = RouteDecision.noRoute(reason);
+    RouteDecision refused = refusal.decision();
     listener.onUpdate(new DiscoveryUpdate(List.of(),
         withRouter(attributes, request -> refused), true));
     ready.complete(null);

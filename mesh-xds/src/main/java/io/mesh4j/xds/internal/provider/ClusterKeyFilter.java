@@ -92,6 +92,12 @@ final class ClusterKeyFilter {
             + " or set it to strict)");
       }
     }
+    if (tlsPresent && mode != null && !mode.equals("disabled") && !mapped.containsKey("identity")
+        && warned.add("san|" + cluster)) {
+      log.warn("xDS cluster '{}' (service '{}') asks for TLS but its UpstreamTlsContext has no SAN matcher: the"
+          + " server is checked against the service's default identity (from its name), which a derived service's"
+          + " backends usually do not have: its requests fail closed", cluster, service);
+    }
     Map<String, String> keys = new LinkedHashMap<>();
     List<String> dropped = new ArrayList<>();
     for (Map.Entry<String, String> e : mapped.entrySet()) {

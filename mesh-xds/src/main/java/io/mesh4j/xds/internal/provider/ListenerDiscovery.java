@@ -188,7 +188,7 @@ final class ListenerDiscovery implements Discovery {
     RequestRouter router = new XdsRequestRouter(listenerName, routes.table(),
         cluster -> derived.getOrDefault(cluster, DerivedServiceNames.of(cluster)), name -> {
           Refusal refused = refusals.get(name);
-          return refused == null ? null : refused.reason();
+          return refused == null ? null : refused.decision();
         });
     List<String> targets = List.copyOf(derived.values());
     overlay.put(owner, during).whenComplete((ok, failure) -> onDerivedServicesApplied(g, router, target, targets,

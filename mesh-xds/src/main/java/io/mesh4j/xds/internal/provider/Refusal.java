@@ -7,9 +7,16 @@ package io.mesh4j.xds.internal.provider;
 final class Refusal {
 
   private final String reason;
+  /** Built once: a refused request allocates nothing. */
+  private final io.mesh4j.routing.RouteDecision decision;
 
   Refusal(String reason) {
     this.reason = reason;
+    this.decision = io.mesh4j.routing.RouteDecision.noRoute(reason);
+  }
+
+  io.mesh4j.routing.RouteDecision decision() {
+    return decision;
   }
 
   String reason() {
