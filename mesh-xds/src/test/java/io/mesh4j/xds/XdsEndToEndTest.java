@@ -62,6 +62,8 @@ class XdsEndToEndTest {
   private final IstioMesh istio = new IstioMesh();
   private final List<CountingBackend> backends = new ArrayList<>();
   private final LeakCheck leaks = LeakCheck.snapshot();
+  private final java.util.Set<Thread> grpcThreadsBefore = Thread.getAllStackTraces().keySet().stream()
+      .filter(t -> t.getName().startsWith("grpc-")).collect(java.util.stream.Collectors.toSet());
   private MeshClient mesh;
   private OkHttpClient http;
 
@@ -540,6 +542,67 @@ class XdsEndToEndTest {
     }
   }
 
+  /** The provider's overlay now (empty when it has none). */
+  private Map<String, String> overlay() {
+    return mesh.configStatus().overlays().values().stream().findFirst().orElse(Map.of());
+  }
+
+  @Test
+  void aClusterNoRouteNamesAnyMoreIsWithdrawnAfterTheNewRoutesServe() throws IOException {
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    controlPlane.publish(istio.subset("v1", a).subset("v2", b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    startMesh();
+    assertThat(get("/")).isEqualTo("a");
+    assertThat(overlay()).containsValue(v("v1"));
+
+    controlPlane.publish(istio.routes(IstioMesh.route(IstioMesh.prefix("/"), v("v2"))).snapshot());
+
+    await().atMost(WAIT).until(() -> get("/").equals("b"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay()).containsValue(v("v2")).doesNotContainValue(v("v1")));
+    assertThat(get("/")).isEqualTo("b");
+  }
+
+  @Test
+  void theDerivedServicesAreWithdrawnWhenTheListenerIsDeleted() throws IOException {
+    useAControlPlaneThatReportsDeletions();
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    startMesh();
+    assertThat(get("/")).isEqualTo("a");
+
+    controlPlane.publish(istio.withoutListener().snapshot());
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay()).doesNotContainValue(v("v1")));
+  }
+
+  @Test
+  void theDerivedServicesAreWithdrawnWhenTheUserRemovesTheRoutingService() throws IOException {
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    Map<String, String> props = new java.util.HashMap<>(Map.of(
+        "mesh.service", "frontend",
+        "mesh.xds.server", controlPlane.address(), "mesh.xds.node-id", "frontend-1",
+        "mesh.services.orders.discovery", "xds", "mesh.services.orders.xds.listener", IstioMesh.LISTENER,
+        "mesh.services.payments.discovery", "xds", "mesh.services.payments.xds.cluster", v("v1")));
+    MeshClient.Builder builder = MeshClient.builder().environment(Map.of()).systemProperties(new Properties());
+    props.forEach(builder::property);
+    mesh = builder.build();
+    http = mesh.wrap(new OkHttpClient());
+    assertThat(get("/")).isEqualTo("a");
+    assertThat(overlay()).containsValue(v("v1"));
+
+    props.remove("mesh.services.orders.discovery");
+    props.remove("mesh.services.orders.xds.listener");
+    mesh.apply(mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(props, "test")).load());
+
+    // only payments' own keys are left: no derived service (discovery=xds) remains
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay().keySet())
+        .allMatch(key -> key.startsWith("mesh.services.payments.")));
+    assertThat(payments()).isEqualTo("a");
+  }
+
   /** A control plane that answers requests for resources it does not have, so deletions reach the client. */
   void useAControlPlaneThatReportsDeletions() {
     controlPlane.close();
@@ -676,5 +739,11 @@ class XdsEndToEndTest {
     mesh.close();
 
     leaks.assertNoNewMeshThreads();
+    // gRPC's own threads (netty event loops, its default executor) end too, once the server is gone
+    // (gRPC releases its shared event loop a moment after the last channel or server)
+    controlPlane.close();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("grpc-") && !grpcThreadsBefore.contains(t)).map(Thread::getName))
+        .isEmpty());
   }
 }
