@@ -603,6 +603,73 @@ class XdsEndToEndTest {
     assertThat(payments()).isEqualTo("a");
   }
 
+  @Test
+  void aNackedTlsClusterKeepsTheIdentityOfItsLastGoodVersion() throws IOException {
+    String ordersId = "spiffe://cluster.local/ns/default/sa/orders";
+    String otherId = "spiffe://cluster.local/ns/default/sa/payments";
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setTransportSocket(IstioMesh.istioMtls(ordersId))
+        .build(), a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    mesh = MeshClient.builder().service("frontend").environment(Map.of()).systemProperties(new Properties())
+        .property("mesh.xds.server", controlPlane.address())
+        .property("mesh.xds.node-id", "frontend-1")
+        .property("mesh.services.orders.discovery", "xds")
+        .property("mesh.services.orders.xds.cluster", v("v1"))
+        .build();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay().get("mesh.services.orders.identity")).contains(ordersId));
+
+    // another identity, with inline certificates (not supported): the version is NACKed
+    UpstreamTlsContext bad = UpstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.newBuilder()
+        .addTlsCertificates(TlsCertificate.getDefaultInstance())
+        .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext
+            .newBuilder().addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(otherId)))).build();
+    controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setTransportSocket(TransportSocket.newBuilder()
+        .setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(bad))).build(), a).snapshot());
+
+    await().atMost(WAIT).until(() -> nack(XdsResourceType.CLUSTER).isPresent());
+    assertThat(overlay().get("mesh.services.orders.identity")).contains(ordersId).doesNotContain(otherId);
+    assertThat(overlay()).containsEntry("mesh.services.orders.tls.mode", "strict");
+  }
+
+  @Test
+  void aBalancerSwitchFromCdsUnderLoadFailsNoRequest() throws Exception {
+    CountingBackend a = backend("a");
+    CountingBackend a2 = backend("a2");
+    controlPlane.publish(istio.subset("v1", a, a2).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    startMesh();
+    assertThat(get("/")).startsWith("a");
+
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    AtomicInteger served = new AtomicInteger();
+    ExecutorService load = Executors.newFixedThreadPool(4);
+    for (int t = 0; t < 4; t++) {
+      load.submit(() -> {
+        while (running.get()) {
+          try {
+            get("/");
+            served.incrementAndGet();
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }
+      });
+    }
+    try {
+      controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST).build(),
+          a, a2).snapshot());
+      await().atMost(WAIT).until(() -> overlay().containsValue("least-request"));
+      int before = served.get();
+      await().atMost(WAIT).until(() -> served.get() > before + 100);
+    } finally {
+      running.set(false);
+      load.shutdown();
+      assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(failures).isEmpty();
+  }
+
   /** A control plane that answers requests for resources it does not have, so deletions reach the client. */
   void useAControlPlaneThatReportsDeletions() {
     controlPlane.close();
