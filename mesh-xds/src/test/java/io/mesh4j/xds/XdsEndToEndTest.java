@@ -670,6 +670,21 @@ class XdsEndToEndTest {
     assertThat(failures).isEmpty();
   }
 
+  @Test
+  void aDerivedServiceNameTheUserGivesAnotherClusterFailsTheListenerNamingBoth() throws IOException {
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    controlPlane.publish(istio.subset("v1", a).subset("v2", b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    String derivedOfV1 = "xds-orders-8080-v1-47b0e47d";
+    startMesh("mesh.services." + derivedOfV1 + ".discovery", "xds",
+        "mesh.services." + derivedOfV1 + ".xds.cluster", v("v2"));
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(mesh.discoveryStatus("orders").orElseThrow().lastError())
+        .hasMessageContaining(v("v1")).hasMessageContaining(derivedOfV1).hasMessageContaining("xds.cluster=" + v("v2")));
+    assertThat(a.requests()).isZero();
+  }
+
   /** A control plane that answers requests for resources it does not have, so deletions reach the client. */
   void useAControlPlaneThatReportsDeletions() {
     controlPlane.close();

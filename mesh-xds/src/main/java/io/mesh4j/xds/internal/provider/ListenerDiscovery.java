@@ -57,8 +57,8 @@ final class ListenerDiscovery implements Discovery {
   private final DiscoveryListener listener;
   private final boolean ignoreResourceDeletion;
   private final XdsOverlay.Owner owner;
-  /** The user's own services (at open): a derived name must not be one of them. */
-  private final java.util.function.Predicate<String> userService;
+  /** The cluster of a user's own service of that name (at open), or null: a derived name must not be one. */
+  private final java.util.function.Function<String, String> userCluster;
   private final ServiceAttributes attributes;
   private final Runnable cancelLds;
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness;
@@ -75,8 +75,8 @@ final class ListenerDiscovery implements Discovery {
   ListenerDiscovery(String service, String listenerName, XdsClient client, XdsOverlay overlay,
       ConcurrentMap<String, Refusal> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
       ScheduledExecutorService scheduler, ServiceAttributes attributes, DiscoveryListener listener,
-      boolean ignoreResourceDeletion, java.util.function.Predicate<String> userService) {
-    this.userService = userService;
+      boolean ignoreResourceDeletion, java.util.function.Function<String, String> userCluster) {
+    this.userCluster = userCluster;
     this.service = service;
     this.attributes = attributes;
     this.readiness = readiness;
@@ -169,9 +169,11 @@ final class ListenerDiscovery implements Discovery {
     for (String cluster : routes.clusters()) {
       String name = DerivedServiceNames.of(cluster);
       String other = clusterOf.putIfAbsent(name, cluster);
-      if (other != null || userService.test(name)) {
+      String users = userCluster.apply(name);
+      if (other != null || users != null) {
         String message = origin + " (service '" + service + "'): cluster '" + cluster + "' would be mesh service '"
-            + name + "', which " + (other != null ? "cluster '" + other + "' also is" : "the user configures")
+            + name + "', which " + (other != null ? "cluster '" + other + "' also is"
+                : "the user configures with mesh.services." + name + ".xds.cluster=" + users)
             + "; the previous routes stay in force";
         log.error(message);
         listener.onError(new MeshException(message));

@@ -17,6 +17,7 @@ import io.mesh4j.xds.internal.bootstrap.XdsBootstrap;
 import io.mesh4j.xds.internal.client.XdsClient;
 import io.mesh4j.xds.internal.client.XdsClientSettings;
 import io.mesh4j.xds.internal.client.XdsClientStatus;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,7 +52,8 @@ public final class XdsBackend implements DiscoveryBackend {
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness = new ConcurrentHashMap<>();
   /** Carried by every update: the status supplier. */
   private final ServiceAttributes attributes;
-  private final java.util.Set<String> userServices;
+  /** The user's services fed by an xDS cluster, by name: their cluster (a derived service must not take the name). */
+  private final Map<String, String> userClusters;
   private XdsClient client;
   private boolean closed;
 
@@ -70,9 +72,9 @@ public final class XdsBackend implements DiscoveryBackend {
     this.attributes = ServiceAttributes.builder().set(statusKey, statusSupplier).build();
     MeshConfig user = context.meshConfig(); // at open: the user's own (the overlay is still empty)
     // a service the user feeds from another xDS cluster: a derived service must not take its name
-    this.userServices = user.services().values().stream()
+    this.userClusters = user.services().values().stream()
         .filter(s -> s.get(XdsKeys.CLUSTER) != null && !s.name().equals(DerivedServiceNames.of(s.get(XdsKeys.CLUSTER))))
-        .map(ServiceConfig::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(ServiceConfig::name, s -> s.get(XdsKeys.CLUSTER)));
     this.filter = ClusterKeyFilter.forClassPath(service -> userTlsMode(user, service));
   }
 
@@ -125,7 +127,7 @@ public final class XdsBackend implements DiscoveryBackend {
     boolean ignoreDeletion = bootstrap.ignoreResourceDeletion();
     if (listenerName != null) {
       return new ListenerDiscovery(service, listenerName, client(), overlay, refusals, readiness, context.scheduler(),
-          attributes, watched.listener(), ignoreDeletion, userServices::contains);
+          attributes, watched.listener(), ignoreDeletion, userClusters::get);
     }
     String cluster = config.get(XdsKeys.CLUSTER);
     if (cluster == null) { // the provider's validation forbids it; a guard for a client built without it
