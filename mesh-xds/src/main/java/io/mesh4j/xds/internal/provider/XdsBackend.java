@@ -106,9 +106,10 @@ public final class XdsBackend implements DiscoveryBackend {
     return String.valueOf(value).toLowerCase(java.util.Locale.ROOT);
   }
 
-  private synchronized XdsClient client() {
+  private synchronized XdsClient client(String service) {
     if (closed) {
-      throw new IllegalStateException("xDS backend closed (server " + bootstrap.serverUri() + ")");
+      throw new IllegalStateException("xDS backend closed: service '" + service + "' cannot watch xDS server "
+          + bootstrap.serverUri() + " (the client is closing)");
     }
     if (client == null) {
       log.info("xDS: connecting to {} ({}) as node {}", bootstrap.serverUri(), bootstrap.origin(),
@@ -126,7 +127,7 @@ public final class XdsBackend implements DiscoveryBackend {
     String listenerName = config.get(XdsKeys.LISTENER);
     boolean ignoreDeletion = bootstrap.ignoreResourceDeletion();
     if (listenerName != null) {
-      return new ListenerDiscovery(service, listenerName, client(), overlay, refusals, readiness, context.scheduler(),
+      return new ListenerDiscovery(service, listenerName, client(service), overlay, refusals, readiness, context.scheduler(),
           attributes, watched.listener(), ignoreDeletion, userClusters::get);
     }
     String cluster = config.get(XdsKeys.CLUSTER);
@@ -134,7 +135,7 @@ public final class XdsBackend implements DiscoveryBackend {
       throw new IllegalArgumentException("mesh.services." + service + ".xds.cluster or .xds.listener is required"
           + " with discovery=xds");
     }
-    return new ClusterDiscovery(service, cluster, client(), overlay, filter, refusals, readiness, attributes,
+    return new ClusterDiscovery(service, cluster, client(service), overlay, filter, refusals, readiness, attributes,
         watched.listener(), ignoreDeletion);
   }
 
