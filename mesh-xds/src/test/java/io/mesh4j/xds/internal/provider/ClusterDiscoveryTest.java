@@ -87,6 +87,33 @@ class ClusterDiscoveryTest {
     assertThat(decision.reason()).contains(cluster).contains("rejected");
   }
 
+  @Test
+  void closingTheOldWatchOfAResubscribedServiceKeepsTheNewWatchsRefusalAndReadiness() {
+    String cluster = IstioMesh.cluster("v1");
+    controlPlane.publish(istio.cluster(IstioMesh.edsCluster(cluster).setTransportSocket(IstioMesh.istioMtls(ID))
+        .build(), List.of(1)).snapshot());
+    ConcurrentHashMap<String, Refusal> refusals = new ConcurrentHashMap<>();
+    ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Void>> readiness = new ConcurrentHashMap<>();
+    ClusterKeyFilter withoutMeshTls = new ClusterKeyFilter(false, true, service -> null);
+    XdsOverlay overlay = new XdsOverlay(core);
+    ClusterDiscovery old = new ClusterDiscovery("orders", cluster, client, overlay, withoutMeshTls, refusals, readiness,
+        ServiceAttributes.EMPTY, new Recording(), false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> refusals.containsKey("orders"));
+    discovery = new ClusterDiscovery("orders", cluster, client, overlay, withoutMeshTls, refusals, readiness,
+        ServiceAttributes.EMPTY, new Recording(), false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> refusals.get("orders") != null && updates.size() == 2);
+    Refusal newest = refusals.get("orders");
+    java.util.concurrent.CompletableFuture<Void> newestReady = readiness.get("orders");
+
+    old.close();
+
+    assertThat(refusals.get("orders")).isSameAs(newest);
+    assertThat(readiness.get("orders")).isSameAs(newestReady);
+    discovery.close();
+    assertThat(refusals).isEmpty();
+    assertThat(readiness).isEmpty();
+  }
+
   private final class Recording implements DiscoveryListener {
     @Override
     public void onUpdate(DiscoveryUpdate update) {
