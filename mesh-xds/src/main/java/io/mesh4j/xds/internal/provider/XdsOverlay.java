@@ -2,6 +2,7 @@ package io.mesh4j.xds.internal.provider;
 
 import io.mesh4j.MeshClosedException;
 import io.mesh4j.config.ConfigOverlay;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +46,9 @@ final class XdsOverlay {
   private static final class Contribution {
     final Map<String, String> properties;
     final CompletableFuture<Void> applied;
+    /** Set under the overlay's lock (the future completes later, outside it). */
+    boolean settled;
+    boolean rejected;
 
     Contribution(Map<String, String> properties, CompletableFuture<Void> applied) {
       this.properties = properties;
@@ -66,21 +70,46 @@ final class XdsOverlay {
    * Replaces what {@code owner} contributes (empty: withdraws it); never blocks. The same
    * contribution again returns the pending put's future: it completes when they are applied.
    */
-  synchronized CompletableFuture<Void> put(Owner owner, Map<String, String> properties) {
+  CompletableFuture<Void> put(Owner owner, Map<String, String> properties) {
     Map<String, String> copy = Map.copyOf(properties);
-    Contribution current = desired.get(owner);
-    if (current == null ? copy.isEmpty() : copy.equals(current.properties)) {
-      return current == null ? CompletableFuture.completedFuture(null) : current.applied;
+    Issued issued;
+    Contribution next;
+    synchronized (this) {
+      Contribution current = desired.get(owner);
+      if (current == null ? copy.isEmpty() : copy.equals(current.properties)) {
+        return current == null ? CompletableFuture.completedFuture(null) : current.applied;
+      }
+      next = new Contribution(copy, new CompletableFuture<>());
+      desired.put(owner, next);
+      issued = issue(owner);
     }
-    Contribution next = new Contribution(copy, new CompletableFuture<>());
-    desired.put(owner, next);
-    issue(owner);
+    issued.listen();
     return next.applied;
   }
 
-  private void issue(Owner putter) {
+  /**
+   * A set issued (under the lock, so sets go out in merge order); its result is listened to outside
+   * the lock: the owners' callbacks take their own locks, and call {@link #put} under them.
+   */
+  private final class Issued {
+    private final Owner putter;
+    private final Map<Owner, Contribution> sent;
+    private final CompletableFuture<Void> result;
+
+    Issued(Owner putter, Map<Owner, Contribution> sent, CompletableFuture<Void> result) {
+      this.putter = putter;
+      this.sent = sent;
+      this.result = result;
+    }
+
+    void listen() {
+      result.whenComplete((ok, failure) -> onResult(putter, sent, failure));
+    }
+  }
+
+  private Issued issue(Owner putter) {
     Map<Owner, Contribution> sent = Map.copyOf(desired);
-    overlay.set(merge(sent)).whenComplete((ok, failure) -> onResult(putter, sent, failure));
+    return new Issued(putter, sent, overlay.set(merge(sent)));
   }
 
   private static Map<String, String> merge(Map<Owner, Contribution> contributions) {
@@ -91,7 +120,20 @@ final class XdsOverlay {
     return merged;
   }
 
-  private synchronized void onResult(Owner putter, Map<Owner, Contribution> sent, Throwable failure) {
+  private void onResult(Owner putter, Map<Owner, Contribution> sent, Throwable failure) {
+    List<Runnable> completions = new ArrayList<>();
+    Issued resend;
+    synchronized (this) {
+      resend = settle(putter, sent, failure, completions);
+    }
+    completions.forEach(Runnable::run); // outside the lock: the owners' callbacks run here
+    if (resend != null) {
+      resend.listen();
+    }
+  }
+
+  /** Records a set's outcome; returns the resend it needs, or null. */
+  private Issued settle(Owner putter, Map<Owner, Contribution> sent, Throwable failure, List<Runnable> completions) {
     if (failure == null) {
       sent.forEach((owner, contribution) -> {
         inForce.put(owner, contribution.properties);
@@ -99,41 +141,53 @@ final class XdsOverlay {
           desired.remove(owner); // a withdrawal applied: nothing of this owner is left
           inForce.remove(owner);
         }
-        contribution.applied.complete(null);
+        settle(contribution, null, completions);
       });
-      return;
+      return null;
     }
     if (isClosed(failure)) {
-      sent.values().forEach(c -> c.applied.completeExceptionally(failure));
-      return;
+      sent.values().forEach(c -> settle(c, failure, completions));
+      return null;
     }
     Owner culprit = culprit(putter, sent, failure);
     if (culprit != null) {
       Contribution rejected = sent.get(culprit);
       if (desired.get(culprit) == rejected) {
         Map<String, String> previous = inForce.getOrDefault(culprit, Map.of());
-        desired.put(culprit, new Contribution(previous, CompletableFuture.completedFuture(null)));
+        if (previous.isEmpty()) {
+          desired.remove(culprit);
+        } else {
+          Contribution restored = new Contribution(previous, CompletableFuture.completedFuture(null));
+          restored.settled = true;
+          desired.put(culprit, restored);
+        }
       }
-      rejected.applied.completeExceptionally(failure);
+      rejected.rejected = true;
+      settle(rejected, failure, completions);
     }
     // the others' changes were rejected only with the culprit's: send the merge without it
     List<Contribution> waiting = sent.entrySet().stream()
-        .filter(e -> e.getKey() != culprit && !e.getValue().applied.isDone())
+        .filter(e -> e.getKey() != culprit && !e.getValue().settled)
         .map(Map.Entry::getValue).toList();
     if (waiting.isEmpty()) {
-      return;
+      return null;
     }
     if (culprit != null && !merge(desired).equals(merge(sent))) {
-      issue(null);
-    } else {
-      waiting.forEach(c -> c.applied.completeExceptionally(failure)); // no culprit found: no progress to make
+      return issue(null);
     }
+    waiting.forEach(c -> settle(c, failure, completions)); // no culprit found: no progress to make
+    return null;
+  }
+
+  private static void settle(Contribution c, Throwable failure, List<Runnable> completions) {
+    c.settled = true;
+    completions.add(failure == null ? () -> c.applied.complete(null) : () -> c.applied.completeExceptionally(failure));
   }
 
   /** Whose change a rejection is about: one rejected before, else the one whose keys it names, else the putter. */
   private Owner culprit(Owner putter, Map<Owner, Contribution> sent, Throwable failure) {
     for (Map.Entry<Owner, Contribution> e : sent.entrySet()) {
-      if (e.getValue().applied.isCompletedExceptionally()) {
+      if (e.getValue().rejected) {
         return e.getKey();
       }
     }
