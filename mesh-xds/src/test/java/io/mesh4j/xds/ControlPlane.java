@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * 127.0.0.1, recording the requests it receives (ACKs and NACKs, as its callbacks see them). The
  * cache outlives a {@link #restart}, as a control plane's state outlives its process.
  */
-final class ControlPlane implements AutoCloseable {
+public final class ControlPlane implements AutoCloseable {
 
   private static final String GROUP = "mesh4j";
 
@@ -42,7 +42,7 @@ final class ControlPlane implements AutoCloseable {
   private int port;
 
   /** Strict ADS, as SimpleCache serves it: a request naming a resource missing from the snapshot gets no answer. */
-  ControlPlane() {
+  public ControlPlane() {
     this(false);
   }
 
@@ -79,7 +79,7 @@ final class ControlPlane implements AutoCloseable {
     port = server.getPort();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -87,7 +87,7 @@ final class ControlPlane implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  void publish(Snapshot snapshot) {
+  public void publish(Snapshot snapshot) {
     cache.setSnapshot(GROUP, snapshot);
   }
 

@@ -44,7 +44,8 @@ import java.util.Map;
  * ClusterLoadAssignments pointing at real backends. A mutable builder of snapshots: change a part,
  * {@link #snapshot()} again (a new version each time).
  */
-final class IstioMesh {
+/** Istio-shaped xDS resources for the tests (public: the provider's internal tests use them too). */
+public final class IstioMesh {
 
   static final String HOST = "orders.default.svc.cluster.local";
   static final String LISTENER = HOST + ":8080";
@@ -57,7 +58,7 @@ final class IstioMesh {
   private boolean withListener = true;
   private boolean inlineRoutes;
 
-  static String cluster(String subset) {
+  public static String cluster(String subset) {
     return "outbound|8080|" + subset + "|" + HOST;
   }
 
@@ -82,7 +83,7 @@ final class IstioMesh {
   }
 
   /** An EDS cluster over ADS (Istio's proxyless cluster; no transport socket: plaintext). */
-  static Cluster.Builder edsCluster(String name) {
+  public static Cluster.Builder edsCluster(String name) {
     return Cluster.newBuilder().setName(name).setType(Cluster.DiscoveryType.EDS)
         .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads()).setServiceName(name));
   }
@@ -124,7 +125,7 @@ final class IstioMesh {
   }
 
   /** A cluster whose endpoints are 127.0.0.1 on these ports. */
-  IstioMesh cluster(Cluster cluster, List<Integer> ports) {
+  public IstioMesh cluster(Cluster cluster, List<Integer> ports) {
     clusters.put(cluster.getName(), cluster);
     endpoints.put(cluster.getName(), assignment(cluster.getName(), ports));
     return this;
@@ -134,7 +135,7 @@ final class IstioMesh {
    * Istio's mTLS transport socket (grpcgen): the SVID from certificate provider instance "default", trust
    * from "ROOTCA", the target's SPIFFE IDs as exact SAN matchers.
    */
-  static TransportSocket istioMtls(String... spiffeIds) {
+  public static TransportSocket istioMtls(String... spiffeIds) {
     CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
         .setCaCertificateProviderInstance(CertificateProviderPluginInstance.newBuilder()
             .setInstanceName("default").setCertificateName("ROOTCA"));
@@ -186,7 +187,7 @@ final class IstioMesh {
         .build();
   }
 
-  Snapshot snapshot() {
+  public Snapshot snapshot() {
     return snapshot(routeConfiguration());
   }
 

@@ -62,6 +62,8 @@ class XdsEndToEndTest {
   private final IstioMesh istio = new IstioMesh();
   private final List<CountingBackend> backends = new ArrayList<>();
   private final LeakCheck leaks = LeakCheck.snapshot();
+  private final java.util.Set<Thread> grpcThreadsBefore = Thread.getAllStackTraces().keySet().stream()
+      .filter(t -> t.getName().startsWith("grpc-")).collect(java.util.stream.Collectors.toSet());
   private MeshClient mesh;
   private OkHttpClient http;
 
@@ -480,6 +482,209 @@ class XdsEndToEndTest {
         .doesNotContainKey("mesh.services.orders.tls.mode");
   }
 
+  @Test
+  void aTlsClusterIsRefusedNotCalledInPlaintextWhenTheUserTurnedTlsOff() throws IOException {
+    CountingBackend plain = backend("plain");
+    String id = "spiffe://cluster.local/ns/default/sa/orders";
+    controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setTransportSocket(IstioMesh.istioMtls(id)).build(),
+        plain).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    mesh = MeshClient.builder().service("frontend").environment(Map.of()).systemProperties(new Properties())
+        .property("mesh.xds.server", controlPlane.address())
+        .property("mesh.xds.node-id", "frontend-1")
+        .property("mesh.tls.mode", "disabled")
+        .property("mesh.services.orders.discovery", "xds")
+        .property("mesh.services.orders.xds.cluster", v("v1"))
+        .build();
+    http = mesh.wrap(new OkHttpClient());
+
+    await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get("/"))
+        .isInstanceOf(NoRouteException.class)
+        .hasMessageContaining(v("v1"))
+        .hasMessageContaining("mesh.tls.mode=disabled"));
+    assertThat(plain.requests()).isZero();
+  }
+
+  @Test
+  void aServiceSwitchedToAnotherClusterKeepsTheNewClustersKeysAndServes() throws IOException {
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    Cluster v2 = IstioMesh.edsCluster(v("v2")).setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST).build();
+    // orders routes to v2: the client already has v2, so the new watch's keys come before the old watch closes
+    controlPlane.publish(istio.subset("v1", a).cluster(v2, b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/"), v("v2"))).snapshot());
+    Map<String, String> props = new java.util.HashMap<>(Map.of(
+        "mesh.service", "frontend",
+        "mesh.xds.server", controlPlane.address(), "mesh.xds.node-id", "frontend-1",
+        "mesh.services.orders.discovery", "xds", "mesh.services.orders.xds.listener", IstioMesh.LISTENER,
+        "mesh.services.payments.discovery", "xds", "mesh.services.payments.xds.cluster", v("v1")));
+    MeshClient.Builder builder = MeshClient.builder().environment(Map.of()).systemProperties(new Properties());
+    props.forEach(builder::property);
+    mesh = builder.build();
+    http = mesh.wrap(new OkHttpClient());
+    assertThat(get("/x")).isEqualTo("b");
+    assertThat(payments()).isEqualTo("a");
+
+    props.put("mesh.services.payments.xds.cluster", v("v2"));
+    mesh.apply(mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(props, "test")).load());
+
+    await().atMost(WAIT).until(() -> "b".equals(payments()));
+    // the old watch's close must not have withdrawn the new one's keys
+    await().atMost(WAIT).untilAsserted(() -> assertThat(mesh.configStatus().overlays().values().iterator().next())
+        .containsEntry("mesh.services.payments.lb", "least-request"));
+    for (int i = 0; i < 5; i++) {
+      assertThat(payments()).isEqualTo("b");
+    }
+  }
+
+  private String payments() throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url("http://payments/x").build()).execute()) {
+      return r.body().string();
+    }
+  }
+
+  /** The provider's overlay now (empty when it has none). */
+  private Map<String, String> overlay() {
+    return mesh.configStatus().overlays().values().stream().findFirst().orElse(Map.of());
+  }
+
+  @Test
+  void aClusterNoRouteNamesAnyMoreIsWithdrawnAfterTheNewRoutesServe() throws IOException {
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    controlPlane.publish(istio.subset("v1", a).subset("v2", b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    startMesh();
+    assertThat(get("/")).isEqualTo("a");
+    assertThat(overlay()).containsValue(v("v1"));
+
+    controlPlane.publish(istio.routes(IstioMesh.route(IstioMesh.prefix("/"), v("v2"))).snapshot());
+
+    await().atMost(WAIT).until(() -> get("/").equals("b"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay()).containsValue(v("v2")).doesNotContainValue(v("v1")));
+    assertThat(get("/")).isEqualTo("b");
+  }
+
+  @Test
+  void theDerivedServicesAreWithdrawnWhenTheListenerIsDeleted() throws IOException {
+    useAControlPlaneThatReportsDeletions();
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    startMesh();
+    assertThat(get("/")).isEqualTo("a");
+
+    controlPlane.publish(istio.withoutListener().snapshot());
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay()).doesNotContainValue(v("v1")));
+  }
+
+  @Test
+  void theDerivedServicesAreWithdrawnWhenTheUserRemovesTheRoutingService() throws IOException {
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.subset("v1", a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    Map<String, String> props = new java.util.HashMap<>(Map.of(
+        "mesh.service", "frontend",
+        "mesh.xds.server", controlPlane.address(), "mesh.xds.node-id", "frontend-1",
+        "mesh.services.orders.discovery", "xds", "mesh.services.orders.xds.listener", IstioMesh.LISTENER,
+        "mesh.services.payments.discovery", "xds", "mesh.services.payments.xds.cluster", v("v1")));
+    MeshClient.Builder builder = MeshClient.builder().environment(Map.of()).systemProperties(new Properties());
+    props.forEach(builder::property);
+    mesh = builder.build();
+    http = mesh.wrap(new OkHttpClient());
+    assertThat(get("/")).isEqualTo("a");
+    assertThat(overlay()).containsValue(v("v1"));
+
+    props.remove("mesh.services.orders.discovery");
+    props.remove("mesh.services.orders.xds.listener");
+    mesh.apply(mesh.configLoader().source(io.mesh4j.config.PropertySource.fromMap(props, "test")).load());
+
+    // only payments' own keys are left: no derived service (discovery=xds) remains
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay().keySet())
+        .allMatch(key -> key.startsWith("mesh.services.payments.")));
+    assertThat(payments()).isEqualTo("a");
+  }
+
+  @Test
+  void aNackedTlsClusterKeepsTheIdentityOfItsLastGoodVersion() throws IOException {
+    String ordersId = "spiffe://cluster.local/ns/default/sa/orders";
+    String otherId = "spiffe://cluster.local/ns/default/sa/payments";
+    CountingBackend a = backend("a");
+    controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setTransportSocket(IstioMesh.istioMtls(ordersId))
+        .build(), a).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    mesh = MeshClient.builder().service("frontend").environment(Map.of()).systemProperties(new Properties())
+        .property("mesh.xds.server", controlPlane.address())
+        .property("mesh.xds.node-id", "frontend-1")
+        .property("mesh.services.orders.discovery", "xds")
+        .property("mesh.services.orders.xds.cluster", v("v1"))
+        .build();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(overlay().get("mesh.services.orders.identity")).contains(ordersId));
+
+    // another identity, with inline certificates (not supported): the version is NACKed
+    UpstreamTlsContext bad = UpstreamTlsContext.newBuilder().setCommonTlsContext(CommonTlsContext.newBuilder()
+        .addTlsCertificates(TlsCertificate.getDefaultInstance())
+        .setValidationContext(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext
+            .newBuilder().addMatchSubjectAltNames(StringMatcher.newBuilder().setExact(otherId)))).build();
+    controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setTransportSocket(TransportSocket.newBuilder()
+        .setName("envoy.transport_sockets.tls").setTypedConfig(Any.pack(bad))).build(), a).snapshot());
+
+    await().atMost(WAIT).until(() -> nack(XdsResourceType.CLUSTER).isPresent());
+    assertThat(overlay().get("mesh.services.orders.identity")).contains(ordersId).doesNotContain(otherId);
+    assertThat(overlay()).containsEntry("mesh.services.orders.tls.mode", "strict");
+  }
+
+  @Test
+  void aBalancerSwitchFromCdsUnderLoadFailsNoRequest() throws Exception {
+    CountingBackend a = backend("a");
+    CountingBackend a2 = backend("a2");
+    controlPlane.publish(istio.subset("v1", a, a2).routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    startMesh();
+    assertThat(get("/")).startsWith("a");
+
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    AtomicInteger served = new AtomicInteger();
+    ExecutorService load = Executors.newFixedThreadPool(4);
+    for (int t = 0; t < 4; t++) {
+      load.submit(() -> {
+        while (running.get()) {
+          try {
+            get("/");
+            served.incrementAndGet();
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }
+      });
+    }
+    try {
+      controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST).build(),
+          a, a2).snapshot());
+      await().atMost(WAIT).until(() -> overlay().containsValue("least-request"));
+      int before = served.get();
+      await().atMost(WAIT).until(() -> served.get() > before + 100);
+    } finally {
+      running.set(false);
+      load.shutdown();
+      assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void aDerivedServiceNameTheUserGivesAnotherClusterFailsTheListenerNamingBoth() throws IOException {
+    CountingBackend a = backend("a");
+    CountingBackend b = backend("b");
+    controlPlane.publish(istio.subset("v1", a).subset("v2", b)
+        .routes(IstioMesh.route(IstioMesh.prefix("/"), v("v1"))).snapshot());
+    String derivedOfV1 = "xds-orders-8080-v1-47b0e47d";
+    startMesh("mesh.services." + derivedOfV1 + ".discovery", "xds",
+        "mesh.services." + derivedOfV1 + ".xds.cluster", v("v2"));
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(mesh.discoveryStatus("orders").orElseThrow().lastError())
+        .hasMessageContaining(v("v1")).hasMessageContaining(derivedOfV1).hasMessageContaining("xds.cluster=" + v("v2")));
+    assertThat(a.requests()).isZero();
+  }
+
   /** A control plane that answers requests for resources it does not have, so deletions reach the client. */
   void useAControlPlaneThatReportsDeletions() {
     controlPlane.close();
@@ -507,6 +712,8 @@ class XdsEndToEndTest {
     await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> get("/"))
         .isInstanceOf(NoHealthyEndpointException.class)
         .hasMessageContaining("'orders'"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(mesh.discoveryStatus("orders").orElseThrow().lastError())
+        .hasMessageContaining(v("v2")).hasMessageContaining("does not exist"));
   }
 
   @Test
@@ -614,5 +821,11 @@ class XdsEndToEndTest {
     mesh.close();
 
     leaks.assertNoNewMeshThreads();
+    // gRPC's own threads (netty event loops, its default executor) end too, once the server is gone
+    // (gRPC releases its shared event loop a moment after the last channel or server)
+    controlPlane.close();
+    await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("grpc-") && !grpcThreadsBefore.contains(t)).map(Thread::getName))
+        .isEmpty());
   }
 }

@@ -41,19 +41,26 @@ final class ClusterDiscovery implements Discovery {
   private final XdsClient client;
   private final XdsOverlay overlay;
   private final ClusterKeyFilter filter;
-  private final ConcurrentMap<String, String> refusals;
+  /** Per mesh service: why its requests are refused (a listener's router reads it per request). */
+  private final ConcurrentMap<String, Refusal> refusals;
   private final DiscoveryListener listener;
   private final boolean ignoreResourceDeletion;
-  private final String owner;
+  private final XdsOverlay.Owner owner;
   private final ServiceAttributes attributes;
   private final Runnable cancelCds;
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness;
-  /** Completed by the first answer (endpoints, refusal or error): a listener's router waits for it. */
+  /**
+   * Completed by this instance's first answer (endpoints, refusal or error): a listener's router
+   * waits for it. Per instance: a resubscribed service's new watch is waited for, not the old one's.
+   */
   private final CompletableFuture<Void> ready;
 
   private boolean closed;
   private boolean clusterReceived;
-  private volatile boolean refusing;
+  private Refusal refusal;
+  /** The keys (relative to the service) the overlay last applied, and those being applied. */
+  private Map<String, String> appliedKeys = Map.of();
+  private Map<String, String> pendingKeys = Map.of();
   private String edsName;
   private Runnable cancelEds;
   private long keysGeneration;
@@ -61,12 +68,13 @@ final class ClusterDiscovery implements Discovery {
   private List<Endpoint> endpoints;
 
   ClusterDiscovery(String service, String cluster, XdsClient client, XdsOverlay overlay, ClusterKeyFilter filter,
-      ConcurrentMap<String, String> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
+      ConcurrentMap<String, Refusal> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
       ServiceAttributes attributes, DiscoveryListener listener, boolean ignoreResourceDeletion) {
     this.service = service;
     this.attributes = attributes;
     this.readiness = readiness;
-    this.ready = readiness.computeIfAbsent(service, name -> new CompletableFuture<>());
+    this.ready = new CompletableFuture<>();
+    readiness.put(service, ready); // the newest watch of the service is the one to wait for
     this.cluster = cluster;
     this.client = client;
     this.overlay = overlay;
@@ -74,7 +82,7 @@ final class ClusterDiscovery implements Discovery {
     this.refusals = refusals;
     this.listener = listener;
     this.ignoreResourceDeletion = ignoreResourceDeletion;
-    this.owner = "cluster-keys:" + service;
+    this.owner = new XdsOverlay.Owner("cluster-keys:" + service);
     this.cancelCds = client.watch(XdsResourceType.CLUSTER, cluster, new ResourceWatcher<Cluster>() {
       @Override
       public void onResource(Cluster resource) {
@@ -104,14 +112,15 @@ final class ClusterDiscovery implements Discovery {
       refuse(result.failClosedReason());
       return;
     }
-    if (refusing) {
-      refusing = false;
-      refusals.remove(cluster);
+    if (refusal != null) {
+      refusals.remove(service, refusal);
+      refusal = null;
     }
     Map<String, String> keys = new LinkedHashMap<>();
     result.keys().forEach((k, v) -> keys.put("mesh.services." + service + "." + k, v));
     long generation = ++keysGeneration;
     keysApplied = false;
+    pendingKeys = Map.copyOf(result.keys());
     if (!mapped.edsServiceName().equals(edsName)) {
       watchEndpoints(mapped.edsServiceName());
     }
@@ -123,14 +132,26 @@ final class ClusterDiscovery implements Discovery {
       return;
     }
     if (failure != null) {
-      // the previous keys stay in force: the endpoints still apply, under them
       String message = "xDS cluster '" + cluster + "' of service '" + service + "': its settings were not applied ("
           + overlay.source() + "): " + rootMessage(failure);
+      if (changesSecurity(pendingKeys, appliedKeys)) {
+        // the keys in force would call the cluster with another TLS mode or identity than it asks for
+        refuse(message + "; requests are refused rather than sent with the previous TLS mode or identity");
+        return;
+      }
+      // the previous keys stay in force and ask for the same TLS: the endpoints still apply, under them
       log.error(message);
       listener.onError(new MeshException(message, failure));
+    } else {
+      appliedKeys = pendingKeys;
     }
     keysApplied = true;
     publish();
+  }
+
+  private static boolean changesSecurity(Map<String, String> rejected, Map<String, String> inForce) {
+    return !java.util.Objects.equals(rejected.get(ClusterKeyFilter.TLS_MODE), inForce.get(ClusterKeyFilter.TLS_MODE))
+        || !java.util.Objects.equals(rejected.get("identity"), inForce.get("identity"));
   }
 
   private void watchEndpoints(String name) {
@@ -151,6 +172,13 @@ final class ClusterDiscovery implements Discovery {
             log.info("xDS endpoints '{}' of cluster '{}' do not exist: service '{}' has no endpoints", missing,
                 cluster, service);
             onEndpoints(name, List.of());
+            synchronized (ClusterDiscovery.this) {
+              if (closed || !name.equals(edsName)) {
+                return;
+              }
+            }
+            listener.onError(new MeshException("xDS endpoints '" + missing + "' of cluster '" + cluster
+                + "' (service '" + service + "') do not exist on the server: no endpoints"));
           }
 
           @Override
@@ -195,14 +223,19 @@ final class ClusterDiscovery implements Discovery {
     keysGeneration++; // settings still being applied no longer matter
     keysApplied = true;
     publish();
+    // the status names the cluster (requests fail with "no endpoints for service …")
+    listener.onError(new MeshException("xDS cluster '" + cluster + "' of service '" + service
+        + "' does not exist on the server: no endpoints"));
   }
 
   /** A cluster that must not be used (TLS asked, mesh-tls absent): every request refused with the reason. */
   private void refuse(String reason) {
-    refusing = true;
-    if (refusals.put(cluster, reason) == null) {
+    if (refusal == null || !refusal.reason().equals(reason)) {
       log.error("service '{}': {}", service, reason);
     }
+    refusal = new Refusal(reason);
+    refusals.put(service, refusal);
+    appliedKeys = Map.of();
     if (cancelEds != null) {
       cancelEds.run();
       cancelEds = null;
@@ -211,7 +244,7 @@ final class ClusterDiscovery implements Discovery {
     endpoints = null;
     keysGeneration++;
     overlay.put(owner, Map.of());
-    RouteDecision refused = RouteDecision.noRoute(reason);
+    RouteDecision refused = refusal.decision();
     listener.onUpdate(new DiscoveryUpdate(List.of(),
         withRouter(attributes, request -> refused), true));
     ready.complete(null);
@@ -265,8 +298,12 @@ final class ClusterDiscovery implements Discovery {
     if (eds != null) {
       eds.run();
     }
-    if (refusing) {
-      refusals.remove(cluster);
+    Refusal refused;
+    synchronized (this) {
+      refused = refusal;
+    }
+    if (refused != null) {
+      refusals.remove(service, refused);
     }
     overlay.put(owner, Map.of());
     readiness.remove(service, ready);

@@ -42,15 +42,23 @@ final class ListenerDiscovery implements Discovery {
 
   /** How long a new router waits for its new targets' first answers (a target never answering is not waited for longer). */
   static final Duration TARGETS_WAIT = Duration.ofSeconds(5);
+  /**
+   * How long derived services the new router no longer names are kept after it is published: the
+   * update is applied on the service's own executor, so a request may still be routed by the old
+   * router for a moment (make before break, as Envoy drains).
+   */
+  static final Duration WITHDRAW_DELAY = Duration.ofSeconds(1);
 
   private final String service;
   private final String listenerName;
   private final XdsClient client;
   private final XdsOverlay overlay;
-  private final ConcurrentMap<String, String> refusals;
+  private final ConcurrentMap<String, Refusal> refusals;
   private final DiscoveryListener listener;
   private final boolean ignoreResourceDeletion;
-  private final String owner;
+  private final XdsOverlay.Owner owner;
+  /** The cluster of a user's own service of that name (at open), or null: a derived name must not be one. */
+  private final java.util.function.Function<String, String> userCluster;
   private final ServiceAttributes attributes;
   private final Runnable cancelLds;
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness;
@@ -65,9 +73,10 @@ final class ListenerDiscovery implements Discovery {
   private Map<String, String> publishedKeys = Map.of();
 
   ListenerDiscovery(String service, String listenerName, XdsClient client, XdsOverlay overlay,
-      ConcurrentMap<String, String> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
+      ConcurrentMap<String, Refusal> refusals, ConcurrentMap<String, CompletableFuture<Void>> readiness,
       ScheduledExecutorService scheduler, ServiceAttributes attributes, DiscoveryListener listener,
-      boolean ignoreResourceDeletion) {
+      boolean ignoreResourceDeletion, java.util.function.Function<String, String> userCluster) {
+    this.userCluster = userCluster;
     this.service = service;
     this.attributes = attributes;
     this.readiness = readiness;
@@ -78,7 +87,7 @@ final class ListenerDiscovery implements Discovery {
     this.refusals = refusals;
     this.listener = listener;
     this.ignoreResourceDeletion = ignoreResourceDeletion;
-    this.owner = "listener-routes:" + service;
+    this.owner = new XdsOverlay.Owner("listener-routes:" + service);
     this.cancelLds = client.watch(XdsResourceType.LISTENER, listenerName, new ResourceWatcher<Listener>() {
       @Override
       public void onResource(Listener resource) {
@@ -156,8 +165,20 @@ final class ListenerDiscovery implements Discovery {
   private void onRoutes(MappedRoutes routes, String origin) {
     Map<String, String> derived = new HashMap<>();
     Map<String, String> keys = new HashMap<>();
+    Map<String, String> clusterOf = new HashMap<>();
     for (String cluster : routes.clusters()) {
       String name = DerivedServiceNames.of(cluster);
+      String other = clusterOf.putIfAbsent(name, cluster);
+      String users = userCluster.apply(name);
+      if (other != null || users != null) {
+        String message = origin + " (service '" + service + "'): cluster '" + cluster + "' would be mesh service '"
+            + name + "', which " + (other != null ? "cluster '" + other + "' also is"
+                : "the user configures with mesh.services." + name + ".xds.cluster=" + users)
+            + "; the previous routes stay in force";
+        log.error(message);
+        listener.onError(new MeshException(message));
+        return;
+      }
       derived.put(cluster, name);
       keys.put("mesh.services." + name + ".discovery", "xds");
       keys.put("mesh.services." + name + ".xds.cluster", cluster);
@@ -167,7 +188,10 @@ final class ListenerDiscovery implements Discovery {
     Map<String, String> target = Map.copyOf(keys);
     long g = ++generation;
     RequestRouter router = new XdsRequestRouter(listenerName, routes.table(),
-        cluster -> derived.getOrDefault(cluster, DerivedServiceNames.of(cluster)), refusals::get);
+        cluster -> derived.getOrDefault(cluster, DerivedServiceNames.of(cluster)), name -> {
+          Refusal refused = refusals.get(name);
+          return refused == null ? null : refused.decision();
+        });
     List<String> targets = List.copyOf(derived.values());
     overlay.put(owner, during).whenComplete((ok, failure) -> onDerivedServicesApplied(g, router, target, targets,
         failure, origin));
@@ -187,8 +211,9 @@ final class ListenerDiscovery implements Discovery {
     }
     // the targets exist now; wait (bounded) for their first answer, so that requests routed from now
     // on find them configured with their clusters' settings (TLS mode, balancer) and endpoints
+    // a target that was not started (nothing registered) is not waited for
     CompletableFuture<Void> all = CompletableFuture.allOf(targets.stream()
-        .map(name -> readiness.computeIfAbsent(name, k -> new CompletableFuture<>()))
+        .map(readiness::get).filter(java.util.Objects::nonNull)
         .toArray(CompletableFuture[]::new));
     ScheduledFuture<?> timer = all.isDone() ? null : waitAtMost(all);
     all.whenComplete((ok, ignored) -> {
@@ -214,7 +239,23 @@ final class ListenerDiscovery implements Discovery {
     }
     publish(router);
     publishedKeys = keys;
-    overlay.put(owner, keys); // withdraws the clusters no route names any more
+    withdrawLater(g, keys);
+  }
+
+  /** Withdraws the clusters no route names any more, once the new router is in force. */
+  private void withdrawLater(long g, Map<String, String> keys) {
+    try {
+      scheduler.schedule(() -> {
+        synchronized (this) {
+          if (closed || g != generation) {
+            return; // a newer change withdraws what it must
+          }
+          overlay.put(owner, keys);
+        }
+      }, WITHDRAW_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      // the client is closing: everything is withdrawn anyway
+    }
   }
 
   private void publish(RequestRouter router) {

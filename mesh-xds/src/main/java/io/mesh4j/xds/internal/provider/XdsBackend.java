@@ -17,6 +17,7 @@ import io.mesh4j.xds.internal.bootstrap.XdsBootstrap;
 import io.mesh4j.xds.internal.client.XdsClient;
 import io.mesh4j.xds.internal.client.XdsClientSettings;
 import io.mesh4j.xds.internal.client.XdsClientStatus;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,9 +36,9 @@ public final class XdsBackend implements DiscoveryBackend {
   private static final Logger log = LoggerFactory.getLogger(XdsBackend.class);
 
   /** mesh-tls's keys, by name only (mesh-tls is optional): to see whether the user chose a TLS mode. */
-  private static final ConfigKey<String> GLOBAL_TLS_MODE = ConfigKey.global("mesh.tls.mode", ValueParsers.nonEmpty())
+  private static final ConfigKey<?> GLOBAL_TLS_MODE = ConfigKey.global("mesh.tls.mode", ValueParsers.nonEmpty())
       .build();
-  private static final ConfigKey<String> SERVICE_TLS_MODE = ConfigKey.service("tls.mode", ValueParsers.nonEmpty())
+  private static final ConfigKey<?> SERVICE_TLS_MODE = ConfigKey.service("tls.mode", ValueParsers.nonEmpty())
       .build();
 
   private final XdsBootstrap bootstrap;
@@ -46,11 +47,13 @@ public final class XdsBackend implements DiscoveryBackend {
   private final XdsClientSettings settings;
   private final XdsOverlay overlay;
   private final ClusterKeyFilter filter;
-  private final ConcurrentMap<String, String> refusals = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Refusal> refusals = new ConcurrentHashMap<>();
   /** Per cluster-fed service: completed by its first answer (a new router waits for its targets'). */
   private final ConcurrentMap<String, CompletableFuture<Void>> readiness = new ConcurrentHashMap<>();
   /** Carried by every update: the status supplier. */
   private final ServiceAttributes attributes;
+  /** The user's services fed by an xDS cluster, by name: their cluster (a derived service must not take the name). */
+  private final Map<String, String> userClusters;
   private XdsClient client;
   private boolean closed;
 
@@ -68,20 +71,45 @@ public final class XdsBackend implements DiscoveryBackend {
     Supplier<XdsStatus> statusSupplier = () -> status().map(XdsStatuses::of).orElse(XdsStatuses.IDLE);
     this.attributes = ServiceAttributes.builder().set(statusKey, statusSupplier).build();
     MeshConfig user = context.meshConfig(); // at open: the user's own (the overlay is still empty)
-    this.filter = ClusterKeyFilter.forClassPath(service -> userTlsModeKey(user, service));
+    // a service the user feeds from another xDS cluster: a derived service must not take its name
+    this.userClusters = user.services().values().stream()
+        .filter(s -> s.get(XdsKeys.CLUSTER) != null && !s.name().equals(DerivedServiceNames.of(s.get(XdsKeys.CLUSTER))))
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(ServiceConfig::name, s -> s.get(XdsKeys.CLUSTER)));
+    this.filter = ClusterKeyFilter.forClassPath(service -> userTlsMode(user, service));
   }
 
-  private static String userTlsModeKey(MeshConfig user, String service) {
+  /**
+   * The TLS mode the user set for a service: {@code mesh.tls.mode=disabled} first (it turns mesh-tls
+   * off for every service), then the service's own key or {@code mesh.defaults.tls.mode} (a configured
+   * service's view includes the defaults), then {@code mesh.tls.mode}. Values are read as text, as
+   * mesh-tls (optional) parses them into its own types.
+   */
+  static ClusterKeyFilter.UserTlsMode userTlsMode(MeshConfig user, String service) {
+    ClusterKeyFilter.UserTlsMode global = user.isSet(GLOBAL_TLS_MODE)
+        ? new ClusterKeyFilter.UserTlsMode(GLOBAL_TLS_MODE.name(), text(user.get(GLOBAL_TLS_MODE)))
+        : null;
+    if (global != null && global.disabled()) {
+      return global;
+    }
     Optional<ServiceConfig> own = user.service(service);
     if (own.isPresent() && own.get().isSet(SERVICE_TLS_MODE)) {
-      return "mesh.services." + service + ".tls.mode";
+      String key = user.isServiceDefaultSet(SERVICE_TLS_MODE)
+          ? "mesh.services." + service + ".tls.mode (or mesh.defaults.tls.mode)"
+          : "mesh.services." + service + ".tls.mode";
+      return new ClusterKeyFilter.UserTlsMode(key, text(own.get().get(SERVICE_TLS_MODE)));
     }
-    return user.isSet(GLOBAL_TLS_MODE) ? GLOBAL_TLS_MODE.name() : null;
+    return global;
   }
 
-  private synchronized XdsClient client() {
+  /** An enum of mesh-tls or a string: its configuration text. */
+  private static String text(Object value) {
+    return String.valueOf(value).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private synchronized XdsClient client(String service) {
     if (closed) {
-      throw new IllegalStateException("xDS backend closed");
+      throw new IllegalStateException("xDS backend closed: service '" + service + "' cannot watch xDS server "
+          + bootstrap.serverUri() + " (the client is closing)");
     }
     if (client == null) {
       log.info("xDS: connecting to {} ({}) as node {}", bootstrap.serverUri(), bootstrap.origin(),
@@ -99,15 +127,15 @@ public final class XdsBackend implements DiscoveryBackend {
     String listenerName = config.get(XdsKeys.LISTENER);
     boolean ignoreDeletion = bootstrap.ignoreResourceDeletion();
     if (listenerName != null) {
-      return new ListenerDiscovery(service, listenerName, client(), overlay, refusals, readiness, context.scheduler(),
-          attributes, watched.listener(), ignoreDeletion);
+      return new ListenerDiscovery(service, listenerName, client(service), overlay, refusals, readiness, context.scheduler(),
+          attributes, watched.listener(), ignoreDeletion, userClusters::get);
     }
     String cluster = config.get(XdsKeys.CLUSTER);
     if (cluster == null) { // the provider's validation forbids it; a guard for a client built without it
       throw new IllegalArgumentException("mesh.services." + service + ".xds.cluster or .xds.listener is required"
           + " with discovery=xds");
     }
-    return new ClusterDiscovery(service, cluster, client(), overlay, filter, refusals, readiness, attributes,
+    return new ClusterDiscovery(service, cluster, client(service), overlay, filter, refusals, readiness, attributes,
         watched.listener(), ignoreDeletion);
   }
 

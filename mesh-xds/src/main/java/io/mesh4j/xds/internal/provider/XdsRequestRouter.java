@@ -26,16 +26,18 @@ final class XdsRequestRouter implements RequestRouter {
   /** Per route (XdsRouteMatch compares by identity), per cluster. */
   private final ConcurrentHashMap<XdsRouteMatch, Map<String, RouteDecision>> decisions = new ConcurrentHashMap<>();
   private final Function<String, String> derivedService;
-  /** Clusters that refuse requests (TLS without mesh-tls): cluster → why; read per request. */
-  private final Function<String, String> refusal;
+  /** Derived services that refuse requests (TLS would be plaintext): service → why; read per request. */
+  private final Function<String, RouteDecision> refusal;
+  /** The last authority built from a URL (host, port): most requests of a client go to one. */
+  private volatile Authority lastAuthority = new Authority("", -1, "");
   private final RouteDecision noVirtualHostOrRoute;
 
   /**
    * @param derivedService the mesh service of each cluster
-   * @param refusal why a cluster's requests are refused, or null
+   * @param refusal the refusal of a derived service's requests (a no-route decision), or null
    */
   XdsRequestRouter(String listener, XdsRouteTable table, Function<String, String> derivedService,
-      Function<String, String> refusal) {
+      Function<String, RouteDecision> refusal) {
     this.listener = listener;
     this.table = table;
     this.derivedService = derivedService;
@@ -75,23 +77,34 @@ final class XdsRequestRouter implements RequestRouter {
       return perCluster.get("");
     }
     String cluster = route.pickCluster();
-    String refused = refusal.apply(cluster);
-    if (refused != null) {
-      return RouteDecision.noRoute(refused);
-    }
     RouteDecision decision = perCluster.get(cluster);
+    RouteDecision refused = refusal.apply(decision.service());
+    if (refused != null) {
+      return refused;
+    }
     String hashKey = route.hashKey(pathAndQuery, request.headers());
     return hashKey == null ? decision : decision.withHashKey(hashKey);
   }
 
   /** The Host the request carries: a Host header the caller set, else the URL's host[:port], as OkHttp sends it. */
-  private static String authority(Request request, HttpUrl url) {
+  private String authority(Request request, HttpUrl url) {
     String host = request.header("Host");
     if (host != null) {
       return host;
     }
-    return url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+    if (url.port() == HttpUrl.defaultPort(url.scheme())) {
+      return url.host();
+    }
+    Authority last = lastAuthority;
+    if (last.port == url.port() && last.host.equals(url.host())) {
+      return last.text; // no host:port string per request
+    }
+    Authority built = new Authority(url.host(), url.port(), url.host() + ":" + url.port());
+    lastAuthority = built;
+    return built.text;
   }
+
+  private record Authority(String host, int port, String text) {}
 
   @Override
   public String toString() {

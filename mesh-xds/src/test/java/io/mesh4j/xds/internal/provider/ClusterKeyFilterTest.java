@@ -23,7 +23,8 @@ class ClusterKeyFilterTest {
 
   @Test
   void aPlaintextClusterDoesNotDowngradeTheUsersExplicitTlsMode() {
-    ClusterKeyFilter filter = new ClusterKeyFilter(true, true, service -> "mesh.tls.mode");
+    ClusterKeyFilter filter = new ClusterKeyFilter(true, true,
+        service -> new ClusterKeyFilter.UserTlsMode("mesh.tls.mode", "strict"));
 
     try (LogCapture logs = new LogCapture()) {
       ClusterKeyFilter.Result result = filter.filter("orders", CLUSTER, Map.of("lb", "random", "tls.mode", "disabled"));
@@ -70,5 +71,17 @@ class ClusterKeyFilterTest {
       assertThat(logs.warnings("mesh-resilience")).hasSize(1).first().asString()
           .contains("mesh-resilience").contains("bulkhead.max-concurrent-requests=100");
     }
+  }
+
+  @Test
+  void aTlsClusterFailsClosedWhenTheUserTurnedTlsOffNamingTheClusterAndTheKey() {
+    ClusterKeyFilter filter = new ClusterKeyFilter(true, true,
+        service -> new ClusterKeyFilter.UserTlsMode("mesh.tls.mode", "disabled"));
+
+    ClusterKeyFilter.Result result = filter.filter("orders", CLUSTER,
+        Map.of("tls.mode", "strict", "identity", "spiffe://cluster.local/ns/default/sa/orders"));
+
+    assertThat(result.failClosedReason()).contains(CLUSTER).contains("mesh.tls.mode=disabled").contains("plaintext");
+    assertThat(result.keys()).isEmpty();
   }
 }
