@@ -26,11 +26,16 @@ final class ConfigOverlays implements AutoCloseable {
   private final MeshRuntime runtime;
   private final ThreadPoolExecutor executor;
   private volatile Thread applying; // the overlay thread while it applies: close() from there must not wait for itself
+  private volatile Thread worker; // the last thread started: the executor terminates a moment before it has ended
 
   ConfigOverlays(MeshRuntime runtime) {
     this.runtime = runtime;
-    this.executor = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        runtime.threadFactory("config-overlay"));
+    java.util.concurrent.ThreadFactory threads = runtime.threadFactory("config-overlay");
+    this.executor = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = threads.newThread(r);
+      worker = t;
+      return t;
+    });
     this.executor.allowCoreThreadTimeOut(true);
   }
 
@@ -76,8 +81,11 @@ final class ConfigOverlays implements AutoCloseable {
       return;
     }
     try {
+      Thread last = worker;
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
         log.warn("mesh4j configuration overlay thread did not stop within 5s");
+      } else if (last != null) {
+        last.join(1_000); // terminated means its last task ended; the thread itself ends just after
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
