@@ -59,7 +59,7 @@ public final class MeshClient implements AutoCloseable {
   private MeshClient(MeshRuntime runtime, ConfigLoading loading) {
     this.runtime = runtime;
     this.loading = loading;
-    this.applier = new ConfigApplier(runtime, loading.origin());
+    this.applier = runtime.configApplier();
   }
 
   /**
@@ -400,7 +400,7 @@ public final class MeshClient implements AutoCloseable {
       // read before loading: an edit made while the client starts is then seen as a change
       Map<Path, java.util.Optional<java.nio.ByteBuffer>> contents = ConfigWatcher.read(files);
       MeshConfig config = loading.load();
-      MeshClient client = new MeshClient(MeshRuntime.start(config, plugins, clock), loading);
+      MeshClient client = new MeshClient(MeshRuntime.start(config, plugins, clock, loading.origin()), loading);
       try {
         client.runtime.scheduler().execute(OkHttpCompatibility::warnAboutSecondCopy);
         client.watch(contents);

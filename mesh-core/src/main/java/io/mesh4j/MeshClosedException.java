@@ -36,6 +36,16 @@ public final class MeshClosedException extends IOException {
         true);
   }
 
+  /**
+   * A configuration overlay's change ({@code source}, e.g. "overlay xds") came after a shutdown began
+   * or the client closed.
+   */
+  public static MeshClosedException overlayRefused(String ownService, boolean closed, String source) {
+    return new MeshClosedException(
+        "MeshClient of service '" + ownService + "' is " + (closed ? "closed" : "shutting down")
+            + ": the change of " + source + " was not applied", true);
+  }
+
   /** {@link MeshClient#wrap} called on a closed (or shutting down) client. */
   static MeshClosedException cannotWrap(String ownService, boolean closed) {
     return new MeshClosedException(

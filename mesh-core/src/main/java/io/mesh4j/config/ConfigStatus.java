@@ -24,9 +24,23 @@ public final class ConfigStatus {
   private final Instant appliedAt;
   private final List<String> restartRequired;
   private final Rejection lastRejection;
+  private final java.util.Map<String, java.util.Map<String, String>> overlays;
 
   public ConfigStatus(
       long version, String origin, Instant appliedAt, List<String> restartRequired, Rejection lastRejection) {
+    this(version, origin, appliedAt, restartRequired, lastRejection, java.util.Map.of());
+  }
+
+  /**
+   * @param overlays the properties each configuration overlay contributes now, by overlay name
+   *     (see {@link ConfigOverlay}); the user's keys win over them
+   */
+  public ConfigStatus(long version, String origin, Instant appliedAt, List<String> restartRequired,
+      Rejection lastRejection, java.util.Map<String, java.util.Map<String, String>> overlays) {
+    java.util.Map<String, java.util.Map<String, String>> copy = new java.util.TreeMap<>();
+    overlays.forEach((name, properties) -> copy.put(name, java.util.Collections.unmodifiableSortedMap(
+        new java.util.TreeMap<>(properties))));
+    this.overlays = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(copy));
     this.version = version;
     this.origin = Objects.requireNonNull(origin, "origin");
     this.appliedAt = Objects.requireNonNull(appliedAt, "appliedAt");
@@ -54,6 +68,14 @@ public final class ConfigStatus {
     return restartRequired;
   }
 
+  /**
+   * The properties each configuration overlay (e.g. "xds") contributes now, by overlay name, as
+   * the overlay set them: where a key is also the user's, the user's value is the one in force.
+   */
+  public java.util.Map<String, java.util.Map<String, String>> overlays() {
+    return overlays;
+  }
+
   /** The last refused change, if one was refused after the running configuration was applied. */
   public Optional<Rejection> lastRejection() {
     return Optional.ofNullable(lastRejection);
@@ -63,6 +85,7 @@ public final class ConfigStatus {
   public String toString() {
     return "ConfigStatus{version=" + version + ", origin=" + origin + ", appliedAt=" + appliedAt
         + (restartRequired.isEmpty() ? "" : ", restartRequired=" + restartRequired)
+        + (overlays.isEmpty() ? "" : ", overlays=" + overlays.keySet())
         + (lastRejection == null ? "" : ", lastRejection=" + lastRejection.problems().size() + " problems at "
             + lastRejection.at())
         + "}";

@@ -60,12 +60,22 @@ public final class MeshConfig {
         .build();
   }
 
+  /** The per-service key naming a service's discovery provider: an overlay adds a service by setting it. */
+  private static final String DISCOVERY_KEY = "discovery";
+
   private final Map<String, Object> globals;
   private final SortedMap<String, ServiceConfig> services;
+  /** The mesh.defaults.* values, kept for services an overlay adds. */
+  private final Map<String, Object> serviceDefaults;
 
   MeshConfig(Map<String, Object> globals, Map<String, ServiceConfig> services) {
+    this(globals, services, Map.of());
+  }
+
+  MeshConfig(Map<String, Object> globals, Map<String, ServiceConfig> services, Map<String, Object> serviceDefaults) {
     this.globals = Map.copyOf(globals);
     this.services = new TreeMap<>(services);
+    this.serviceDefaults = Map.copyOf(serviceDefaults);
   }
 
   /** This workload's service name ({@code mesh.service}). */
@@ -98,6 +108,11 @@ public final class MeshConfig {
     return globals.containsKey(key.name());
   }
 
+  /** True when {@code mesh.defaults.<key>} sets this per-service key explicitly. */
+  public boolean isServiceDefaultSet(ConfigKey<?> key) {
+    return serviceDefaults.containsKey(key.name());
+  }
+
   /** Every configured service, by name, in name order. */
   public Map<String, ServiceConfig> services() {
     return java.util.Collections.unmodifiableSortedMap(services);
@@ -126,14 +141,35 @@ public final class MeshConfig {
         merged.put(key, value);
       }
     }
-    return new MeshConfig(merged, services);
+    return new MeshConfig(merged, services, serviceDefaults);
   }
 
   /** This configuration with one service's configuration replaced (or added). */
   public MeshConfig withService(ServiceConfig service) {
     Map<String, ServiceConfig> next = new TreeMap<>(services);
     next.put(service.name(), service);
-    return new MeshConfig(globals, next);
+    return new MeshConfig(globals, next, serviceDefaults);
+  }
+
+  /**
+   * This configuration with the services of {@code overlay} (a configuration a running component
+   * contributes, see {@link ConfigOverlay}) under it: per service, a key this configuration sets
+   * wins over the overlay's. A service only the overlay names is added (with this configuration's
+   * service defaults) when the overlay sets its {@code discovery} key; otherwise the overlay's keys
+   * for it wait for this configuration to define the service (an overlay's policy for a service
+   * the user removed must not keep a ghost of it). Globals are this configuration's.
+   */
+  public MeshConfig withOverlay(MeshConfig overlay) {
+    Map<String, ServiceConfig> merged = new TreeMap<>(services);
+    overlay.services.forEach((name, contributed) -> {
+      ServiceConfig own = services.get(name);
+      if (own != null) {
+        merged.put(name, own.under(contributed));
+      } else if (contributed.setsOwn(DISCOVERY_KEY)) {
+        merged.put(name, contributed.withDefaults(serviceDefaults));
+      }
+    });
+    return new MeshConfig(globals, merged, serviceDefaults);
   }
 
   @Override

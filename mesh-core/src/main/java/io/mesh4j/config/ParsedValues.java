@@ -55,7 +55,7 @@ final class ParsedValues {
   MeshConfig toConfig() {
     Map<String, ServiceConfig> configs = new TreeMap<>();
     services.forEach((name, values) -> configs.put(name, new ServiceConfig(name, values, defaults)));
-    return new MeshConfig(globals, configs);
+    return new MeshConfig(globals, configs, defaults);
   }
 
   private static String messageOf(RuntimeException e) {

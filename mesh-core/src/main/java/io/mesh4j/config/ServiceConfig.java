@@ -36,6 +36,37 @@ public final class ServiceConfig {
     return new ServiceConfig(name, byName, Map.of());
   }
 
+  /** This service with {@code overlay}'s keys where this one sets none (its own keys win). */
+  ServiceConfig under(ServiceConfig overlay) {
+    Map<String, Object> merged = new java.util.HashMap<>(overlay.values);
+    merged.putAll(values);
+    return new ServiceConfig(name, merged, defaults);
+  }
+
+  ServiceConfig withDefaults(Map<String, Object> serviceDefaults) {
+    return new ServiceConfig(name, values, serviceDefaults);
+  }
+
+  /**
+   * This service with {@code overrides} set over its own keys: a request's view of a service
+   * (per-route overrides of xDS routes, see {@link io.mesh4j.routing.RouteDecision}).
+   */
+  public ServiceConfig withOverrides(Map<ConfigKey<?>, ?> overrides) {
+    Map<String, Object> merged = new java.util.HashMap<>(values);
+    overrides.forEach((key, value) -> {
+      if (key.scope() != ConfigKey.Scope.SERVICE) {
+        throw new IllegalArgumentException(key + " is not a per-service key");
+      }
+      merged.put(key.name(), Objects.requireNonNull(value, key.name()));
+    });
+    return new ServiceConfig(name, merged, defaults);
+  }
+
+  /** True when this service's own keys (not the service defaults) set {@code keyName}. */
+  boolean setsOwn(String keyName) {
+    return values.containsKey(keyName);
+  }
+
   /** The logical service name, as used in request URLs ({@code http://<name>/...}). */
   public String name() {
     return name;

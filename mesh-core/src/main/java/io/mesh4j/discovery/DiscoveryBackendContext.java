@@ -22,4 +22,16 @@ public interface DiscoveryBackendContext {
 
   /** The client's event bus. */
   MeshEvents events();
+
+  /**
+   * This backend's configuration overlay (named after its provider): per-service keys and whole
+   * services the backend contributes under the user's configuration, applied live. A default
+   * method so that contexts implemented outside mesh4j (tests of a provider) still compile.
+   *
+   * @throws UnsupportedOperationException when this context offers no overlay
+   */
+  default io.mesh4j.config.ConfigOverlay configOverlay() {
+    throw new UnsupportedOperationException(getClass().getName() + " offers no configuration overlay: a discovery"
+        + " backend that contributes configuration needs the context a MeshClient gives it");
+  }
 }

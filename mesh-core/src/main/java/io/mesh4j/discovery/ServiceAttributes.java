@@ -37,6 +37,13 @@ public final class ServiceAttributes {
    */
   public static final Key<List<String>> PEER_IDENTITIES = Key.create("peer-identities");
 
+  /**
+   * Makes the service a routing service: each request to it is sent to the service its router
+   * chooses (see {@link io.mesh4j.routing.RequestRouter}). Such a service needs no endpoints of
+   * its own: publish an update with none, and this attribute.
+   */
+  public static final Key<io.mesh4j.routing.RequestRouter> REQUEST_ROUTER = Key.create("request-router");
+
   public static final ServiceAttributes EMPTY = new ServiceAttributes(Map.of());
 
   private final Map<Key<?>, Object> values;

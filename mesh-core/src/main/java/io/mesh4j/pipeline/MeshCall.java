@@ -12,10 +12,25 @@ import okhttp3.Call;
  */
 public interface MeshCall {
 
-  /** The logical service name (the request's host). */
+  /**
+   * The logical service name the request is served by: the request's host, or, when that service
+   * routes (see {@link #routedFrom()}), the service its router chose.
+   */
   String service();
 
-  /** The service's configuration as captured when the request started. */
+  /**
+   * The routing service the caller addressed when its router sent this request to {@link
+   * #service()} (e.g. the xDS listener's service whose route chose this cluster), or null when the
+   * request was not routed. The request's {@code Host} stays the addressed name.
+   */
+  default String routedFrom() {
+    return null;
+  }
+
+  /**
+   * The service's configuration as captured when the request started; for a routed request, the
+   * chosen service's with the route's overrides ({@code timeout}, {@code retry.*}, ...) set.
+   */
   ServiceConfig config();
 
   /** The service as captured when the request started: configuration and discovery attributes. */

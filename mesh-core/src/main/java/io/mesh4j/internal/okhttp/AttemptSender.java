@@ -46,14 +46,15 @@ final class AttemptSender {
     Endpoint endpoint = pick.endpoint();
     MeshAttempt attempt = call.newAttempt(endpoint);
     TransportSecurity security = runtime.transportSecurityOrNull();
-    boolean secure = security != null && security.securesService(snapshot);
+    // a route's derived snapshot differs only in per-request keys: secure as the service's own
+    boolean secure = security != null && security.securesService(snapshot.base());
     OriginalHeaders original = new OriginalHeaders();
     Request physical = rewrite(logical, endpoint, secure, attempt, original);
 
     Interceptor.Chain meshChain =
         chain.withRetryOnConnectionFailure(false).withConnectionPool(runtime.connectionPool());
     if (secure) {
-      meshChain = security.secure(meshChain, snapshot);
+      meshChain = security.secure(meshChain, snapshot.base());
     }
     Interceptor.Chain network = meshChain;
     List<MeshStage> stages = runtime.attemptStages();
@@ -120,23 +121,28 @@ final class AttemptSender {
   }
 
   private PickResult pick(RouteSnapshot snapshot, MeshCallImpl call, Request logical) throws IOException {
-    String hashKey = hashKey(snapshot, logical);
+    String hashKey = call.routeHashKey();
+    if (hashKey == null) {
+      hashKey = hashKey(snapshot, logical);
+    }
     java.util.Set<io.mesh4j.discovery.Endpoint> tried = call.triedEndpoints();
     // a first attempt without a hash key, i.e. almost every request: the shared empty request
     PickRequest pickRequest = hashKey == null && tried.isEmpty() ? PickRequest.empty() : new PickRequest(hashKey, tried);
     PickResult pick = snapshot.pick(pickRequest);
     ServiceRoute route = snapshot.route();
     if (pick.isPending()) {
-      long waitUntil = runtime.clock().nanoTime() + snapshot.initialWait().toNanos();
-      try {
-        // first discovery's answer, then the policy's first picker (a policy may publish later)
-        route.awaitFirstAnswer(snapshot.initialWait().toNanos());
-        if (route.hasAnswered() && route.discoveryError() == null) { // endpoints came: the policy may be slow
+      long waitUntil = call.discoveryWaitUntil();
+      DiscoveryWait.await(route, waitUntil - runtime.clock().nanoTime(), call.okHttpCall());
+      if (call.okHttpCall().isCanceled()) {
+        throw new IOException("Canceled"); // as OkHttp says it; a deadline's cancel becomes its timeout
+      }
+      if (route.hasAnswered() && route.discoveryError() == null) { // endpoints came: the policy may be slow
+        try {
           snapshot.awaitPicker(Math.max(0, waitUntil - runtime.clock().nanoTime()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted waiting for discovery of " + snapshot.name());
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted waiting for discovery of " + snapshot.name());
       }
       if (route.isClosed()) {
         throw runtime.isClosed()
@@ -151,10 +157,13 @@ final class AttemptSender {
       if (cause != null) {
         reason = "discovery failed: " + cause.getMessage();
       } else if (pick.isPending()) {
+        // the time this request actually waited (from its start: a routed one waited for its router too)
+        long waited = TimeUnit.NANOSECONDS.toMillis(Math.max(0, runtime.clock().nanoTime() - call.startNanos()));
         reason = route.hasAnswered()
             ? "load-balancing policy '" + snapshot.policyName() + "' published no picker within "
-                + snapshot.initialWait().toMillis() + "ms"
-            : "discovery gave no answer within " + snapshot.initialWait().toMillis() + "ms";
+                + waited + "ms of the request's start"
+            : "discovery gave no answer within " + waited + "ms of the request's start (discovery.initial-wait "
+                + snapshot.initialWait().toMillis() + "ms)";
       }
       throw new NoHealthyEndpointException(snapshot.name(), reason, cause);
     }

@@ -41,8 +41,13 @@ final class CallDeadline {
    * @throws RejectedExecutionException when the client is closing
    */
   synchronized void start(Duration timeout, long startNanos) {
+    start(timeout, startNanos, null);
+  }
+
+  /** Starts a timeout that is not the service's own key ({@code source} says what it is), e.g. a route's. */
+  synchronized void start(Duration timeout, long startNanos, String source) {
     if (timeout != null) {
-      arm(startNanos + timeout.toNanos(), null, timeout.toMillis());
+      arm(startNanos + timeout.toNanos(), source, timeout.toMillis());
     }
   }
 

@@ -39,9 +39,31 @@ final class MeshCallImpl extends TrackedCall implements MeshCall {
   private Runnable firstCompletionAction; // guarded by this
   private List<Runnable> moreCompletionActions; // guarded by this
   private boolean completed; // guarded by this
+  private final String routedFrom; // the routing service the caller addressed, or null
+  private final String routeHashKey; // the route's hash key, or null
+  private final long discoveryWaitUntil; // until when an attempt may wait for the service's first answer
 
   MeshCallImpl(
       RouteSnapshot snapshot, Call okHttpCall, long startNanos, MeshClock clock, ScheduledExecutorService scheduler) {
+    this(snapshot, null, null, okHttpCall, startNanos, clock, scheduler);
+  }
+
+  MeshCallImpl(RouteSnapshot snapshot, String routedFrom, String routeHashKey, Call okHttpCall, long startNanos,
+      MeshClock clock, ScheduledExecutorService scheduler) {
+    this(snapshot, routedFrom, routeHashKey, okHttpCall, startNanos,
+        DiscoveryWait.until(startNanos, snapshot.initialWait()), clock, scheduler);
+  }
+
+  /**
+   * A call routed by {@code routedFrom}'s router to the service of {@code snapshot} (with the
+   * route's overrides), hashed by {@code routeHashKey} when not null; its attempts wait for the
+   * service's first discovery answer until {@code discoveryWaitUntil} (clock nanos).
+   */
+  MeshCallImpl(RouteSnapshot snapshot, String routedFrom, String routeHashKey, Call okHttpCall, long startNanos,
+      long discoveryWaitUntil, MeshClock clock, ScheduledExecutorService scheduler) {
+    this.discoveryWaitUntil = discoveryWaitUntil;
+    this.routedFrom = routedFrom;
+    this.routeHashKey = routeHashKey;
     this.snapshot = snapshot;
     this.okHttpCall = okHttpCall;
     this.startNanos = startNanos;
@@ -53,14 +75,38 @@ final class MeshCallImpl extends TrackedCall implements MeshCall {
     return snapshot;
   }
 
+  @Override
+  public String routedFrom() {
+    return routedFrom;
+  }
+
+  /**
+   * Until when (clock nanos) an attempt may wait for the service's first discovery answer: the
+   * service's initial-wait counted from the request's start, so a routed request that waited for
+   * its router waits for its target only for what is left.
+   */
+  long discoveryWaitUntil() {
+    return discoveryWaitUntil;
+  }
+
+  /** The hash key the route chose for this request, or null (then the service's lb.hash-header applies). */
+  String routeHashKey() {
+    return routeHashKey;
+  }
+
   /**
    * Starts the service's {@code timeout} for this call, if it has one.
    *
    * @throws java.util.concurrent.RejectedExecutionException when the client is closing
    */
   void startTimeout(Duration timeout) {
+    startTimeout(timeout, null);
+  }
+
+  /** As {@link #startTimeout(Duration)}, for a timeout that is not the service's own key ({@code source}: what it is). */
+  void startTimeout(Duration timeout, String source) {
     if (timeout != null) {
-      deadlineCreated().start(timeout, startNanos);
+      deadlineCreated().start(timeout, startNanos, source);
     }
   }
 

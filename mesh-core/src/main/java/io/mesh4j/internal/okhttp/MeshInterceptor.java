@@ -65,24 +65,25 @@ public final class MeshInterceptor implements Interceptor {
     if (runtime.refusesCalls()) { // closed, or shutting down: calls already under way go on
       throw runtime.refusal(route.name());
     }
-    RouteSnapshot snapshot = route.current();
-    if (request.isHttps()) {
-      refuseDowngrade(snapshot);
-    }
+    // the call's clock starts now: its timeout covers a wait for the service's first discovery answer
     long start = runtime.clock().nanoTime();
-    MeshCallImpl call = new MeshCallImpl(snapshot, chain.call(), start, runtime.clock(), runtime.scheduler());
-    runtime.inFlight().add(call);
+    // hasAnswered() before current(): true only once the answer's snapshot (e.g. its router) is published
+    boolean answered = route.hasAnswered();
+    RouteSnapshot snapshot = route.current();
+    WaitingCall waiting = null;
+    if (!answered && snapshot.router() == null) {
+      // Before its first answer a service may turn out to route (its router comes with the answer):
+      // wait for it here, in flight, rather than in the attempt, where the call is bound to it.
+      waiting = new WaitingCall(chain.call());
+      snapshot = awaitFirstAnswer(route, snapshot, waiting, start);
+    }
+    MeshCallImpl call;
     try {
-      // A shutdown or close() may have begun between the check and add; if it has not by now,
-      // it sees this call in flight and waits for (or cancels) it.
-      if (runtime.refusesCalls()) {
-        throw new RejectedExecutionException("closed");
+      call = newCall(chain, request, snapshot, start, waiting != null);
+    } finally {
+      if (waiting != null) {
+        runtime.inFlight().remove(waiting); // after the call was added: a shutdown never sees none in between
       }
-      call.startTimeout(snapshot.timeout());
-    } catch (RejectedExecutionException closing) {
-      runtime.inFlight().remove(call);
-      call.complete();
-      throw runtime.refusal(route.name());
     }
     CallScope finish = new CallScope(chain, call);
     Response response;
@@ -103,6 +104,116 @@ public final class MeshInterceptor implements Interceptor {
     }
     CompletionBody body = new CompletionBody(response.body(), finish, finish);
     return response.newBuilder().body(body).build();
+  }
+
+  /**
+   * The call for a request: on the addressed service, or on the service its router chose (with
+   * the route's overrides), registered in flight with its timeout started.
+   */
+  private MeshCallImpl newCall(Chain chain, Request request, RouteSnapshot snapshot, long start, boolean waited)
+      throws IOException {
+    String routedFrom = null;
+    String routeHashKey = null;
+    String timeoutSource = null;
+    io.mesh4j.routing.RequestRouter router = snapshot.router();
+    if (router != null) {
+      io.mesh4j.routing.RouteDecision decision;
+      try {
+        decision = router.route(request);
+      } catch (RuntimeException e) {
+        io.mesh4j.NoRouteException failed = new io.mesh4j.NoRouteException(snapshot.name(),
+            "the router of service '" + snapshot.name() + "' failed: " + e);
+        failed.initCause(e);
+        throw failed;
+      }
+      routedFrom = snapshot.name();
+      RouteSnapshot routing = snapshot;
+      snapshot = RequestRouting.target(runtime, snapshot, decision, request);
+      if (routing.demandsSecurity()) {
+        refusePlaintextTarget(routing, snapshot.base());
+      }
+      routeHashKey = decision.hashKey();
+      timeoutSource = snapshot.timeoutSource(); // built once with the derived snapshot
+    }
+    if (request.isHttps()) {
+      refuseDowngrade(snapshot.base());
+    }
+    MeshCallImpl call = new MeshCallImpl(
+        snapshot, routedFrom, routeHashKey, chain.call(), start, runtime.clock(), runtime.scheduler());
+    runtime.inFlight().add(call);
+    try {
+      // A shutdown or close() may have begun between the check and add; if it has not by now,
+      // it sees this call in flight and waits for (or cancels) it. A call that waited for discovery
+      // was in flight all along: only a close() refuses it.
+      if (waited ? runtime.isClosed() : runtime.refusesCalls()) {
+        throw new RejectedExecutionException("closed");
+      }
+      call.startTimeout(snapshot.timeout(), timeoutSource);
+    } catch (RejectedExecutionException closing) {
+      runtime.inFlight().remove(call);
+      call.complete();
+      throw runtime.refusal(snapshot.name());
+    }
+    if (waited && call.remainingNanos() <= 0) {
+      // its deadline passed while it waited for discovery: never sent
+      IOException timedOut = call.timeoutException();
+      runtime.inFlight().remove(call);
+      call.complete();
+      throw timedOut;
+    }
+    return call;
+  }
+
+  /**
+   * Waits for the service's first answer, in flight, at most its discovery.initial-wait and at
+   * most what is left of its timeout (both from the request's start), and not past a cancel();
+   * its snapshot then.
+   */
+  private RouteSnapshot awaitFirstAnswer(ServiceRoute route, RouteSnapshot snapshot, WaitingCall waiting, long start)
+      throws IOException {
+    runtime.inFlight().add(waiting);
+    boolean ok = false;
+    try {
+      if (runtime.refusesCalls()) {
+        throw runtime.refusal(route.name());
+      }
+      long until = DiscoveryWait.until(start, snapshot.initialWait());
+      if (snapshot.timeout() != null) {
+        until = Math.min(until, DiscoveryWait.until(start, snapshot.timeout()));
+      }
+      DiscoveryWait.await(route, until - runtime.clock().nanoTime(), waiting.okHttpCall());
+      if (waiting.okHttpCall().isCanceled()) {
+        throw new IOException("Canceled"); // as OkHttp says it
+      }
+      if (route.isClosed()) {
+        throw runtime.isClosed()
+            ? MeshClosedException.duringRequest(route.name())
+            : new io.mesh4j.ServiceRemovedException(route.name());
+      }
+      ok = true;
+      return route.current(); // after the wait: hasAnswered() was released after publication
+    } finally {
+      if (!ok) {
+        runtime.inFlight().remove(waiting);
+      }
+    }
+  }
+
+  /** A request in flight while it waits for its service's first discovery answer, before its call exists. */
+  private static final class WaitingCall extends io.mesh4j.internal.runtime.TrackedCall {
+    private final okhttp3.Call okHttpCall;
+
+    WaitingCall(okhttp3.Call okHttpCall) {
+      this.okHttpCall = okHttpCall;
+    }
+
+    @Override
+    public okhttp3.Call okHttpCall() {
+      return okHttpCall;
+    }
+
+    @Override
+    public void complete() {}
   }
 
   /**
@@ -135,6 +246,17 @@ public final class MeshInterceptor implements Interceptor {
       guardedDns = pair;
     }
     return pair.guarded();
+  }
+
+  /** A routing service configured for mTLS never sends its requests to a target called over plaintext. */
+  private void refusePlaintextTarget(RouteSnapshot routing, RouteSnapshot target)
+      throws io.mesh4j.PlaintextRefusedException {
+    io.mesh4j.spi.TransportSecurity security = runtime.transportSecurityOrNull();
+    if (security == null || !security.securesService(target)) {
+      throw io.mesh4j.PlaintextRefusedException.routedToPlaintext(routing.name(), target.name(),
+          security == null ? "mesh-tls is not on the class path"
+              : "mesh.tls.mode or mesh.services." + target.name() + ".tls.mode is disabled");
+    }
   }
 
   /** {@code https://orders/...} is sent over mTLS or not at all: never downgraded to http. */

@@ -52,7 +52,9 @@ final class DiscoveryState {
     }
     lastGood = update;
     log.debug("service '{}' endpoints: {}", service, update.endpoints());
-    if (update.endpoints().isEmpty()) {
+    if (update.endpoints().isEmpty()
+        && update.attributes().get(io.mesh4j.discovery.ServiceAttributes.REQUEST_ROUTER) == null) {
+      // (a routing service has none of its own: its requests go where its router sends them)
       log.warn("service '{}' has no endpoints: its requests will fail", service);
     }
     return true;
@@ -87,9 +89,14 @@ final class DiscoveryState {
     firstAnswer.countDown();
   }
 
-  /** True once discovery has answered (endpoints or an error). */
+  /**
+   * True once an answer (endpoints or an error) has been applied, its snapshot published and
+   * waiting requests released. The latch is read first: it is counted down only after the snapshot
+   * of the answer was published, so a reader that then reads the route's snapshot sees that one
+   * (the answered flag alone is set before publication).
+   */
   boolean hasAnswered() {
-    return answered;
+    return firstAnswer.getCount() == 0 && answered;
   }
 
   /** The last good answer, or null before the first. */

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * the modules' extensions, the discovery backends, the event bus and the connection pool of mesh
  * routes. Applies configuration changes to all of them; closing stops all of them.
  */
-public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBackendContext, AutoCloseable {
+public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MeshRuntime.class);
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
@@ -82,8 +82,10 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
   /** Released when the first close() has stopped everything; a concurrent close() waits for it. */
   private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
   private volatile Thread closingThread;
+  private final ConfigApplier applier;
+  private final ConfigOverlays overlays;
 
-  private MeshRuntime(MeshConfig config, Plugins plugins, MeshClock clock) {
+  private MeshRuntime(MeshConfig config, Plugins plugins, MeshClock clock, String origin) {
     this.config = config;
     this.plugins = plugins;
     this.clock = clock;
@@ -91,11 +93,14 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
     this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("scheduler"));
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    // before any backend opens: a backend may set its overlay at once
+    this.applier = new ConfigApplier(this, origin);
+    this.overlays = new ConfigOverlays(this);
   }
 
   /** Starts modules, then each service's balancer and discovery; on failure stops what started. */
-  public static MeshRuntime start(MeshConfig config, Plugins plugins, MeshClock clock) {
-    MeshRuntime runtime = new MeshRuntime(config, plugins, clock);
+  public static MeshRuntime start(MeshConfig config, Plugins plugins, MeshClock clock, String origin) {
+    MeshRuntime runtime = new MeshRuntime(config, plugins, clock, origin);
     try {
       runtime.startModules();
       synchronized (runtime.changes) {
@@ -264,7 +269,8 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
           plugins.discoveryProvider(s.config()).name(), s.policyName());
       if (s.hashHeader() == null && plugins.hashesRequests(s.config())) {
         log.warn("service '{}' uses lb={} without mesh.services.{}.lb.hash-header: every request is"
-            + " balanced at random, not by key", route.name(), s.policyName(), route.name());
+            + " balanced at random, not by key, unless a routing service's route gives it a hash key",
+            route.name(), s.policyName(), route.name());
       }
       events.publish(new ServiceAdded(route.name()));
     }
@@ -415,12 +421,51 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
 
   @Override
   public DiscoveryBackend backend(DiscoveryProvider provider) {
-    return backends.computeIfAbsent(provider.name(), name -> provider.open(this));
+    return backends.computeIfAbsent(provider.name(), name -> provider.open(new BackendContext(name)));
   }
 
-  @Override
-  public MeshConfig meshConfig() {
-    return config;
+  /** Applies every configuration change: the user's reloads and the overlays'. */
+  public ConfigApplier configApplier() {
+    return applier;
+  }
+
+  /** What one discovery backend gets: the client's shared services, and an overlay of its own. */
+  private final class BackendContext implements DiscoveryBackendContext {
+    private final io.mesh4j.config.ConfigOverlay overlay;
+
+    BackendContext(String provider) {
+      this.overlay = overlays.overlay(provider);
+    }
+
+    @Override
+    public MeshConfig meshConfig() {
+      return config;
+    }
+
+    @Override
+    public MeshClock clock() {
+      return clock;
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+      return scheduler;
+    }
+
+    @Override
+    public ThreadFactory threadFactory(String purpose) {
+      return MeshRuntime.this.threadFactory(purpose);
+    }
+
+    @Override
+    public MeshEvents events() {
+      return events;
+    }
+
+    @Override
+    public io.mesh4j.config.ConfigOverlay configOverlay() {
+      return overlay;
+    }
   }
 
   /** A published route, or one being added (modules see it from onServiceAdded on). */
@@ -585,6 +630,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, DiscoveryBa
   }
 
   private void stopAll() {
+    overlays.close(); // no overlay change after this; one under way finished before close() got the lock
     cancelledAtClose = inFlight.cancelAll();
     for (ServiceRoute route : routes.all()) {
       route.close();

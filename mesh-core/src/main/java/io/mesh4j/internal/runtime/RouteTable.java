@@ -3,7 +3,6 @@ package io.mesh4j.internal.runtime;
 import io.mesh4j.ServiceRemovedException;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,6 +17,12 @@ final class RouteTable {
   private record State(Map<String, ServiceRoute> routes, Set<String> removed) {}
 
   private volatile State state = new State(Map.of(), Set.of());
+
+  /**
+   * How many removed names are remembered, the oldest forgotten first: overlays (xDS) add and remove
+   * derived services for the client's whole life, and the set must not grow without bound.
+   */
+  static final int MAX_REMOVED = 4096;
 
   ServiceRoute get(String host) {
     return state.routes().get(host);
@@ -53,9 +58,9 @@ final class RouteTable {
     State s = state;
     Map<String, ServiceRoute> routes = new HashMap<>(s.routes());
     routes.put(route.name(), route);
-    Set<String> removed = new HashSet<>(s.removed());
+    Set<String> removed = new java.util.LinkedHashSet<>(s.removed());
     removed.remove(route.name());
-    state = new State(Map.copyOf(routes), Set.copyOf(removed));
+    state = new State(Map.copyOf(routes), java.util.Collections.unmodifiableSet(removed));
   }
 
   /** Removes the route and remembers its name, so that requests to it fail closed. */
@@ -67,9 +72,14 @@ final class RouteTable {
     }
     Map<String, ServiceRoute> routes = new HashMap<>(s.routes());
     routes.remove(name);
-    Set<String> removed = new HashSet<>(s.removed());
+    Set<String> removed = new java.util.LinkedHashSet<>(s.removed()); // in the order removed
+    removed.remove(name);
     removed.add(name);
-    state = new State(Map.copyOf(routes), Set.copyOf(removed));
+    while (removed.size() > MAX_REMOVED) {
+      removed.remove(removed.iterator().next());
+    }
+    // never mutated once published (the volatile write publishes it)
+    state = new State(Map.copyOf(routes), java.util.Collections.unmodifiableSet(removed));
     return route;
   }
 }

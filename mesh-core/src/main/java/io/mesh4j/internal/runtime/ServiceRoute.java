@@ -105,6 +105,25 @@ public final class ServiceRoute {
     return name;
   }
 
+  io.mesh4j.config.ConfigSchema schema() {
+    return context.plugins().schema();
+  }
+
+  /** (routing service, key) pairs warned about: one WARN each, and a bound against endless distinct keys. */
+  private final java.util.Set<String> warnedOverrides = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A route's override of a key no module on the class path declares is dropped: said once. */
+  void warnMissingOverrideOnce(String routedFrom, String key) {
+    if (warnedOverrides.size() < 1024 && warnedOverrides.add(routedFrom + '\0' + key)) {
+      log.warn("a route of service '{}' overrides key '{}' of service '{}', which no module on the class path"
+          + " declares (is mesh-resilience missing?): the override is ignored", routedFrom, key, name);
+    }
+  }
+
+  String hashHeader(ServiceConfig service) {
+    return context.plugins().hashHeader(service);
+  }
+
   /** The snapshot a request starting now runs on. */
   public RouteSnapshot current() {
     return current;
@@ -298,7 +317,8 @@ public final class ServiceRoute {
     DiscoveryUpdate good = discovery.lastGood();
     java.time.Duration grace = config.get(io.mesh4j.config.ServiceKeys.DISCOVERY_EMPTY_GRACE);
     boolean hold = update.endpoints().isEmpty() && !update.authoritative() && good != null
-        && !good.endpoints().isEmpty() && !grace.isZero();
+        && !good.endpoints().isEmpty() && !grace.isZero()
+        && update.attributes().get(ServiceAttributes.REQUEST_ROUTER) == null; // routing needs no endpoints
     if (!hold) {
       endHold();
       return false;
@@ -500,7 +520,11 @@ public final class ServiceRoute {
     return discovery.awaitFirstAnswer(timeoutNanos);
   }
 
-  /** True once discovery has answered (endpoints or an error). */
+  /**
+   * True once discovery has answered (endpoints or an error) and the snapshot of that answer is
+   * published: read it BEFORE {@link #current()}, and a true here means current() carries the
+   * answer (e.g. the router of a routing service).
+   */
   public boolean hasAnswered() {
     return discovery.hasAnswered();
   }

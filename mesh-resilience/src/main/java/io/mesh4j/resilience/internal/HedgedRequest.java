@@ -43,6 +43,7 @@ final class HedgedRequest {
   private final ServiceResilience service;
   private final RetryPolicy policy;
   private final HedgePolicy hedge;
+  private final LatencyHistogram latencies;
   private final ResilienceEvents events;
   private final MeshClock clock;
   private final ScheduledExecutorService scheduler;
@@ -72,6 +73,8 @@ final class HedgedRequest {
 
   HedgedRequest(
       ServiceResilience service,
+      RetryPolicy policy,
+      LatencyHistogram latencies,
       ResilienceEvents events,
       MeshClock clock,
       ScheduledExecutorService scheduler,
@@ -79,8 +82,9 @@ final class HedgedRequest {
       Request request,
       long delayNanos) {
     this.service = service;
-    this.policy = service.retryPolicy();
+    this.policy = policy;
     this.hedge = policy.hedge();
+    this.latencies = latencies;
     this.events = events;
     this.clock = clock;
     this.scheduler = scheduler;
@@ -414,7 +418,7 @@ final class HedgedRequest {
    * still on the slow side of the percentile). -1 when there is nothing to record.
    */
   private long settleFirst(Sent ended, boolean answered) {
-    if (firstSettled || service.latencies() == null) {
+    if (firstSettled || latencies == null) {
       return -1;
     }
     if (ended == first) {
@@ -429,9 +433,8 @@ final class HedgedRequest {
   }
 
   private void recordFirst(long latencyNanos) {
-    LatencyHistogram h = service.latencies();
-    if (latencyNanos >= 0 && h != null) {
-      h.record(latencyNanos);
+    if (latencyNanos >= 0 && latencies != null) {
+      latencies.record(latencyNanos);
     }
   }
 

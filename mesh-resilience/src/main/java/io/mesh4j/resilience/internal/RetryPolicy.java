@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * A service's retry and hedging settings, read once from its configuration.
+ * A service's retry and hedging settings, read once from its configuration (or from a routed
+ * request's, the service's with a route's overrides: see {@link RoutePolicies}).
  *
  * @param retryAfterMax the longest {@code Retry-After} waited for
  * @param hedge null when the service does not hedge

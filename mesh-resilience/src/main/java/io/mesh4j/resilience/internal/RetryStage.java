@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * hedge.delay} are hedged instead ({@link HedgedRequest}), and a request that can have one
  * attempt only (retries and hedging off) takes a fast path: no request copy, no budget.
  *
+ * <p>The policy (attempts, {@code retry.on}, backoff, per-try timeout, hedging) is the service's,
+ * or, for a request a router sent here with overrides, the one of the request's configuration
+ * ({@link ServiceResilience#retryPolicy(MeshCall)}); the budget is always the service's.
+ *
  * <p>What may be retried: a connect failure always (nothing was sent, not even for a POST); a reset,
  * timeout or status only for idempotent methods or requests tagged {@link MeshRetry#retryable()},
  * and never when the body is one-shot.
@@ -76,26 +80,30 @@ final class RetryStage implements MeshStage {
     if (service == null) {
       return chain.proceed(chain.request());
     }
-    RetryPolicy policy = service.retryPolicy();
+    // A route may override retry.*, hedge.* and per-try-timeout for this request; the budget
+    // stays the service's (Envoy's is per cluster).
+    RetryPolicy policy = service.retryPolicy(chain.call());
     Request request = chain.request();
     MeshChain next = policy.perTryTimeout() == null ? chain : chain.withAttemptTimeout(policy.perTryTimeout());
     if (policy.singleAttempt()) {
       return next.proceed(request); // nothing to retry or hedge: no copy of the request, no budget
     }
+    LatencyHistogram latencies = service.latencies(policy);
     HedgePolicy hedge = policy.hedge();
     if (hedge != null && isHedgeable(request)) {
-      long delay = service.hedgeDelayNanos(hedge);
+      long delay = ServiceResilience.hedgeDelayNanos(hedge, latencies);
       if (delay >= 0) {
         service.retryBudget().onRequest();
-        return new HedgedRequest(service, events, clock, scheduler, chain.call(), request, delay).run(next);
+        return new HedgedRequest(service, policy, latencies, events, clock, scheduler, chain.call(), request, delay)
+            .run(next);
       }
       // a percentile not known yet: sent as if hedging were off, its latency recorded
     }
     if (policy.maxAttempts() == 1) {
-      return timedAttempt(next, request, service.latencies());
+      return timedAttempt(next, request, latencies);
     }
     service.retryBudget().onRequest();
-    return retried(service, chain, next, request);
+    return retried(service, policy, latencies, chain, next, request);
   }
 
   /** The one attempt of a request that cannot be retried, its latency recorded for the hedge delay. */
@@ -110,9 +118,14 @@ final class RetryStage implements MeshStage {
   }
 
   /** Attempts one after another. */
-  private Response retried(ServiceResilience service, MeshChain chain, MeshChain next, Request request)
+  private Response retried(
+      ServiceResilience service,
+      RetryPolicy policy,
+      LatencyHistogram latencies,
+      MeshChain chain,
+      MeshChain next,
+      Request request)
       throws IOException {
-    RetryPolicy policy = service.retryPolicy();
     boolean repeatable = isRepeatable(request);
     // One progress for the request's attempts, which run one after another, reset before each. It
     // travels as a request tag, not as the logical OkHttp call's: a stage may run the attempts on
@@ -136,7 +149,7 @@ final class RetryStage implements MeshStage {
           throw e;
         }
         Duration backoff =
-            retryWait(service, chain, attempt, kind.name().toLowerCase(java.util.Locale.ROOT), RetryAfter.NONE);
+            retryWait(service, policy, chain, attempt, kind.name().toLowerCase(java.util.Locale.ROOT), RetryAfter.NONE);
         if (backoff == null) {
           throw e;
         }
@@ -146,14 +159,14 @@ final class RetryStage implements MeshStage {
         }
         continue;
       }
-      if (attempt == 1 && service.latencies() != null) {
-        service.latencies().record(clock.nanoTime() - start);
+      if (attempt == 1 && latencies != null) {
+        latencies.record(clock.nanoTime() - start);
       }
       if (last || !repeatable || !policy.retryOn().status(response.code())) {
         return response;
       }
       long retryAfter = RetryAfter.nanos(response.header("Retry-After"), clock.wallMillis());
-      Duration wait = retryWait(service, chain, attempt, "HTTP " + response.code(), retryAfter);
+      Duration wait = retryWait(service, policy, chain, attempt, "HTTP " + response.code(), retryAfter);
       if (wait == null) {
         return response;
       }
@@ -172,9 +185,9 @@ final class RetryStage implements MeshStage {
    * retry.retry-after.max}, or than what is left of the call's deadline, means no retry: the caller
    * gets the response at once rather than a wait that cannot help.
    */
-  private Duration retryWait(ServiceResilience service, MeshChain chain, int attempt, String reason, long retryAfter) {
+  private Duration retryWait(
+      ServiceResilience service, RetryPolicy policy, MeshChain chain, int attempt, String reason, long retryAfter) {
     MeshCall call = chain.call();
-    RetryPolicy policy = service.retryPolicy();
     long remaining = call.remainingNanos(); // without a deadline Long.MAX_VALUE
     Duration wait;
     if (retryAfter != RetryAfter.NONE) {

@@ -3,6 +3,7 @@ package io.mesh4j.resilience.internal;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.mesh4j.config.ServiceConfig;
 import io.mesh4j.lb.LoadBalancerKeys;
+import io.mesh4j.pipeline.MeshCall;
 import io.mesh4j.resilience.ServiceResilienceSnapshot;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Set;
 final class ServiceResilience implements AutoCloseable {
 
   private final String name;
+  private final ServiceConfig config;
   private final ServiceParts parts;
   private final CircuitBreakers.Settings breakerSettings;
   private final CircuitBreaker circuitBreaker;
@@ -24,7 +26,9 @@ final class ServiceResilience implements AutoCloseable {
   private final ServiceBulkhead bulkhead;
   private final RetryPolicy retryPolicy;
   private final RetryBudget retryBudget;
-  private final LatencyHistogram latencies;
+  private final RoutePolicies routePolicies = new RoutePolicies(RetryPolicy::of);
+  // Null while no policy of the service hedges at a percentile; a route's may ask for one later.
+  private volatile LatencyHistogram latencies;
   private final OutlierDetector outlierDetector;
   private final HealthChecker healthChecker;
   private final int panicThreshold;
@@ -33,6 +37,7 @@ final class ServiceResilience implements AutoCloseable {
 
   private ServiceResilience(
       String name,
+      ServiceConfig config,
       ServiceParts parts,
       CircuitBreakers.Settings breakerSettings,
       CircuitBreaker circuitBreaker,
@@ -47,6 +52,7 @@ final class ServiceResilience implements AutoCloseable {
       double overprovisioningFactor,
       PanicState panic) {
     this.name = name;
+    this.config = config;
     this.parts = parts;
     this.breakerSettings = breakerSettings;
     this.circuitBreaker = circuitBreaker;
@@ -83,6 +89,7 @@ final class ServiceResilience implements AutoCloseable {
     }
     return new ServiceResilience(
         name,
+        config,
         parts,
         cb,
         breaker,
@@ -113,6 +120,7 @@ final class ServiceResilience implements AutoCloseable {
     RetryPolicy nextPolicy = RetryPolicy.of(next);
     return new ServiceResilience(
         name,
+        next,
         parts,
         cb,
         breaker,
@@ -205,31 +213,69 @@ final class ServiceResilience implements AutoCloseable {
     return failureStatuses;
   }
 
+  /** The policy of the service's own configuration. */
   RetryPolicy retryPolicy() {
     return retryPolicy;
+  }
+
+  /**
+   * The retry and hedging policy of one request: the service's own, unless a route sent the
+   * request here with a configuration of its own (the target's with the route's {@code retry.*},
+   * {@code hedge.*} or {@code per-try-timeout} overrides), whose policy is built once per such
+   * configuration. A request that was not routed keeps the service's current policy, as before
+   * routes existed (a configuration change applies to requests under way).
+   */
+  RetryPolicy retryPolicy(MeshCall call) {
+    if (call.routedFrom() == null) {
+      return retryPolicy;
+    }
+    ServiceConfig requestConfig = call.config();
+    return requestConfig == config || requestConfig == null ? retryPolicy : routePolicies.policy(requestConfig);
+  }
+
+  /** The cache of routed requests' policies, for tests. */
+  RoutePolicies routePolicies() {
+    return routePolicies;
   }
 
   RetryBudget retryBudget() {
     return retryBudget;
   }
 
-  /** Recent first-attempt latencies, kept only for a percentile {@code hedge.delay}; else null. */
-  LatencyHistogram latencies() {
-    return latencies;
+  /**
+   * Recent first-attempt latencies of the service's requests, where a request of {@code policy}
+   * records its own: kept while a policy hedges at a percentile (the service's own, or a route's,
+   * for which it is created on first use and then fed by every request); else null.
+   */
+  LatencyHistogram latencies(RetryPolicy policy) {
+    LatencyHistogram h = latencies;
+    if (h != null || !needsLatencies(policy)) {
+      return h;
+    }
+    synchronized (this) {
+      if (latencies == null) {
+        latencies = parts.latencyHistogram();
+      }
+      return latencies;
+    }
+  }
+
+  private static boolean needsLatencies(RetryPolicy policy) {
+    HedgePolicy hedge = policy.hedge();
+    return hedge != null && hedge.delay().isPercentile();
   }
 
   /**
    * How long a hedged request waits for response headers before the next attempt, in nanoseconds:
-   * the fixed delay, or the percentile of recent latencies; -1 while a percentile is not known yet
+   * the fixed delay, or the percentile of {@code latencies}; -1 while a percentile is not known yet
    * (too few samples), when requests are not hedged.
    */
-  long hedgeDelayNanos(HedgePolicy hedge) {
+  static long hedgeDelayNanos(HedgePolicy hedge, LatencyHistogram latencies) {
     HedgeDelay delay = hedge.delay();
     if (!delay.isPercentile()) {
       return delay.fixed().toNanos();
     }
-    LatencyHistogram h = latencies;
-    return h == null ? -1 : h.percentileNanos(delay.quantile());
+    return latencies == null ? -1 : latencies.percentileNanos(delay.quantile());
   }
 
   OutlierDetector outlierDetector() {

@@ -28,6 +28,7 @@ public final class FakeDiscovery implements DiscoveryProvider {
   private final Map<String, AtomicInteger> refreshes = new ConcurrentHashMap<>();
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private volatile DiscoveryBackendContext context;
 
   public FakeDiscovery() {
     this("fake");
@@ -45,6 +46,7 @@ public final class FakeDiscovery implements DiscoveryProvider {
   @Override
   public DiscoveryBackend open(DiscoveryBackendContext context) {
     opened.incrementAndGet();
+    this.context = context;
     return new DiscoveryBackend() {
       @Override
       public Discovery watch(DiscoveryContext service) {
@@ -74,6 +76,20 @@ public final class FakeDiscovery implements DiscoveryProvider {
         listeners.remove(service, listener);
       }
     };
+  }
+
+  /**
+   * The configuration overlay of the backend the mesh opened last (named after this provider), so
+   * a test can contribute keys and services as a control plane would.
+   *
+   * @throws IllegalStateException before the mesh opened a backend of this provider
+   */
+  public io.mesh4j.config.ConfigOverlay configOverlay() {
+    DiscoveryBackendContext c = context;
+    if (c == null) {
+      throw new IllegalStateException("no mesh has opened discovery '" + name + "' yet");
+    }
+    return c.configOverlay();
   }
 
   /** Publishes a complete endpoint list for a service. */
