@@ -56,6 +56,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
   private final MeshClock clock;
   private final String clientId;
   private final ScheduledThreadPoolExecutor scheduler;
+  private final MeshThreadFactory schedulerThreads;
   private final EventBus events = new EventBus();
   private final RouteTable routes = new RouteTable();
   /** Routes of services being added: known to modules (service(name)) before requests reach them. */
@@ -90,7 +91,8 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
     this.plugins = plugins;
     this.clock = clock;
     this.clientId = Integer.toString(CLIENT_IDS.incrementAndGet());
-    this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory("scheduler"));
+    this.schedulerThreads = new MeshThreadFactory("scheduler-" + clientId);
+    this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     // before any backend opens: a backend may set its overlay at once
@@ -645,6 +647,8 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
     try {
       if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
         log.warn("mesh4j scheduler did not stop within 5s");
+      } else {
+        schedulerThreads.awaitExit(1_000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
