@@ -4,7 +4,6 @@ import io.mesh4j.config.ConfigOverlay;
 import io.mesh4j.config.MeshConfigException;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,16 +25,12 @@ final class ConfigOverlays implements AutoCloseable {
   private final MeshRuntime runtime;
   private final ThreadPoolExecutor executor;
   private volatile Thread applying; // the overlay thread while it applies: close() from there must not wait for itself
-  private volatile Thread worker; // the last thread started: the executor terminates a moment before it has ended
+  private final MeshThreadFactory threads;
 
   ConfigOverlays(MeshRuntime runtime) {
     this.runtime = runtime;
-    java.util.concurrent.ThreadFactory threads = runtime.threadFactory("config-overlay");
-    this.executor = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = threads.newThread(r);
-      worker = t;
-      return t;
-    });
+    this.threads = runtime.threadFactory("config-overlay");
+    this.executor = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads);
     this.executor.allowCoreThreadTimeOut(true);
   }
 
@@ -81,11 +76,10 @@ final class ConfigOverlays implements AutoCloseable {
       return;
     }
     try {
-      Thread last = worker;
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
         log.warn("mesh4j configuration overlay thread did not stop within 5s");
-      } else if (last != null) {
-        last.join(1_000); // terminated means its last task ended; the thread itself ends just after
+      } else {
+        threads.awaitExit(1_000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

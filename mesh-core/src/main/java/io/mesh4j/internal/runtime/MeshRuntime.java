@@ -91,7 +91,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
     this.plugins = plugins;
     this.clock = clock;
     this.clientId = Integer.toString(CLIENT_IDS.incrementAndGet());
-    this.schedulerThreads = new MeshThreadFactory("scheduler-" + clientId);
+    this.schedulerThreads = threadFactory("scheduler");
     this.scheduler = new ScheduledThreadPoolExecutor(1, schedulerThreads);
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -540,7 +540,7 @@ public final class MeshRuntime implements MeshContext, RouteContext, AutoCloseab
   }
 
   @Override
-  public ThreadFactory threadFactory(String purpose) {
+  public MeshThreadFactory threadFactory(String purpose) {
     return new MeshThreadFactory(purpose + "-" + clientId);
   }
 
