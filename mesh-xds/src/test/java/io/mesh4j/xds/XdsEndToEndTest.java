@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
-import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
-import com.google.protobuf.Any;
-import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
@@ -21,34 +20,35 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.mesh4j.MeshClient;
+import io.mesh4j.MeshTimeoutException;
+import io.mesh4j.NoHealthyEndpointException;
+import io.mesh4j.NoRouteException;
+import io.mesh4j.config.MeshConfigException;
+import io.mesh4j.event.MeshEvent;
+import io.mesh4j.testing.LeakCheck;
+import io.mesh4j.testing.tls.TestCa;
 import io.mesh4j.xds.internal.client.XdsResourceType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.mesh4j.testing.tls.TestCa;
-import java.nio.file.Path;
-import org.junit.jupiter.api.io.TempDir;
-import io.mesh4j.event.MeshEvent;
-import io.mesh4j.MeshClient;
-import io.mesh4j.config.MeshConfigException;
-import io.mesh4j.NoHealthyEndpointException;
-import io.mesh4j.NoRouteException;
-import io.mesh4j.MeshTimeoutException;
-import io.mesh4j.testing.LeakCheck;
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A MeshClient configured only with {@code discovery=xds} and a listener, against java-control-plane's
@@ -307,22 +307,7 @@ class XdsEndToEndTest {
     startMesh();
     assertThat(get("/")).isEqualTo("blue");
 
-    AtomicBoolean running = new AtomicBoolean(true);
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    AtomicInteger served = new AtomicInteger();
-    ExecutorService load = Executors.newFixedThreadPool(4);
-    for (int t = 0; t < 4; t++) {
-      load.submit(() -> {
-        while (running.get()) {
-          try {
-            get("/");
-            served.incrementAndGet();
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }
-      });
-    }
+    Load load = new Load(4);
     try {
       // an existing cluster
       controlPlane.publish(istio.routes(IstioMesh.route(IstioMesh.prefix("/"), v("green"))).snapshot());
@@ -336,16 +321,14 @@ class XdsEndToEndTest {
       CountingBackend green2 = backend("green2");
       controlPlane.publish(istio.subset("green", green, green2).snapshot());
       await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> green2.requests() > 0);
-      int before = served.get();
-      await().atMost(WAIT).until(() -> served.get() > before + 100);
+      int before = load.served.get();
+      await().atMost(WAIT).until(() -> load.served.get() > before + 100);
     } finally {
-      running.set(false);
-      load.shutdown();
-      assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(load.stop()).as("the load threads ended").isTrue();
     }
 
-    assertThat(failures).isEmpty();
-    assertThat(served.get()).isGreaterThan(100);
+    assertThat(load.failures).isEmpty();
+    assertThat(load.served.get()).isGreaterThan(100);
   }
 
   @Test
@@ -639,35 +622,18 @@ class XdsEndToEndTest {
     startMesh();
     assertThat(get("/")).startsWith("a");
 
-    AtomicBoolean running = new AtomicBoolean(true);
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    AtomicInteger served = new AtomicInteger();
-    ExecutorService load = Executors.newFixedThreadPool(4);
-    for (int t = 0; t < 4; t++) {
-      load.submit(() -> {
-        while (running.get()) {
-          try {
-            get("/");
-            served.incrementAndGet();
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }
-      });
-    }
+    Load load = new Load(4);
     try {
       controlPlane.publish(istio.cluster(IstioMesh.edsCluster(v("v1")).setLbPolicy(Cluster.LbPolicy.LEAST_REQUEST).build(),
           a, a2).snapshot());
       await().atMost(WAIT).until(() -> overlay().containsValue("least-request"));
-      int before = served.get();
-      await().atMost(WAIT).until(() -> served.get() > before + 100);
+      int before = load.served.get();
+      await().atMost(WAIT).until(() -> load.served.get() > before + 100);
     } finally {
-      running.set(false);
-      load.shutdown();
-      assertThat(load.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(load.stop()).as("the load threads ended").isTrue();
     }
 
-    assertThat(failures).isEmpty();
+    assertThat(load.failures).isEmpty();
   }
 
   @Test
@@ -827,5 +793,35 @@ class XdsEndToEndTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("grpc-") && !grpcThreadsBefore.contains(t)).map(Thread::getName))
         .isEmpty());
+  }
+
+  /** Threads calling {@code http://orders/} without pause, counting what was served and what failed. */
+  private final class Load {
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    final AtomicInteger served = new AtomicInteger();
+    final ExecutorService threads;
+
+    Load(int callers) {
+      threads = Executors.newFixedThreadPool(callers);
+      for (int t = 0; t < callers; t++) {
+        threads.submit(() -> {
+          while (running.get()) {
+            try {
+              get("/");
+              served.incrementAndGet();
+            } catch (Throwable e) {
+              failures.add(e);
+            }
+          }
+        });
+      }
+    }
+
+    boolean stop() throws InterruptedException {
+      running.set(false);
+      threads.shutdown();
+      return threads.awaitTermination(10, TimeUnit.SECONDS);
+    }
   }
 }
